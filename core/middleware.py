@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class SwedishFirstLocaleMiddleware:
+    """Swedish unless the user has chosen English with the language switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, which on many
+    municipal PCs says English although the staff read Swedish; an explicit choice (the
+    language cookie set by ``set_language``) is the only thing that changes the language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers["Vary"] = ", ".join(
+            filter(None, [response.headers.get("Vary"), "Cookie"])
+        )
+        return response

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiscussionsConfig(AppConfig):
+    """Open discussion forums for staff (see the discussions issue)."""
+
+    name = "discussions"
+    verbose_name = _("Discussions")

@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, role_has
+
+
+class Organization(models.Model):
+    """A municipality (kommun). Every piece of product data belongs to exactly one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    # Used in "Därför är detta intressant för …", so it reads naturally: "Kungsbacka".
+    perspective_name = models.CharField(
+        _("name in the motivation"),
+        max_length=100,
+        help_text=_('Completes "Why this is interesting for …", e.g. "Kungsbacka".'),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user may belong to several organisations."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_membership_per_organization"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+    def can(self, capability: str) -> bool:
+        return role_has(self.role, capability)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """The monthly report cycle (see the reports issue)."""
+
+    name = "reports"
+    verbose_name = _("Reports")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScanningConfig(AppConfig):
+    """Feeds polled into the triage queue (see the scanning issue)."""
+
+    name = "scanning"
+    verbose_name = _("Scanning")
