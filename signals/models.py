@@ -1,5 +1,10 @@
+from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from organizations.models import Organization
 
@@ -79,3 +84,172 @@ class Trend(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Tag(models.Model):
+    """A free tag. Created on the fly by scanners, tidied by admins."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="tags", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "organization", name="unique_tag_name_case_insensitive"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Level(models.TextChoices):
+    """Where a signal comes from. Every signal has exactly one."""
+
+    INNER = "inner", _("Inner world")
+    NEAR = "near", _("Near world")
+    OUTER = "outer", _("Outer world")
+
+    @property
+    def explanation(self):
+        return LEVEL_EXPLANATIONS[self]
+
+
+LEVEL_EXPLANATIONS = {
+    Level.INNER: _("Inside our own organisation."),
+    Level.NEAR: _("Our region: neighbouring municipalities, the county, the regional bodies."),
+    Level.OUTER: _("Sweden, the EU and the world."),
+}
+
+
+class TimeHorizon(models.TextChoices):
+    NOW = "now", _("Now")
+    SHORT = "1-3", _("1–3 years")
+    MEDIUM = "3-10", _("3–10 years")
+    LONG = "10+", _("Beyond 10 years")
+
+
+class Impact(models.IntegerChoices):
+    LOW = 1, _("Small")
+    MODERATE = 2, _("Moderate")
+    HIGH = 3, _("Large")
+    VERY_HIGH = 4, _("Very large")
+
+
+class Certainty(models.IntegerChoices):
+    LOW = 1, _("Uncertain")
+    MODERATE = 2, _("Fairly certain")
+    HIGH = 3, _("Certain")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LOGGED = "logged", _("Logged")
+    # The reports issue adds IN_REPORT = "in_report" here.
+    ARCHIVED = "archived", _("Archived")
+
+
+class Signal(models.Model):
+    """Something observed that may matter for the organisation, and why it matters here.
+
+    Writes go through ``signals.services`` (which keeps ``search_document`` and ``version``
+    right); the audit trail is django-simple-history's ``history``.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="signals", verbose_name=_("organisation")
+    )
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Plain text or simple Markdown.")
+    )
+    motivation = models.TextField(_("why this is interesting for us"))
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signals",
+        verbose_name=_("area"),
+    )
+    trends = models.ManyToManyField(Trend, blank=True, related_name="signals", verbose_name=_("trends"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="signals", verbose_name=_("tags"))
+    time_horizon = models.CharField(
+        _("time horizon"), max_length=10, choices=TimeHorizon.choices, blank=True
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("estimated impact"), choices=Impact.choices, null=True, blank=True
+    )
+    certainty = models.PositiveSmallIntegerField(
+        _("certainty"), choices=Certainty.choices, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.LOGGED, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="signals_logged",
+        verbose_name=_("logged by"),
+    )
+    created_at = models.DateTimeField(_("logged"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    # Optimistic locking: a form carries the version it was opened at, and a save against an
+    # older version is refused as a conflict instead of overwriting a colleague's change.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Lower-cased text of title, description, motivation, sources and tags: what search reads
+    # (PostgreSQL: a Swedish full-text GIN index over it; SQLite: substring matching).
+    search_document = models.TextField(blank=True, editable=False)
+    # The scanning issue adds the link to the feed entry a signal was promoted from here
+    # (a nullable one-to-one to scanning.TriageItem).
+
+    history = HistoricalRecords(m2m_fields=[trends, tags], excluded_fields=["search_document"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+        indexes = [
+            models.Index(fields=["organization", "status", "-created_at"], name="signal_org_status_date"),
+            models.Index(fields=["organization", "level"], name="signal_org_level"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("signals:detail", args=[self.pk])
+
+
+class Source(models.Model):
+    """Where a signal was seen. A signal has one or more."""
+
+    signal = models.ForeignKey(
+        Signal, on_delete=models.CASCADE, related_name="sources", verbose_name=_("signal")
+    )
+    url = models.URLField(_("address (URL)"), max_length=2000, blank=True)
+    name = models.CharField(_("source"), max_length=200, blank=True)
+    published_on = models.DateField(_("published"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(url="", name=""), name="source_has_url_or_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name or self.url

@@ -1,0 +1,70 @@
+"""Shared fixtures: two organisations and one user per role in each.
+
+`kommun` is the organisation under test; `other_kommun` holds the same roles, so every access
+test can check that nothing of one organisation is visible from the other.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from organizations.models import Membership, Organization
+from organizations.roles import Role
+from signals.catalogue import install_default_catalogue
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Throttling has its own tests; elsewhere it would only make logins order-dependent.
+    settings.AXES_ENABLED = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_organization(slug: str, name: str, perspective: str) -> Organization:
+    organization = Organization.objects.create(slug=slug, name=name, perspective_name=perspective)
+    install_default_catalogue(organization)
+    return organization
+
+
+def make_member(organization: Organization, role: str, username: str | None = None):
+    username = username or f"{role}-{organization.slug}"
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-for-tests", first_name=username.capitalize()
+    )
+    Membership.objects.create(user=user, organization=organization, role=role)
+    return user
+
+
+@pytest.fixture
+def kommun(db):
+    return make_organization("kungsbacka", "Kungsbacka kommun", "Kungsbacka")
+
+
+@pytest.fixture
+def other_kommun(db):
+    return make_organization("varberg", "Varbergs kommun", "Varberg")
+
+
+@pytest.fixture
+def members(kommun):
+    """One user per role in `kommun`, keyed by role value: members["scanner"], …"""
+    return {role: make_member(kommun, role) for role in Role.values}
+
+
+@pytest.fixture
+def other_members(other_kommun):
+    return {role: make_member(other_kommun, role) for role in Role.values}
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
