@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("organisation/", include("organizations.urls")),
+    path("signals/", include("signals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
