@@ -53,7 +53,7 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-" + "x" * 20
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off, e.g. spaning.kommun.se")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -257,7 +257,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # use and the longest task, or a task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 60 * 60}
 # Later issues add their periodic jobs here, each with an `expires` just under its period.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "clear-expired-sessions": {
+        "task": "core.tasks.clear_expired_sessions",
+        "schedule": timedelta(days=1),
+        "options": {"expires": timedelta(hours=23).total_seconds()},
+    },
+}
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
