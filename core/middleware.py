@@ -20,7 +20,5 @@ class SwedishFirstLocaleMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        response.headers["Vary"] = ", ".join(
-            filter(None, [response.headers.get("Vary"), "Cookie"])
-        )
+        response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Cookie"]))
         return response

@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organization
+
+User = get_user_model()
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,3 +28,20 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "organization"]
     search_fields = ["user__username", "user__email", "organization__name"]
     autocomplete_fields = ["user", "organization"]
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["organization"]
+    verbose_name_plural = _("Organisations and roles")
+
+
+# Show a user's organisations and roles on the user's own admin page.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class SpaningUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserMembershipInline]
+    list_filter = [*UserAdmin.list_filter, "memberships__organization", "memberships__role"]

@@ -7,10 +7,18 @@ from django.db import transaction
 from .models import Membership, Organization
 from .roles import Role
 
-DEMO_ORGANIZATION = {"slug": "kungsbacka", "name": "Kungsbacka kommun (demo)", "perspective_name": "Kungsbacka"}
+DEMO_ORGANIZATION = {
+    "slug": "kungsbacka",
+    "name": "Kungsbacka kommun (demo)",
+    "perspective_name": "Kungsbacka",
+}
 # A second, unrelated organisation: shows that nothing crosses between municipalities and
 # gives the admin an organisation to switch to.
-OTHER_ORGANIZATION = {"slug": "exempelby", "name": "Exempelby kommun (demo)", "perspective_name": "Exempelby"}
+OTHER_ORGANIZATION = {
+    "slug": "exempelby",
+    "name": "Exempelby kommun (demo)",
+    "perspective_name": "Exempelby",
+}
 
 DEMO_USERS = [
     # username, first name, last name, role

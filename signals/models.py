@@ -60,7 +60,10 @@ class Trend(models.Model):
     """A long-running societal trend a signal is evidence of. SKR's catalogue is the default."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="trends", verbose_name=_("organisation")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="trends",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
@@ -162,7 +165,10 @@ class Signal(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="signals", verbose_name=_("organisation")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="signals",
+        verbose_name=_("organisation"),
     )
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(
@@ -178,7 +184,9 @@ class Signal(models.Model):
         related_name="signals",
         verbose_name=_("area"),
     )
-    trends = models.ManyToManyField(Trend, blank=True, related_name="signals", verbose_name=_("trends"))
+    trends = models.ManyToManyField(
+        Trend, blank=True, related_name="signals", verbose_name=_("trends")
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="signals", verbose_name=_("tags"))
     time_horizon = models.CharField(
         _("time horizon"), max_length=10, choices=TimeHorizon.choices, blank=True
@@ -217,7 +225,9 @@ class Signal(models.Model):
         verbose_name = _("signal")
         verbose_name_plural = _("signals")
         indexes = [
-            models.Index(fields=["organization", "status", "-created_at"], name="signal_org_status_date"),
+            models.Index(
+                fields=["organization", "status", "-created_at"], name="signal_org_status_date"
+            ),
             models.Index(fields=["organization", "level"], name="signal_org_level"),
         ]
 

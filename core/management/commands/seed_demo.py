@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Create or refresh the demo organisation (Kungsbacka kommun (demo)). Safe to run twice."
 
     def handle(self, *args, **options):
-        organization, users = seed_people()
+        organization, _users = seed_people()
         install_default_catalogue(organization)
         install_default_catalogue(Organization.objects.get(slug=OTHER_ORGANIZATION["slug"]))
 
