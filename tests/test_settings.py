@@ -1,0 +1,128 @@
+"""Settings come from the environment: each case runs manage.py with exactly the env it names."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def manage(tmp_path):
+    """manage(*args, **env) → the finished process, run with only the variables given.
+
+    Nothing leaks in from the caller's environment (CI sets DATABASE_URL and REDIS_URL), and
+    SQLite lives in a temporary folder, never in the working copy's db.sqlite3.
+    """
+
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+        base = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path),
+            "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO_ROOT,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+
+    return run
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "spaning.example",
+        **overrides,
+    }
+
+
+def test_production_without_secret_key_refuses_to_start(manage):
+    env = production_env()
+    del env["SECRET_KEY"]
+
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start(manage):
+    result = manage("check", **production_env(ALLOWED_HOSTS=""))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_full_production_env_passes_the_deploy_check_without_warnings(manage):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.stderr == ""
+
+
+def test_a_malformed_boolean_names_the_variable(manage):
+    result = manage("check", DEBUG="ja")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DEBUG must be one of" in result.stderr
+    assert "'ja'" in result.stderr
+
+
+def test_a_malformed_number_names_the_variable(manage):
+    result = manage("check", **production_env(PROXY_COUNT="two"))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: PROXY_COUNT must be a whole number" in result.stderr
+
+
+SHOW_RUNTIME = (
+    "from django.conf import settings; from django.db import connection; "
+    "cursor = connection.cursor(); cursor.execute('PRAGMA journal_mode'); "
+    "print(connection.vendor, cursor.fetchone()[0], settings.CELERY_TASK_ALWAYS_EAGER, "
+    "settings.CELERY_BROKER_URL)"
+)
+
+
+def test_default_env_is_sqlite_with_wal_and_eager_celery(manage):
+    result = manage("shell", "--no-imports", "-c", SHOW_RUNTIME)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["sqlite", "wal", "True", "memory://"]
+
+
+def test_redis_url_sends_tasks_to_the_broker(manage):
+    result = manage(
+        "shell", "--no-imports", "-c", SHOW_RUNTIME, REDIS_URL="redis://127.0.0.1:6379/5"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[2:] == ["False", "redis://127.0.0.1:6379/5"]
+
+
+def test_login_page_has_a_csp_without_inline_scripts(client):
+    response = client.get(reverse("login"))
+
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    directives = {
+        name: values
+        for name, _, values in (part.strip().partition(" ") for part in policy.split(";"))
+    }
+    assert "'self'" in directives["script-src"]
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "'unsafe-eval'" not in directives["script-src"]
+    assert directives["frame-ancestors"] == "'none'"
