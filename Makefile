@@ -10,6 +10,10 @@ DEV_STAMP := $(VENV)/.installed-dev
 .PHONY: run test install install-dev migrate demo messages lint bench clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Spaning needs Python 3.11 or newer as $(PYTHON) (make PYTHON=python3.11 …)."; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || \
+		{ echo "$(PYTHON) cannot create a virtualenv. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -49,7 +53,7 @@ messages: install-dev
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install-dev
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	for b in bench/*.py; do [ -e "$$b" ] || continue; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
