@@ -13,8 +13,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
+from .roles import CAPABILITIES
+
 
 def organization_required(capability: str = "member"):
+    # A misspelt capability fails when the module is imported, not as a 500 for the first
+    # member who opens the page.
+    if capability not in CAPABILITIES:
+        raise ValueError(f"Unknown capability {capability!r}; add it to CAPABILITIES.")
+
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
