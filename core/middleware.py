@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class SwedishFirstLocaleMiddleware:
@@ -20,5 +21,6 @@ class SwedishFirstLocaleMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Cookie"]))
+        # The language depends on the cookie; patch_vary_headers adds it only once.
+        patch_vary_headers(response, ["Cookie"])
         return response
