@@ -1,0 +1,119 @@
+"""`manage.py seed_demo`: a ready demo, safe to run again, that says how to log in."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from organizations.models import Membership, Organization
+from signals.models import Area, Trend
+
+DEMO_LOGINS = {
+    "anna": "editor",
+    "bertil": "scanner",
+    "lena": "management",
+    "mats": "staff",
+    "admin": "admin",
+}
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {
+        "organisations": Organization.objects.count(),
+        "users": get_user_model().objects.count(),
+        "memberships": Membership.objects.count(),
+        **{
+            f"areas in {o.slug}": Area.objects.filter(organization=o).count()
+            for o in Organization.objects.all()
+        },
+        **{
+            f"trends in {o.slug}": Trend.objects.filter(organization=o).count()
+            for o in Organization.objects.all()
+        },
+    }
+
+
+@pytest.mark.django_db
+def test_seeding_creates_the_demo_organisations_people_and_catalogue():
+    seed()
+
+    assert counts() == {
+        "organisations": 2,
+        "users": 5,
+        # Everyone in Kungsbacka, and the admin in Exempelby too.
+        "memberships": 6,
+        "areas in kungsbacka": 6,
+        "areas in exempelby": 6,
+        "trends in kungsbacka": 10,
+        "trends in exempelby": 10,
+    }
+    kungsbacka = Organization.objects.get(slug="kungsbacka")
+    roles = dict(
+        Membership.objects.filter(organization=kungsbacka).values_list("user__username", "role")
+    )
+    assert roles == DEMO_LOGINS
+
+
+@pytest.mark.django_db
+def test_seeding_twice_changes_nothing():
+    seed()
+    first = counts()
+
+    seed()
+
+    assert counts() == first
+
+
+@pytest.mark.django_db
+def test_seeding_prints_every_login_and_the_password():
+    output = seed()
+
+    assert "spaning-demo" in output
+    for username in DEMO_LOGINS:
+        assert f"  {username} " in output
+
+
+@pytest.mark.django_db
+def test_seeding_again_resets_what_the_demo_users_changed():
+    seed()
+    anna = get_user_model().objects.get(username="anna")
+    anna.set_password("something-else")
+    anna.is_active = False
+    anna.save()
+    Membership.objects.filter(user=anna).update(role="staff")
+
+    seed()
+
+    anna.refresh_from_db()
+    assert anna.check_password("spaning-demo")
+    assert anna.is_active
+    assert Membership.objects.get(user=anna).role == "editor"
+
+
+@pytest.mark.django_db
+def test_seeding_keeps_what_admins_added():
+    seed()
+    kungsbacka = Organization.objects.get(slug="kungsbacka")
+    Area.objects.create(organization=kungsbacka, name="Besöksnäring")
+
+    seed()
+
+    assert Area.objects.filter(organization=kungsbacka).count() == 7
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", DEMO_LOGINS)
+def test_every_demo_user_can_log_in_with_the_demo_password(client, username):
+    seed()
+
+    response = client.post("/accounts/login/", {"username": username, "password": "spaning-demo"})
+
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
