@@ -1,0 +1,380 @@
+"""Writing the register: logging, editing, archiving and restoring signals.
+
+Every write goes through here, so that each one
+
+- validates what the model alone cannot (at least one source, http/https addresses only, the
+  organisation's own areas, trends and tags, sane lengths), raising ``ValidationError`` keyed by
+  field before anything is stored;
+- keeps ``search_document`` in step with the text it is built from;
+- bumps ``version`` with one ``UPDATE … WHERE version = expected``, so that of two people saving
+  the same signal the second is told (``SignalConflict``) instead of overwriting the first;
+- leaves exactly one history record per change, attributed to the user, with the sources'
+  records stamped with the same time so the history page can show them as one change.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Area, Level, Signal, Source, Status, Tag, Trend
+
+# The model leaves these TextFields unbounded; a signal is a note, not a document.
+MAX_DESCRIPTION_LENGTH = 20_000
+MAX_MOTIVATION_LENGTH = 5_000
+MAX_SOURCES = 20
+MAX_TAGS = 30
+
+# What a form may set. "archived" is reached through signal_archive only.
+EDITABLE_STATUSES = (Status.DRAFT, Status.LOGGED)
+
+# The fields signal_update accepts, besides sources.
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "motivation",
+        "level",
+        "area",
+        "trends",
+        "tags",
+        "time_horizon",
+        "impact",
+        "certainty",
+        "status",
+        "sources",
+    }
+)
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class SignalConflict(Exception):
+    """Someone saved the signal after the form was opened. ``current`` is the signal as it is
+    now (its ``version`` is what a deliberate second save must carry)."""
+
+    def __init__(self, current: Signal):
+        super().__init__(f"Signal {current.pk} is at version {current.version}.")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class SourceData:
+    url: str = ""
+    name: str = ""
+    published_on: date | None = None
+
+
+def validate_source_url(value: str) -> None:
+    """An absolute http(s) address. Refuses javascript:, data:, relative and other schemes."""
+    if not value:
+        return
+    scheme = urlsplit(value).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValidationError(
+            _("Enter a web address that starts with http:// or https://."), code="scheme"
+        )
+    try:
+        _url_validator(value)
+    except ValidationError:
+        raise ValidationError(_("Enter a valid web address."), code="invalid") from None
+
+
+def parse_tag_names(text: str) -> list[str]:
+    """ "Klimat, skola ,klimat" → ["Klimat", "skola"]: trimmed, de-duplicated ignoring case."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in text.split(","):
+        name = " ".join(raw.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+def build_search_document(signal: Signal) -> str:
+    """The lower-cased text search reads: title, description, motivation, the sources' names
+    and addresses, and the tags' names."""
+    parts = [signal.title, signal.description, signal.motivation]
+    for source in signal.sources.all():
+        parts.extend([source.name, source.url])
+    parts.extend(tag.name for tag in signal.tags.all())
+    return "\n".join(part for part in parts if part).lower()
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signal_create(
+    *,
+    organization,
+    user,
+    title: str,
+    motivation: str,
+    level: str,
+    sources: Sequence[SourceData],
+    description: str = "",
+    area: Area | None = None,
+    trends: Iterable[Trend] = (),
+    tags: Iterable[str] = (),
+    time_horizon: str = "",
+    impact: int | None = None,
+    certainty: int | None = None,
+    status: str = Status.LOGGED,
+) -> Signal:
+    """Log a new signal. Raises ValidationError (keyed by field) and stores nothing if any
+    value is unacceptable."""
+    now = timezone.now()
+    signal = Signal(
+        organization=organization,
+        created_by=user,
+        created_at=now,
+        title=title,
+        description=description,
+        motivation=motivation,
+        level=level,
+        area=area,
+        time_horizon=time_horizon,
+        impact=impact,
+        certainty=certainty,
+        status=status,
+    )
+    trends = list(trends)
+    tag_names = list(tags)
+    _validate(signal, sources=sources, trends=trends, tag_names=tag_names)
+
+    signal.save_without_historical_record()
+    _write_relations(signal, user=user, when=now, sources=sources, trends=trends, tags=tag_names)
+    _finish(signal, user=user, when=now, created=True)
+    return signal
+
+
+@transaction.atomic
+def signal_update(*, signal: Signal, user, expected_version: int, **changes) -> Signal:
+    """Change some of a signal's fields (any of ``EDITABLE_FIELDS``; ``tags`` as names,
+    ``sources`` as ``SourceData`` that replace the current ones).
+
+    ``expected_version`` is the version the user's form was opened at. If the signal has been
+    saved since, nothing is written and ``SignalConflict`` carries the current signal.
+    """
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"signal_update() cannot change {', '.join(sorted(unknown))}.")
+
+    # Work on a fresh copy so a refused change leaves the caller's object as it was.
+    fresh = Signal.objects.get(pk=signal.pk)
+    sources = changes.pop("sources", None)
+    trends = changes.pop("trends", None)
+    tag_names = changes.pop("tags", None)
+    for field, value in changes.items():
+        setattr(fresh, field, value)
+    trends = list(trends) if trends is not None else None
+    tag_names = list(tag_names) if tag_names is not None else None
+    if "status" in changes and fresh.status not in EDITABLE_STATUSES:
+        raise ValidationError({"status": _("Choose draft or logged.")})
+    _validate(fresh, sources=sources, trends=trends, tag_names=tag_names)
+
+    _bump_version(fresh, expected_version)
+    now = timezone.now()
+    fresh.save_without_historical_record()
+    _write_relations(fresh, user=user, when=now, sources=sources, trends=trends, tags=tag_names)
+    _finish(fresh, user=user, when=now)
+    return fresh
+
+
+@transaction.atomic
+def signal_archive(*, signal: Signal, user) -> Signal:
+    """Take a signal out of the working register. Nothing is deleted; restore brings it back."""
+    fresh = Signal.objects.get(pk=signal.pk)
+    if fresh.status == Status.ARCHIVED:
+        return fresh
+    _bump_version(fresh, None)
+    fresh.status = Status.ARCHIVED
+    fresh.save_without_historical_record()
+    _finish(fresh, user=user, when=timezone.now())
+    return fresh
+
+
+@transaction.atomic
+def signal_restore(*, signal: Signal, user) -> Signal:
+    """Bring an archived signal back with the status it had before it was archived (so an
+    archived draft comes back as a draft, not suddenly visible to management)."""
+    fresh = Signal.objects.get(pk=signal.pk)
+    if fresh.status != Status.ARCHIVED:
+        return fresh
+    before = fresh.history.exclude(status=Status.ARCHIVED).values_list("status", flat=True).first()
+    _bump_version(fresh, None)
+    fresh.status = before if before in EDITABLE_STATUSES else Status.LOGGED
+    fresh.save_without_historical_record()
+    _finish(fresh, user=user, when=timezone.now())
+    return fresh
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _validate(
+    signal: Signal,
+    *,
+    sources: Sequence[SourceData] | None,
+    trends: list[Trend] | None,
+    tag_names: list[str] | None,
+) -> None:
+    errors: dict[str, list] = {}
+    try:
+        signal.full_clean(
+            exclude=["organization", "created_by", "created_at"], validate_unique=False
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    # Friendlier than the model's "This field cannot be blank.", and catches whitespace too.
+    if not signal.title.strip():
+        errors["title"] = [_("Give the signal a title.")]
+    if not signal.motivation.strip():
+        errors["motivation"] = [
+            _("Say why this is interesting for %(organization)s.")
+            % {"organization": signal.organization.perspective_name}
+        ]
+    if len(signal.description) > MAX_DESCRIPTION_LENGTH:
+        add(
+            "description",
+            _("Keep the description under %(max)d characters.") % {"max": MAX_DESCRIPTION_LENGTH},
+        )
+    if len(signal.motivation) > MAX_MOTIVATION_LENGTH:
+        add(
+            "motivation",
+            _("Keep the motivation under %(max)d characters.") % {"max": MAX_MOTIVATION_LENGTH},
+        )
+    if signal.status not in Status.values:
+        add("status", _("Choose a valid status."))
+    if signal.level not in Level.values and "level" not in errors:
+        add("level", _("Choose one of the levels."))
+    if signal.area_id and signal.area.organization_id != signal.organization_id:
+        add("area", _("Choose one of your organisation's areas."))
+    if trends is not None and any(t.organization_id != signal.organization_id for t in trends):
+        add("trends", _("Choose among your organisation's trends."))
+    if tag_names is not None:
+        if len(tag_names) > MAX_TAGS:
+            add("tags", _("Use at most %(max)d tags.") % {"max": MAX_TAGS})
+        max_tag = Tag._meta.get_field("name").max_length
+        if any(len(name) > max_tag for name in tag_names):
+            add("tags", _("Keep each tag under %(max)d characters.") % {"max": max_tag})
+    if sources is not None:
+        source_errors = _source_errors(sources)
+        if source_errors:
+            errors.setdefault("sources", []).extend(source_errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _source_errors(sources: Sequence[SourceData]) -> list:
+    if not sources:
+        return [_("Add at least one source: where did you see this?")]
+    if len(sources) > MAX_SOURCES:
+        return [_("Use at most %(max)d sources.") % {"max": MAX_SOURCES}]
+    errors = []
+    for source in sources:
+        if not (source.url or source.name):
+            errors.append(_("Each source needs an address or a name."))
+        try:
+            validate_source_url(source.url)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+        try:
+            Source(url=source.url, name=source.name, published_on=source.published_on).clean_fields(
+                exclude=["signal", "url"]
+            )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return errors
+
+
+def _bump_version(signal: Signal, expected_version: int | None) -> None:
+    """Claim the next version in one statement. On PostgreSQL the UPDATE also locks the row to
+    the end of the transaction, so a concurrent save with the same expected version waits and
+    then finds the version moved on."""
+    rows = Signal.objects.filter(pk=signal.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1):
+        raise SignalConflict(Signal.objects.get(pk=signal.pk))
+    signal.version = Signal.objects.values_list("version", flat=True).get(pk=signal.pk)
+
+
+def _resolve_tags(organization, names: list[str]) -> list[Tag]:
+    """The organisation's tags by these names, ignoring case; missing ones are created."""
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(organization=organization, name__iexact=name).first()
+        if tag is None:
+            try:
+                with transaction.atomic():
+                    tag = Tag.objects.create(organization=organization, name=name)
+            except IntegrityError:  # a colleague created it a moment ago
+                tag = Tag.objects.get(organization=organization, name__iexact=name)
+        tags.append(tag)
+    return tags
+
+
+def _write_relations(signal, *, user, when, sources, trends, tags) -> None:
+    """Set what changed among trends, tags and sources, without a history record per step:
+    ``_finish`` writes one for the whole change."""
+    signal.skip_history_when_saving = True
+    try:
+        if trends is not None:
+            signal.trends.set(trends)
+        if tags is not None:
+            signal.tags.set(_resolve_tags(signal.organization, tags))
+    finally:
+        del signal.skip_history_when_saving
+    if sources is not None:
+        _replace_sources(signal, sources, user=user, when=when)
+
+
+def _replace_sources(signal: Signal, sources: Sequence[SourceData], *, user, when) -> None:
+    """Keep sources that are unchanged (so their history stays quiet), update the others in
+    place by position, add new ones and delete the rest."""
+    existing = list(signal.sources.order_by("position", "pk"))
+    for position, data in enumerate(sources):
+        source = existing[position] if position < len(existing) else Source(signal=signal)
+        unchanged = source.pk and (
+            source.url,
+            source.name,
+            source.published_on,
+            source.position,
+        ) == (data.url, data.name, data.published_on, position)
+        if unchanged:
+            continue
+        source.url, source.name, source.published_on = data.url, data.name, data.published_on
+        source.position = position
+        source._history_user = user
+        source._history_date = when
+        source.save()
+    for source in existing[len(sources) :]:
+        source._history_user = user
+        source._history_date = when
+        source.delete()
+
+
+def _finish(signal: Signal, *, user, when, created: bool = False) -> None:
+    """Store the search document and write the one history record for this change."""
+    signal.search_document = build_search_document(signal)
+    signal._history_user = user
+    signal._history_date = when
+    signal.save(update_fields=["search_document", "updated_at"])
+    del signal._history_user, signal._history_date
+    if created:
+        # The record was written by an update, so simple-history typed it "changed".
+        signal.history.filter(history_date=when, history_type="~").update(history_type="+")
