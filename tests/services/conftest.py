@@ -68,7 +68,8 @@ def _check_redis(url: str) -> None:
 def celery_worker(django_db_setup, django_db_blocker):
     """A real `celery -A config worker` on the test database; started once, stopped at the end.
 
-    Yields the worker's node name. The worker gets the test database's name from the live
+    Yields the worker's node name. While it runs, tasks sent with .delay() go to a queue that
+    only this worker reads. The worker gets the test database's name from the live
     connection, so it reads and writes the very rows the tests commit.
     """
     from django.db import connection
@@ -80,12 +81,18 @@ def celery_worker(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         database_url = _database_url(connection.settings_dict)
 
-    nodename = f"spaning-test-{uuid.uuid4().hex[:8]}@%h"
+    # A queue of its own: a developer's worker on the same Redis, or a parallel run, never
+    # takes this session's tasks (and this worker never takes theirs).
+    name = f"spaning-test-{uuid.uuid4().hex[:8]}"
+    nodename = f"{name}@%h"
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = name
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DEBUG": "1"}
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
-        "--pool=solo", "--concurrency=1", "--loglevel=INFO", f"--hostname={nodename}",
+        "--pool=solo", "--concurrency=1", "--loglevel=INFO",
+        f"--hostname={nodename}", f"--queues={name}",
         "--without-heartbeat", "--without-gossip", "--without-mingle",
     ]  # fmt: skip
     process = subprocess.Popen(
@@ -108,7 +115,7 @@ def celery_worker(django_db_setup, django_db_blocker):
                     f"The Celery worker exited with {process.returncode}:\n{worker_output()}"
                 )
             replies = app.control.ping(timeout=1.0)
-            if any(nodename.split("@")[0] in name for reply in replies for name in reply):
+            if any(node.startswith(f"{name}@") for reply in replies for node in reply):
                 break
             if time.monotonic() > deadline:
                 pytest.fail(
@@ -117,6 +124,7 @@ def celery_worker(django_db_setup, django_db_blocker):
                 )
         yield nodename
     finally:
+        app.conf.task_default_queue = default_queue
         process.terminate()
         try:
             process.wait(timeout=15)
