@@ -1,5 +1,7 @@
 from django.urls import path
 
+from .views import taxonomy
+
 app_name = "signals"
 
 # Each block is owned by one module of signals/views/.
@@ -7,4 +9,21 @@ urlpatterns = [
     # --- register.py: logging, editing, archiving, history ---
     # --- browse.py: list, filters, search, CSV export ---
     # --- taxonomy.py: the organisation's areas, trends and tags (admins) ---
+    path("settings/areas/", taxonomy.areas, name="areas"),
+    path("settings/areas/new/", taxonomy.area_create, name="area_create"),
+    path("settings/areas/<int:pk>/", taxonomy.area_edit, name="area_edit"),
+    path("settings/areas/<int:pk>/retire/", taxonomy.area_retire, name="area_retire"),
+    path("settings/areas/<int:pk>/reactivate/", taxonomy.area_reactivate, name="area_reactivate"),
+    path("settings/trends/", taxonomy.trends, name="trends"),
+    path("settings/trends/new/", taxonomy.trend_create, name="trend_create"),
+    path("settings/trends/restore/", taxonomy.trends_restore, name="trends_restore"),
+    path("settings/trends/<int:pk>/", taxonomy.trend_edit, name="trend_edit"),
+    path("settings/trends/<int:pk>/retire/", taxonomy.trend_retire, name="trend_retire"),
+    path(
+        "settings/trends/<int:pk>/reactivate/", taxonomy.trend_reactivate, name="trend_reactivate"
+    ),
+    path("settings/tags/", taxonomy.tags, name="tags"),
+    path("settings/tags/<int:pk>/", taxonomy.tag_edit, name="tag_edit"),
+    path("settings/tags/<int:pk>/merge/", taxonomy.tag_merge, name="tag_merge"),
+    path("settings/tags/<int:pk>/delete/", taxonomy.tag_delete, name="tag_delete"),
 ]

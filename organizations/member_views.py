@@ -1,0 +1,187 @@
+"""Members pages: the organisation admin sees and manages who belongs to the organisation.
+
+Only memberships of the organisation the admin works in are listed or fetched (another
+organisation's membership id is a 404); users of other organisations are reached only by an
+exact e-mail address when adding someone. Changes are POST-only and end with a message.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .access import get_for_organization, organization_required
+from .forms import MemberAddForm, MembershipRoleForm
+from .models import Membership
+from .roles import Role
+from .services import (
+    LastAdminError,
+    display_name,
+    invitation_send,
+    membership_add,
+    membership_change_role,
+    membership_remove,
+    needs_invitation,
+)
+
+MANAGE = "manage_organization"
+
+
+def _membership(request, pk) -> Membership:
+    return get_for_organization(Membership.objects.select_related("user"), request, pk=pk)
+
+
+def _after_change(request, membership):
+    """Back to the list, or to the start page when admins changed away their own access."""
+    if membership.user_id == request.user.pk and (
+        membership.pk is None or membership.role != Role.ADMIN
+    ):
+        return redirect("home")
+    return redirect("members")
+
+
+@organization_required(MANAGE)
+def members(request):
+    memberships = (
+        Membership.objects.filter(organization=request.organization)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    rows = [
+        {
+            "membership": membership,
+            "name": display_name(membership.user),
+            "invited": needs_invitation(membership.user),
+        }
+        for membership in memberships
+    ]
+    return render(
+        request,
+        "organizations/members.html",
+        {"section": "members", "rows": rows, "roles": Role.choices},
+    )
+
+
+@organization_required(MANAGE)
+def member_add(request):
+    form = MemberAddForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        membership = membership_add(
+            organization=request.organization,
+            email=data["email"],
+            role=data["role"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            user=form.existing_user,
+        )
+        user = membership.user
+        params = {
+            "name": display_name(user),
+            "email": user.email,
+            "role": membership.get_role_display(),
+        }
+        if needs_invitation(user):
+            invitation_send(
+                user=user,
+                organization=request.organization,
+                invited_by=request.user,
+                request=request,
+            )
+            messages.success(
+                request,
+                _(
+                    "%(email)s was added as %(role)s and has been sent an e-mail "
+                    "with a link to choose a password."
+                )
+                % params,
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s (%(email)s) already had an account and was added as %(role)s.")
+                % params,
+            )
+        return redirect("members")
+    return render(request, "organizations/member_add.html", {"section": "members", "form": form})
+
+
+@organization_required(MANAGE)
+def member_role(request, pk):
+    """Change a member's role. The members list posts here; the page itself works without it."""
+    membership = _membership(request, pk)
+    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_change_role(membership=membership, role=form.cleaned_data["role"])
+        except LastAdminError as error:
+            form.add_error("role", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": display_name(membership.user), "role": membership.get_role_display()},
+            )
+            return _after_change(request, membership)
+    return render(
+        request,
+        "organizations/member_role.html",
+        {
+            "section": "members",
+            "membership": membership,
+            "name": display_name(membership.user),
+            "form": form,
+        },
+    )
+
+
+@organization_required(MANAGE)
+def member_remove(request, pk):
+    """GET asks for confirmation; POST removes the membership (the account itself stays)."""
+    membership = _membership(request, pk)
+    name = display_name(membership.user)
+    error = None
+    if request.method == "POST":
+        try:
+            membership_remove(membership=membership)
+        except LastAdminError as refused:
+            error = str(refused)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer a member of %(organization)s.")
+                % {"name": name, "organization": request.organization},
+            )
+            return _after_change(request, membership)
+    return render(
+        request,
+        "organizations/member_remove.html",
+        {"section": "members", "membership": membership, "name": name, "error": error},
+    )
+
+
+@organization_required(MANAGE)
+@require_POST
+def member_invite_again(request, pk):
+    """Send the "choose your password" e-mail again to a member who has not chosen one yet."""
+    membership = _membership(request, pk)
+    user = membership.user
+    if not needs_invitation(user):
+        messages.info(
+            request,
+            _("%(name)s has already chosen a password.") % {"name": display_name(user)},
+        )
+    elif not user.email:
+        messages.error(
+            request,
+            _("%(name)s has no e-mail address to send the link to.") % {"name": display_name(user)},
+        )
+    else:
+        invitation_send(
+            user=user, organization=request.organization, invited_by=request.user, request=request
+        )
+        messages.success(
+            request,
+            _("A new link to choose a password was sent to %(email)s.") % {"email": user.email},
+        )
+    return redirect("members")

@@ -1,0 +1,156 @@
+"""Changes to who belongs to an organisation, made by its admin from the members pages.
+
+One rule holds across all of them: an organisation always keeps at least one administrator,
+so it can never lock itself out of its own settings.
+"""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Membership, Organization
+from .roles import Role
+
+
+class LastAdminError(Exception):
+    """The change would leave the organisation without an administrator."""
+
+    def __init__(self, membership: Membership):
+        self.membership = membership
+        super().__init__(
+            _(
+                "%(name)s is the only administrator of %(organization)s. "
+                "Make someone else an administrator first."
+            )
+            % {"name": display_name(membership.user), "organization": membership.organization}
+        )
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _lock_and_check_admins(membership: Membership, *, losing_admin) -> None:
+    """Lock the membership and the organisation's admins; refuse to leave it without one.
+
+    ``losing_admin(stored_role)`` says whether the change takes the admin role away. The rows
+    are locked in one statement in primary-key order, so two admins demoting each other at the
+    same moment queue up instead of deadlocking, and the second sees the first's change (on
+    PostgreSQL; SQLite serialises writers anyway). The stored role decides, not whatever the
+    instance in hand says.
+    """
+    rows = dict(
+        Membership.objects.select_for_update()
+        .filter(
+            Q(pk=membership.pk) | Q(organization_id=membership.organization_id, role=Role.ADMIN)
+        )
+        .order_by("pk")
+        .values_list("pk", "role")
+    )
+    if membership.pk not in rows:
+        raise Membership.DoesNotExist
+    other_admins = [pk for pk, role in rows.items() if pk != membership.pk and role == Role.ADMIN]
+    if losing_admin(rows[membership.pk]) and not other_admins:
+        raise LastAdminError(membership)
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}")
+    _lock_and_check_admins(
+        membership, losing_admin=lambda stored: stored == Role.ADMIN and role != Role.ADMIN
+    )
+    Membership.objects.filter(pk=membership.pk).update(role=role)
+    membership.role = role
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """End a user's membership. The user account stays: it may belong to other organisations."""
+    _lock_and_check_admins(membership, losing_admin=lambda stored: stored == Role.ADMIN)
+    membership.delete()
+
+
+def username_from_email(email: str) -> str:
+    """A free username from the address's local part: anna.ek@kommun.se → anna.ek (or anna.ek2)."""
+    User = get_user_model()
+    max_length = User._meta.get_field(User.USERNAME_FIELD).max_length
+    base = re.sub(r"[^\w.@+-]", "", email.split("@", 1)[0])[: max_length - 4] or "user"
+    candidate, number = base, 1
+    while User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": candidate}).exists():
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    user=None,
+) -> Membership:
+    """Give the account with this e-mail address a role in the organisation.
+
+    ``user`` is the existing account with that address (the form looks it up); without one,
+    an account is created with an unusable password: the person chooses their own password
+    through the link of ``invitation_send``. An existing account's details are not changed.
+    """
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}")
+    if user is None:
+        User = get_user_model()
+        user = User(
+            username=username_from_email(email),
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        user.set_unusable_password()
+        user.save()
+    return Membership.objects.create(user=user, organization=organization, role=role)
+
+
+def needs_invitation(user) -> bool:
+    """True for an account whose owner has not chosen a password yet."""
+    return not user.has_usable_password()
+
+
+class _InvitationForm(PasswordResetForm):
+    """Django's password-reset e-mail, sent to one known user, with our invitation text.
+
+    The stock form skips users without a usable password — exactly the invited ones — so
+    ``get_users`` is narrowed to the invited user instead. The link leads to the ordinary
+    "choose a new password" page.
+    """
+
+    def __init__(self, user):
+        super().__init__()
+        self.user = user
+        self.cleaned_data = {"email": user.email}
+
+    def get_users(self, email):
+        return [self.user] if self.user.is_active and self.user.email else []
+
+
+def invitation_send(*, user, organization: Organization, invited_by, request) -> None:
+    """E-mail the user a link to choose a password and start using Spaning."""
+    _InvitationForm(user).save(
+        request=request,
+        use_https=request.is_secure(),
+        subject_template_name="organizations/invitation_subject.txt",
+        email_template_name="organizations/invitation_email.txt",
+        extra_email_context={
+            "organization": organization,
+            "invited_by": display_name(invited_by),
+        },
+    )

@@ -1,0 +1,293 @@
+"""Settings pages: the organisation admin manages its areas, trends and tags.
+
+Every view needs ``manage_organization`` and fetches objects with ``get_for_organization``, so
+another organisation's area, trend or tag is a 404. Changes are POST-only and redirect back to
+the list with a message (post/redirect/get); a form with errors is shown again, nothing stored.
+
+Areas and trends are never deleted, only retired: they stay on the signals that have them but
+are no longer offered for new ones.
+"""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from organizations.access import get_for_organization, organization_required
+
+from ..catalogue import install_default_catalogue
+from ..models import Area, Tag, Trend
+from ..taxonomy_forms import AreaForm, TagForm, TagMergeForm, TrendForm
+
+MANAGE = "manage_organization"
+
+
+def _split_by_use(objects):
+    objects = list(objects)
+    return [o for o in objects if o.is_active], [o for o in objects if not o.is_active]
+
+
+def _form_page(request, form, *, section, title, submit, cancel_url, intro=""):
+    return render(
+        request,
+        "signals/settings/form.html",
+        {
+            "form": form,
+            "section": section,
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+def _set_active(request, model, pk, *, active: bool, list_url: str):
+    obj = get_for_organization(model, request, pk=pk)
+    obj.is_active = active
+    obj.save(update_fields=["is_active"])
+    if active:
+        message = _("“%(name)s” is in use again.")
+    else:
+        message = _(
+            "“%(name)s” is retired: it stays on earlier signals "
+            "but is no longer offered for new ones."
+        )
+    messages.success(request, message % {"name": obj.name})
+    return redirect(list_url)
+
+
+# --- Areas ---------------------------------------------------------------------------------
+
+
+@organization_required(MANAGE)
+def areas(request):
+    all_areas = Area.objects.filter(organization=request.organization).annotate(
+        signal_count=Count("signals")
+    )
+    active, retired = _split_by_use(all_areas)
+    return render(
+        request,
+        "signals/settings/areas.html",
+        {"section": "areas", "active": active, "retired": retired},
+    )
+
+
+@organization_required(MANAGE)
+def area_create(request):
+    form = AreaForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid() and (area := form.save()):
+        messages.success(request, _("The area “%(name)s” was added.") % {"name": area.name})
+        return redirect("signals:areas")
+    return _form_page(
+        request,
+        form,
+        section="areas",
+        title=_("Add an area"),
+        submit=_("Add area"),
+        cancel_url="signals:areas",
+    )
+
+
+@organization_required(MANAGE)
+def area_edit(request, pk):
+    area = get_for_organization(Area, request, pk=pk)
+    name = area.name
+    form = AreaForm(request.POST or None, instance=area, organization=request.organization)
+    if request.method == "POST" and form.is_valid() and form.save():
+        messages.success(request, _("The area “%(name)s” was saved.") % {"name": area.name})
+        return redirect("signals:areas")
+    return _form_page(
+        request,
+        form,
+        section="areas",
+        title=_("Edit the area “%(name)s”") % {"name": name},
+        intro=_("Renaming an area renames it on every signal that has it."),
+        submit=_("Save area"),
+        cancel_url="signals:areas",
+    )
+
+
+@organization_required(MANAGE)
+@require_POST
+def area_retire(request, pk):
+    return _set_active(request, Area, pk, active=False, list_url="signals:areas")
+
+
+@organization_required(MANAGE)
+@require_POST
+def area_reactivate(request, pk):
+    return _set_active(request, Area, pk, active=True, list_url="signals:areas")
+
+
+# --- Trends --------------------------------------------------------------------------------
+
+
+@organization_required(MANAGE)
+def trends(request):
+    all_trends = (
+        Trend.objects.filter(organization=request.organization)
+        .select_related("driving_force")
+        .annotate(signal_count=Count("signals"))
+    )
+    active, retired = _split_by_use(all_trends)
+    return render(
+        request,
+        "signals/settings/trends.html",
+        {"section": "trends", "active": active, "retired": retired},
+    )
+
+
+@organization_required(MANAGE)
+def trend_create(request):
+    form = TrendForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid() and (trend := form.save()):
+        messages.success(request, _("The trend “%(name)s” was added.") % {"name": trend.name})
+        return redirect("signals:trends")
+    return _form_page(
+        request,
+        form,
+        section="trends",
+        title=_("Add a trend"),
+        submit=_("Add trend"),
+        cancel_url="signals:trends",
+    )
+
+
+@organization_required(MANAGE)
+def trend_edit(request, pk):
+    trend = get_for_organization(Trend, request, pk=pk)
+    name = trend.name
+    form = TrendForm(request.POST or None, instance=trend, organization=request.organization)
+    if request.method == "POST" and form.is_valid() and form.save():
+        messages.success(request, _("The trend “%(name)s” was saved.") % {"name": trend.name})
+        return redirect("signals:trends")
+    return _form_page(
+        request,
+        form,
+        section="trends",
+        title=_("Edit the trend “%(name)s”") % {"name": name},
+        intro=_("Renaming a trend renames it on every signal that has it."),
+        submit=_("Save trend"),
+        cancel_url="signals:trends",
+    )
+
+
+@organization_required(MANAGE)
+@require_POST
+def trend_retire(request, pk):
+    return _set_active(request, Trend, pk, active=False, list_url="signals:trends")
+
+
+@organization_required(MANAGE)
+@require_POST
+def trend_reactivate(request, pk):
+    return _set_active(request, Trend, pk, active=True, list_url="signals:trends")
+
+
+@organization_required(MANAGE)
+@require_POST
+def trends_restore(request):
+    """Add what SKR's catalogue has and ours lacks; change nothing that exists."""
+    organization = request.organization
+    before = organization.trends.count()
+    install_default_catalogue(organization, areas=())
+    added = organization.trends.count() - before
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d trend from SKR's catalogue was added.",
+                "%(count)d trends from SKR's catalogue were added.",
+                added,
+            )
+            % {"count": added},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Nothing to add: every trend of SKR's catalogue is already here. "
+                "Retired ones stay retired until you put them back in use."
+            ),
+        )
+    return redirect("signals:trends")
+
+
+# --- Tags ----------------------------------------------------------------------------------
+
+
+@organization_required(MANAGE)
+def tags(request):
+    all_tags = Tag.objects.filter(organization=request.organization).annotate(
+        signal_count=Count("signals")
+    )
+    return render(request, "signals/settings/tags.html", {"section": "tags", "tags": all_tags})
+
+
+def _tag_page(request, tag, *, form=None, merge_form=None):
+    signal_count = tag.signals.count()
+    return render(
+        request,
+        "signals/settings/tag.html",
+        {
+            "section": "tags",
+            "tag": tag,
+            "signal_count": signal_count,
+            "form": form or TagForm(instance=tag, organization=request.organization),
+            "merge_form": merge_form or TagMergeForm(tag=tag),
+        },
+    )
+
+
+@organization_required(MANAGE)
+def tag_edit(request, pk):
+    """The tag's page: rename it, merge it into another, or delete it when no signal has it."""
+    tag = get_for_organization(Tag, request, pk=pk)
+    if request.method != "POST":
+        return _tag_page(request, tag)
+    old_name = tag.name
+    form = TagForm(request.POST, instance=tag, organization=request.organization)
+    if form.is_valid() and form.save():
+        messages.success(
+            request,
+            _("The tag “%(old)s” is now called “%(new)s”.") % {"old": old_name, "new": tag.name},
+        )
+        return redirect("signals:tags")
+    tag.name = old_name
+    return _tag_page(request, tag, form=form)
+
+
+@organization_required(MANAGE)
+@require_POST
+def tag_merge(request, pk):
+    tag = get_for_organization(Tag, request, pk=pk)
+    form = TagMergeForm(request.POST, tag=tag)
+    if not form.is_valid():
+        return _tag_page(request, tag, merge_form=form)
+    name = tag.name
+    into = form.save()
+    messages.success(
+        request,
+        _("“%(old)s” was merged into “%(new)s”: its signals now have “%(new)s”.")
+        % {"old": name, "new": into.name},
+    )
+    return redirect("signals:tags")
+
+
+@organization_required(MANAGE)
+@require_POST
+def tag_delete(request, pk):
+    tag = get_for_organization(Tag, request, pk=pk)
+    if tag.signals.exists():
+        messages.error(
+            request,
+            _("“%(name)s” is on signals and was not deleted. Merge it into another tag instead.")
+            % {"name": tag.name},
+        )
+        return redirect("signals:tag_edit", pk=tag.pk)
+    tag.delete()
+    messages.success(request, _("The tag “%(name)s” was deleted.") % {"name": tag.name})
+    return redirect("signals:tags")
