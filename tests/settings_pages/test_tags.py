@@ -1,0 +1,153 @@
+"""The tags settings page: usage counts, rename, merge, delete unused tags."""
+
+import pytest
+from django.urls import reverse
+
+from signals.models import Signal, Tag
+from signals.taxonomy_forms import TagForm
+
+from .conftest import field_errors, make_signal, messages_of
+
+
+@pytest.fixture
+def tag(kommun):
+    return Tag.objects.create(organization=kommun, name="förskola")
+
+
+@pytest.fixture
+def other_tag(kommun):
+    return Tag.objects.create(organization=kommun, name="Skola")
+
+
+def test_the_list_shows_each_tag_with_its_number_of_signals(
+    admin_client, kommun, members, tag, other_tag
+):
+    make_signal(kommun, members["scanner"], tags=[tag])
+    make_signal(kommun, members["scanner"], tags=[tag, other_tag])
+    Tag.objects.create(organization=kommun, name="oanvänd")
+    response = admin_client.get(reverse("signals:tags"))
+    counts = {t.name: t.signal_count for t in response.context["tags"]}
+    assert counts == {"förskola": 2, "Skola": 1, "oanvänd": 0}
+    page = response.content.decode()
+    # Only the unused tag can be deleted from the list.
+    assert page.count(">Delete<span") == 1
+    assert 'Delete<span class="visually-hidden"> «oanvänd»</span>' in page
+
+
+def test_the_list_shows_only_this_organisations_tags(admin_client, kommun, other_kommun, tag):
+    Tag.objects.create(organization=other_kommun, name="varbergstagg")
+    response = admin_client.get(reverse("signals:tags"))
+    assert [t.name for t in response.context["tags"]] == ["förskola"]
+
+
+def test_the_list_is_one_query_whatever_the_number_of_tags(
+    admin_client, kommun, members, django_assert_max_num_queries
+):
+    tags = [Tag.objects.create(organization=kommun, name=f"tagg {n}") for n in range(40)]
+    make_signal(kommun, members["scanner"], tags=tags)
+    with django_assert_max_num_queries(6):
+        response = admin_client.get(reverse("signals:tags"))
+    assert len(response.context["tags"]) == 40
+
+
+def test_renaming_a_tag(admin_client, kommun, members, tag):
+    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    response = admin_client.post(reverse("signals:tag_edit", args=[tag.pk]), {"name": "Förskolor"})
+    assert response.status_code == 302
+    tag.refresh_from_db()
+    assert tag.name == "Förskolor"
+    assert messages_of(response) == ["The tag “förskola” is now called “Förskolor”."]
+    # Search reads tag names: the signal is found by the new one.
+    signal.refresh_from_db()
+    assert "förskolor" in signal.search_document
+
+
+@pytest.mark.parametrize("name", ["skola", "SKOLA", "Skola"])
+def test_a_tag_name_already_used_in_any_case_is_a_field_error(admin_client, tag, other_tag, name):
+    response = admin_client.post(reverse("signals:tag_edit", args=[tag.pk]), {"name": name})
+    assert response.status_code == 200
+    errors = field_errors(response, "name")
+    assert errors == [
+        f"There is already a tag named “{name}”. To combine the two, merge this tag into it."
+    ]
+    tag.refresh_from_db()
+    assert tag.name == "förskola"
+    assert "Tag “förskola”" in response.content.decode()
+
+
+def test_a_name_taken_under_the_database_constraint_is_still_a_field_error(admin_client, tag):
+    """If the check passes but the database refuses (a race), the user sees the field error."""
+    form = TagForm({"name": "Ny"}, instance=tag, organization=tag.organization)
+    assert form.is_valid()
+    Tag.objects.create(organization=tag.organization, name="NY")  # a colleague was faster
+    assert form.save() is None
+    assert form.errors["name"]
+
+
+def test_merging_moves_the_signals_to_the_other_tag(admin_client, kommun, members, tag, other_tag):
+    only_merged = make_signal(kommun, members["scanner"], title="A", tags=[tag])
+    both = make_signal(kommun, members["scanner"], title="B", tags=[tag, other_tag])
+    only_target = make_signal(kommun, members["scanner"], title="C", tags=[other_tag])
+    untouched_tag = Tag.objects.create(organization=kommun, name="bygg")
+    untouched = make_signal(kommun, members["scanner"], title="D", tags=[untouched_tag])
+
+    response = admin_client.post(
+        reverse("signals:tag_merge", args=[tag.pk]), {"into": other_tag.pk}
+    )
+
+    assert response.status_code == 302
+    assert not Tag.objects.filter(pk=tag.pk).exists()
+    for signal in (only_merged, both, only_target):
+        assert list(signal.tags.all()) == [other_tag], signal.title
+    assert list(untouched.tags.all()) == [untouched_tag]
+    assert Signal.tags.through.objects.filter(tag=other_tag).count() == 3
+    only_merged.refresh_from_db()
+    assert "skola" in only_merged.search_document
+    assert "förskola" not in only_merged.search_document
+    assert messages_of(response) == [
+        "“förskola” was merged into “Skola”: its signals now have “Skola”."
+    ]
+
+
+def test_merging_into_another_organisations_tag_is_a_field_error(
+    admin_client, kommun, members, other_kommun, tag
+):
+    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    theirs = Tag.objects.create(organization=other_kommun, name="skola")
+    response = admin_client.post(reverse("signals:tag_merge", args=[tag.pk]), {"into": theirs.pk})
+    assert response.status_code == 200
+    assert field_errors(response, "into", form="merge_form")
+    assert list(signal.tags.all()) == [tag]
+    assert list(theirs.signals.all()) == []
+
+
+def test_merging_a_tag_into_itself_is_a_field_error(admin_client, tag, other_tag):
+    response = admin_client.post(reverse("signals:tag_merge", args=[tag.pk]), {"into": tag.pk})
+    assert field_errors(response, "into", form="merge_form")
+    assert Tag.objects.filter(pk=tag.pk).exists()
+
+
+def test_the_tag_page_offers_only_this_organisations_other_tags(
+    admin_client, kommun, other_kommun, tag, other_tag
+):
+    Tag.objects.create(organization=other_kommun, name="varbergstagg")
+    response = admin_client.get(reverse("signals:tag_edit", args=[tag.pk]))
+    offered = list(response.context["merge_form"].fields["into"].queryset)
+    assert offered == [other_tag]
+
+
+def test_deleting_an_unused_tag(admin_client, tag):
+    response = admin_client.post(reverse("signals:tag_delete", args=[tag.pk]))
+    assert response.status_code == 302
+    assert not Tag.objects.filter(pk=tag.pk).exists()
+    assert messages_of(response) == ["The tag “förskola” was deleted."]
+
+
+def test_a_tag_in_use_is_not_deleted(admin_client, kommun, members, tag):
+    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    response = admin_client.post(reverse("signals:tag_delete", args=[tag.pk]))
+    assert response.status_code == 302
+    assert list(signal.tags.all()) == [tag]
+    assert messages_of(response) == [
+        "“förskola” is on signals and was not deleted. Merge it into another tag instead."
+    ]
