@@ -1,0 +1,139 @@
+"""Reading the register: filters, search, sorting and counts for the list, the export and the
+start page. Always start from ``visibility.visible_signals(membership)``, never from
+``Signal.objects``.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from .models import Level, Signal, Status
+from .search import order_by_relevance, search_signals
+from .visibility import visible_signals
+
+
+class Sort:
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+    IMPACT = "impact"
+    RELEVANCE = "relevance"
+
+
+@dataclass(frozen=True)
+class SignalFilters:
+    """What the user asked for. Every field empty means everything visible, newest first."""
+
+    level: str = ""
+    area: int | None = None
+    trend: int | None = None
+    tag: int | None = None
+    month: date | None = None  # the first day of the month
+    status: str = ""
+    author: int | None = None
+    q: str = ""
+    sort: str = ""
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance is the natural order of a search; otherwise newest first."""
+        if self.sort == Sort.RELEVANCE and not self.q:
+            return Sort.NEWEST
+        return self.sort or (Sort.RELEVANCE if self.q else Sort.NEWEST)
+
+
+def month_range(month: date) -> tuple[datetime, datetime]:
+    """The month as a half-open range of aware datetimes in the site's time zone."""
+    start = month.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        datetime(start.year, start.month, 1, tzinfo=tz),
+        datetime(end.year, end.month, 1, tzinfo=tz),
+    )
+
+
+def filter_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
+    """Apply every filter and the search. Each related filter is one join on a unique pair, so
+    no row is ever repeated and no DISTINCT is needed."""
+    if filters.level:
+        signals = signals.filter(level=filters.level)
+    if filters.area:
+        signals = signals.filter(area_id=filters.area)
+    if filters.trend:
+        signals = signals.filter(trends=filters.trend)
+    if filters.tag:
+        signals = signals.filter(tags=filters.tag)
+    if filters.month:
+        start, end = month_range(filters.month)
+        signals = signals.filter(created_at__gte=start, created_at__lt=end)
+    if filters.status:
+        signals = signals.filter(status=filters.status)
+    if filters.author:
+        signals = signals.filter(created_by_id=filters.author)
+    if filters.q:
+        signals = search_signals(signals, filters.q)
+    return signals
+
+
+def sort_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
+    match filters.effective_sort:
+        case Sort.OLDEST:
+            return signals.order_by("created_at", "pk")
+        case Sort.TITLE:
+            return signals.order_by("title", "pk")
+        case Sort.IMPACT:
+            return signals.order_by(F("impact").desc(nulls_last=True), "-created_at", "-pk")
+        case Sort.RELEVANCE:
+            return order_by_relevance(signals, filters.q)
+        case _:
+            return signals.order_by("-created_at", "-pk")
+
+
+def with_list_relations(signals: QuerySet) -> QuerySet:
+    """Everything a list row shows, in a fixed number of queries whatever the page size."""
+    return signals.select_related("area", "created_by").prefetch_related(
+        "trends", "tags", "sources"
+    )
+
+
+def level_counts(signals: QuerySet) -> dict[str, int]:
+    """How many of ``signals`` there are per level, in one aggregate query."""
+    counts = signals.aggregate(
+        **{level.value: Count("pk", filter=Q(level=level.value)) for level in Level}
+    )
+    return {level: counts[level] or 0 for level in Level.values}
+
+
+@dataclass
+class SignalListing:
+    signals: QuerySet  # filtered, sorted, with list relations; slice it to a page
+    level_counts: dict[str, int]  # for the current filters except the level itself
+    total: int  # how many signals match all the filters
+
+
+def signal_listing(membership, filters: SignalFilters) -> SignalListing:
+    """The list page's data: two queries (counts, then the page) plus the prefetches.
+
+    The counts per level are taken with every filter but the level, so each level's count says
+    what choosing it would give; the total follows from them without a COUNT of its own.
+    """
+    visible = visible_signals(membership)
+    counts = level_counts(filter_signals(visible, replace(filters, level="")))
+    total = counts.get(filters.level, 0) if filters.level else sum(counts.values())
+    signals = with_list_relations(find_signals(membership, filters))
+    return SignalListing(signals=signals, level_counts=counts, total=total)
+
+
+def find_signals(membership, filters: SignalFilters) -> QuerySet:
+    """The visible signals matching ``filters``, in the order asked for."""
+    return sort_signals(filter_signals(visible_signals(membership), filters), filters)
+
+
+def recent_signals(membership, limit: int = 5) -> list[Signal]:
+    """The latest signals of the working register (not the archive) for the start page, in
+    one query."""
+    signals = visible_signals(membership).exclude(status=Status.ARCHIVED)
+    return list(signals.select_related("created_by").order_by("-created_at", "-pk")[:limit])
