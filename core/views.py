@@ -4,7 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from organizations.access import organization_required
-from organizations.roles import Role
+from organizations.roles import SCANNING_GROUP, Role
+from signals.selectors import recent_signals
 
 # Each role starts where its work is; the scanning group's editor and admin share its page.
 START_PAGES = {
@@ -18,7 +19,10 @@ START_PAGES = {
 
 @organization_required()
 def home(request):
-    return render(request, START_PAGES[request.membership.role], {})
+    context = {}
+    if request.membership.role in SCANNING_GROUP:
+        context["recent_signals"] = recent_signals(request.membership)
+    return render(request, START_PAGES[request.membership.role], context)
 
 
 @never_cache

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import taxonomy
+from .views.browse import signal_export, signal_list
 
 app_name = "signals"
 
@@ -8,6 +9,8 @@ app_name = "signals"
 urlpatterns = [
     # --- register.py: logging, editing, archiving, history ---
     # --- browse.py: list, filters, search, CSV export ---
+    path("", signal_list, name="list"),
+    path("export.csv", signal_export, name="export"),
     # --- taxonomy.py: the organisation's areas, trends and tags (admins) ---
     path("settings/areas/", taxonomy.areas, name="areas"),
     path("settings/areas/new/", taxonomy.area_create, name="area_create"),

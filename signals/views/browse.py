@@ -1,0 +1,205 @@
+"""The register, read: the list with filters, search, sorting and counts, and the same list as
+CSV. The state lives in the URL's query string, so every view of the list can be bookmarked.
+"""
+
+import re
+from datetime import date
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_htmx.http import push_url
+
+from organizations.access import organization_required
+from organizations.roles import SCANNING_GROUP
+
+from .. import csv_export
+from ..models import Area, Level, Tag, Trend
+from ..search import MAX_QUERY_LENGTH
+from ..selectors import SignalFilters, Sort, find_signals, signal_listing
+from ..visibility import visible_statuses
+
+PER_PAGE_CHOICES = (25, 50, 100)
+DEFAULT_PER_PAGE = PER_PAGE_CHOICES[0]
+SORT_CHOICES = [
+    ("", _("Best match when searching, else newest")),
+    (Sort.NEWEST, _("Newest first")),
+    (Sort.OLDEST, _("Oldest first")),
+    (Sort.TITLE, _("Title A–Z")),
+    (Sort.IMPACT, _("Largest impact first")),
+    (Sort.RELEVANCE, _("Best match")),
+]
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _choices(empty_label, options):
+    return [("", empty_label), *options]
+
+
+class SignalFilterForm(forms.Form):
+    """Reads the list's query string. A value it does not understand (another organisation's
+    area, a forged level, a month like 2024-13) is reported and left out of the filtering."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+    )
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
+    trend = forms.TypedChoiceField(label=_("Trend"), required=False, coerce=int, empty_value=None)
+    tag = forms.TypedChoiceField(label=_("Tag"), required=False, coerce=int, empty_value=None)
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        help_text=_("Year and month, e.g. 2025-03."),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "ÅÅÅÅ-MM"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    author = forms.TypedChoiceField(
+        label=_("Logged by"), required=False, coerce=int, empty_value=None
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    per_page = forms.TypedChoiceField(
+        label=_("Per page"),
+        required=False,
+        coerce=int,
+        empty_value=DEFAULT_PER_PAGE,
+        choices=[(n, str(n)) for n in PER_PAGE_CHOICES],
+    )
+
+    # The order of the query string we write back: the fields' order, then the page.
+    PARAMS = ("q", "level", "area", "trend", "tag", "month", "status", "author", "sort", "per_page")
+
+    def __init__(self, data, *, membership):
+        super().__init__(data)
+        organization_id = membership.organization_id
+        self.fields["level"].choices = _choices(_("All levels"), Level.choices)
+        self.fields["area"].choices = _choices(
+            _("All areas"),
+            Area.objects.filter(organization_id=organization_id).values_list("pk", "name"),
+        )
+        self.fields["trend"].choices = _choices(
+            _("All trends"),
+            Trend.objects.filter(organization_id=organization_id).values_list("pk", "name"),
+        )
+        self.fields["tag"].choices = _choices(
+            _("All tags"),
+            Tag.objects.filter(organization_id=organization_id).values_list("pk", "name"),
+        )
+        self.fields["status"].choices = _choices(
+            _("All statuses"), [(s.value, s.label) for s in visible_statuses(membership)]
+        )
+        self.fields["author"].choices = _choices(_("Anyone"), _authors(organization_id))
+
+    def clean_month(self):
+        value = self.cleaned_data["month"]
+        if not value:
+            return None
+        match = _MONTH.match(value)
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
+            raise forms.ValidationError(_("Write the month as year-month, e.g. 2025-03."))
+        return date(int(match[1]), int(match[2]), 1)
+
+    def _value(self, name):
+        """The cleaned value, or empty when the field was missing or not understood."""
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+    @cached_property
+    def filters(self) -> SignalFilters:
+        return SignalFilters(
+            level=self._value("level") or "",
+            area=self._value("area"),
+            trend=self._value("trend"),
+            tag=self._value("tag"),
+            month=self._value("month"),
+            status=self._value("status") or "",
+            author=self._value("author"),
+            q=self._value("q") or "",
+            sort=self._value("sort") or "",
+        )
+
+    @property
+    def page_size(self) -> int:
+        return self._value("per_page") or DEFAULT_PER_PAGE
+
+    @property
+    def params(self) -> QueryDict:
+        """The understood, non-empty parameters: what the address bar and links carry."""
+        params = QueryDict(mutable=True)
+        for name in self.PARAMS:
+            raw = self.data.get(name, "").strip()
+            if raw and self._value(name) not in (None, ""):
+                params[name] = raw
+        if params.get("per_page") == str(DEFAULT_PER_PAGE):
+            del params["per_page"]
+        return params
+
+    @property
+    def is_filtered(self) -> bool:
+        narrowing = set(self.PARAMS) - {"sort", "per_page"}
+        return any(getattr(self.filters, name) for name in narrowing)
+
+
+def _authors(organization_id):
+    """The scanning group: the people who log signals. One query."""
+    users = (
+        get_user_model()
+        .objects.filter(
+            memberships__organization_id=organization_id, memberships__role__in=SCANNING_GROUP
+        )
+        .order_by("first_name", "last_name", "username")
+        .values_list("pk", "first_name", "last_name", "username")
+    )
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in users]
+
+
+@organization_required("view_signals")
+def signal_list(request):
+    form = SignalFilterForm(request.GET, membership=request.membership)
+    listing = signal_listing(request.membership, form.filters)
+    paginator = Paginator(listing.signals, form.page_size)
+    # The level counts already give the total: no separate COUNT query.
+    paginator.count = listing.total
+    page = paginator.get_page(request.GET.get("page"))
+    params = form.params
+    context = {
+        "form": form,
+        "filters": form.filters,
+        "params": params,
+        "page": page,
+        "signals": list(page.object_list),
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "level_counts": [(level, listing.level_counts[level.value]) for level in Level],
+        "level_total": sum(listing.level_counts.values()),
+        "total": listing.total,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        # Only the results; the count is swapped out-of-band into the page's live region so
+        # screen readers hear it, and the address bar gets the tidy URL.
+        response = render(request, "signals/list.html#results", {**context, "count_oob": True})
+        query = params.copy()
+        if page.number > 1:
+            query["page"] = page.number
+        push_url(response, reverse("signals:list") + (f"?{query.urlencode()}" if query else ""))
+    else:
+        response = render(request, "signals/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@organization_required("view_signals")
+def signal_export(request):
+    """The filtered list as CSV, in the list's order, streamed row by row."""
+    form = SignalFilterForm(request.GET, membership=request.membership)
+    signals = find_signals(request.membership, form.filters)
+    filename = f"signals-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_export.streaming_response(signals, filename=filename)

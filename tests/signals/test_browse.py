@@ -1,0 +1,443 @@
+"""The signal list: who sees what, each filter, the URL as state, pages, sorting, counts."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from organizations.roles import Role
+from signals.models import Area, Level, Status, Trend
+
+from .factories import make_signal
+
+LIST = reverse("signals:list")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+SCANNING_GROUP = [Role.SCANNER, Role.EDITOR, Role.ADMIN]
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """The assertions read the English interface (Swedish is the default)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def titles(response) -> list[str]:
+    """The titles in the results table, in order."""
+    html = response.content.decode()
+    return re.findall(
+        r'<th scope="row" class="signal-table__title">\s*<a href="[^"]*">([^<]*)</a>', html
+    )
+
+
+@pytest.fixture
+def register(kommun, members):
+    """Three signals that differ in every filterable way, and one in another organisation."""
+    t1, t2 = Trend.objects.filter(organization=kommun).order_by("name")[:2]
+    return {
+        "bygglov": make_signal(
+            kommun,
+            title="Ny e-tjänst för bygglov",
+            level=Level.INNER,
+            area="Digitalisering",
+            trends=[t1],
+            tags=["skola"],
+            status=Status.LOGGED,
+            created_by=members[Role.SCANNER],
+            created_at=datetime(2025, 3, 10, 9, tzinfo=STOCKHOLM),
+            impact=2,
+        ),
+        "vatgas": make_signal(
+            kommun,
+            title="Halland satsar på vätgas",
+            level=Level.NEAR,
+            area="Klimat och miljö",
+            trends=[t2],
+            tags=["klimat"],
+            status=Status.DRAFT,
+            created_by=members[Role.EDITOR],
+            created_at=datetime(2025, 4, 1, 0, 30, tzinfo=STOCKHOLM),
+            impact=4,
+        ),
+        "ai": make_signal(
+            kommun,
+            title="EU:s nya AI-förordning",
+            level=Level.OUTER,
+            area="Välfärd och hälsa",
+            trends=[t1, t2],
+            tags=["skola", "klimat"],
+            status=Status.ARCHIVED,
+            created_by=members[Role.SCANNER],
+            created_at=datetime(2025, 4, 30, 23, 30, tzinfo=STOCKHOLM),
+        ),
+    }
+
+
+@pytest.fixture
+def foreign(other_kommun, other_members):
+    return make_signal(
+        other_kommun,
+        title="Varbergs e-tjänst för bygglov",
+        level=Level.INNER,
+        area="Digitalisering",
+        created_by=other_members[Role.SCANNER],
+    )
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [LIST, reverse("signals:export")])
+def test_anonymous_is_sent_to_login(client, url):
+    response = client.get(url + "?level=inner")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_user_without_membership_is_refused(client, django_user_model, kommun):
+    user = django_user_model.objects.create_user("outsider", password="x")
+    assert client_get(client, user, LIST).status_code == 403
+
+
+def client_get(client, user, url, **extra):
+    client.force_login(user)
+    return client.get(url, **extra)
+
+
+@pytest.mark.parametrize("role", SCANNING_GROUP)
+def test_the_scanning_group_sees_every_status(client_for, members, register, foreign, role):
+    response = client_for(members[role]).get(LIST)
+    assert response.status_code == 200
+    assert sorted(titles(response)) == sorted(s.title for s in register.values())
+
+
+def test_management_sees_only_logged_signals(client_for, members, register, foreign):
+    response = client_for(members[Role.MANAGEMENT]).get(LIST)
+    assert titles(response) == ["Ny e-tjänst för bygglov"]
+    # Asking for drafts by URL does not reveal them: the status is not theirs to choose.
+    response = client_for(members[Role.MANAGEMENT]).get(LIST, {"status": "draft"})
+    assert "Halland satsar" not in response.content.decode()
+
+
+def test_staff_see_none_yet(client_for, members, register, foreign):
+    response = client_for(members[Role.STAFF]).get(LIST)
+    assert response.status_code == 200
+    assert titles(response) == []
+    assert "shared with you" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_another_organisations_signals_never_appear(client_for, members, register, foreign, role):
+    response = client_for(members[role]).get(LIST, {"q": "bygglov", "per_page": 100})
+    assert "Varberg" not in response.content.decode()
+
+
+def test_the_other_organisation_sees_only_its_own(client_for, other_members, register, foreign):
+    response = client_for(other_members[Role.SCANNER]).get(LIST)
+    assert titles(response) == [foreign.title]
+
+
+def test_another_organisations_area_in_the_url_filters_nothing_of_theirs(
+    client_for, members, register, foreign, other_kommun
+):
+    their_area = Area.objects.get(organization=other_kommun, name="Digitalisering")
+    response = client_for(members[Role.SCANNER]).get(LIST, {"area": their_area.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Varberg" not in html
+    # The forged value is reported and left out, not silently turned into another filter.
+    assert "could not be understood" in html
+    assert len(titles(response)) == 3
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def _ids(kommun, register, members):
+    t1, t2 = Trend.objects.filter(organization=kommun).order_by("name")[:2]
+    return {
+        "area": Area.objects.get(organization=kommun, name="Klimat och miljö").pk,
+        "trend1": t1.pk,
+        "trend2": t2.pk,
+        "skola": register["bygglov"].tags.get().pk,
+        "editor": members[Role.EDITOR].pk,
+        "scanner": members[Role.SCANNER].pk,
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"level": "inner"}, ["bygglov"]),
+        ({"level": "near"}, ["vatgas"]),
+        ({"area": "area"}, ["vatgas"]),
+        ({"trend": "trend1"}, ["bygglov", "ai"]),
+        ({"trend": "trend2"}, ["vatgas", "ai"]),
+        ({"tag": "skola"}, ["bygglov", "ai"]),
+        # Month boundaries are Swedish time: 00:30 on 1 April and 23:30 on 30 April are April.
+        ({"month": "2025-04"}, ["vatgas", "ai"]),
+        ({"month": "2025-03"}, ["bygglov"]),
+        ({"month": "2025-05"}, []),
+        ({"status": "draft"}, ["vatgas"]),
+        ({"status": "archived"}, ["ai"]),
+        ({"author": "editor"}, ["vatgas"]),
+        ({"author": "scanner"}, ["bygglov", "ai"]),
+        ({"q": "vätgas"}, ["vatgas"]),
+        ({"tag": "skola", "month": "2025-04"}, ["ai"]),
+        ({"trend": "trend1", "level": "inner", "author": "scanner"}, ["bygglov"]),
+    ],
+)
+def test_each_filter_narrows_the_list(client_for, kommun, members, register, params, expected):
+    ids = _ids(kommun, register, members)
+    query = {key: ids.get(value, value) for key, value in params.items()}
+    response = client_for(members[Role.SCANNER]).get(LIST, {**query, "sort": "oldest"})
+    assert titles(response) == [register[key].title for key in expected]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"level": "sideways"}, {"month": "2025-13"}, {"month": "förra månaden"}, {"trend": "abc"}],
+)
+def test_a_value_it_does_not_understand_is_reported_and_left_out(
+    client_for, members, register, params
+):
+    response = client_for(members[Role.SCANNER]).get(LIST, params)
+    assert response.status_code == 200
+    assert len(titles(response)) == 3
+    assert "could not be understood" in response.content.decode()
+
+
+def test_a_huge_query_is_cut_short_not_an_error(client_for, members, register):
+    response = client_for(members[Role.SCANNER]).get(LIST, {"q": "vätgas " * 20_000})
+    assert response.status_code == 200
+
+
+# --- the URL is the state ---------------------------------------------------------------------
+
+
+def test_the_form_shows_the_filters_of_the_url(client_for, kommun, members, register):
+    area = Area.objects.get(organization=kommun, name="Klimat och miljö")
+    response = client_for(members[Role.SCANNER]).get(
+        LIST, {"level": "near", "area": area.pk, "month": "2025-04", "q": "vätgas", "sort": "title"}
+    )
+    html = response.content.decode()
+    assert '<option value="near" selected>' in html
+    assert f'<option value="{area.pk}" selected>' in html
+    assert 'value="2025-04"' in html
+    assert 'value="vätgas"' in html
+    assert '<option value="title" selected>' in html
+
+
+def test_an_htmx_request_gets_the_results_and_a_tidy_url(client_for, members, register):
+    response = client_for(members[Role.SCANNER]).get(
+        LIST,
+        {"q": "", "level": "near", "area": "", "month": "", "per_page": "25", "sort": ""},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert titles(response) == ["Halland satsar på vätgas"]
+    # The count goes out-of-band into the page's live region.
+    assert 'id="result-count" hx-swap-oob="innerHTML"' in html
+    # Empty fields and the default page size are left out of the address.
+    assert response["HX-Push-Url"] == LIST + "?level=near"
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(client_for, members, register):
+    response = client_for(members[Role.SCANNER]).get(
+        LIST,
+        {"level": "near"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "<html" in html
+    assert 'role="status"' in html
+    assert "hx-swap-oob" not in html
+
+
+def test_the_full_page_has_a_live_region_labels_and_a_caption(client_for, members, register):
+    html = client_for(members[Role.SCANNER]).get(LIST).content.decode()
+    assert re.search(r'<p id="result-count"[^>]*role="status"[^>]*aria-live="polite"', html)
+    assert "3 signals." in html
+    for name in ("q", "level", "area", "trend", "tag", "month", "status", "author", "sort"):
+        assert f'for="id_{name}"' in html
+    assert "<caption>Signals 1–3 of 3</caption>" in html
+    # The level is written out, not only shown in colour.
+    assert '<span class="level level--inner">Inner world</span>' in html
+
+
+# --- pages and sorting ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def thirty(kommun, members):
+    return [
+        make_signal(
+            kommun,
+            title=f"Signal {n:02d}",
+            # Every other day from 1 January: 00–15 in January, 16–29 in February.
+            created_at=datetime(2025, 1, 1, 12, tzinfo=STOCKHOLM) + timedelta(days=2 * n),
+            created_by=members[Role.SCANNER],
+            level=Level.NEAR if n % 3 == 0 else Level.OUTER,
+        )
+        for n in range(30)
+    ]
+
+
+def test_pages_of_25_by_default(client_for, members, thirty):
+    client = client_for(members[Role.SCANNER])
+    first = client.get(LIST)
+    assert titles(first) == [f"Signal {n:02d}" for n in range(29, 4, -1)]
+    assert "<caption>Signals 1–25 of 30</caption>" in first.content.decode()
+    second = client.get(LIST, {"page": 2})
+    assert titles(second) == [f"Signal {n:02d}" for n in range(4, -1, -1)]
+    # Beyond the last page is the last page, not an error.
+    assert titles(client.get(LIST, {"page": 99})) == titles(second)
+    assert len(titles(client.get(LIST, {"page": "x"}))) == 25
+
+
+@pytest.mark.parametrize(("per_page", "shown"), [("50", 30), ("100", 30), ("7", 25), ("", 25)])
+def test_page_size_is_chosen_among_25_50_100(client_for, members, thirty, per_page, shown):
+    response = client_for(members[Role.SCANNER]).get(LIST, {"per_page": per_page})
+    assert len(titles(response)) == shown
+
+
+def test_page_links_keep_the_filters(client_for, members, thirty):
+    response = client_for(members[Role.SCANNER]).get(
+        LIST, {"q": "signal", "level": "", "sort": "title", "per_page": "25"}
+    )
+    html = response.content.decode()
+    assert f'href="{LIST}?q=signal&amp;sort=title&amp;page=2"' in html
+    assert 'hx-target="#results"' in html
+
+
+@pytest.mark.parametrize(
+    ("sort", "first_titles"),
+    [
+        ("newest", ["Signal 29", "Signal 28"]),
+        ("oldest", ["Signal 00", "Signal 01"]),
+        ("title", ["Signal 00", "Signal 01"]),
+        ("", ["Signal 29", "Signal 28"]),
+    ],
+)
+def test_sorting(client_for, members, thirty, sort, first_titles):
+    response = client_for(members[Role.SCANNER]).get(LIST, {"sort": sort})
+    assert titles(response)[:2] == first_titles
+
+
+def test_sorting_by_impact_puts_unscored_last(client_for, kommun, members):
+    make_signal(kommun, title="Unscored", created_at=datetime(2025, 5, 1, tzinfo=STOCKHOLM))
+    make_signal(kommun, title="Small", impact=1, created_at=datetime(2025, 1, 1, tzinfo=STOCKHOLM))
+    make_signal(kommun, title="Large", impact=3, created_at=datetime(2025, 1, 1, tzinfo=STOCKHOLM))
+    response = client_for(members[Role.SCANNER]).get(LIST, {"sort": "impact"})
+    assert titles(response) == ["Large", "Small", "Unscored"]
+
+
+# --- counts per level -------------------------------------------------------------------------
+
+
+def level_count(html: str, label: str) -> int:
+    match = re.search(rf">{label} <span class=\"level-counts__n\">\((\d+)\)</span>", html)
+    assert match, label
+    return int(match[1])
+
+
+def test_counts_per_level_follow_the_other_filters(client_for, members, thirty):
+    client = client_for(members[Role.SCANNER])
+    html = client.get(LIST).content.decode()
+    assert (level_count(html, "Near world"), level_count(html, "Outer world")) == (10, 20)
+    assert level_count(html, "Inner world") == 0
+    assert level_count(html, "All levels") == 30
+
+    # January holds 00–15: near are 00, 03, 06, 09, 12 and 15.
+    response = client.get(LIST, {"month": "2025-01", "level": "near"})
+    html = response.content.decode()
+    # Choosing a level keeps every level's count for the other filters, so the user can switch.
+    assert (level_count(html, "Near world"), level_count(html, "Outer world")) == (6, 10)
+    assert level_count(html, "All levels") == 16
+    assert len(titles(response)) == 6
+    assert "6 signals match the filters." in html
+
+
+# --- a constant number of queries -------------------------------------------------------------
+
+
+@pytest.fixture
+def hundred_and_twenty(kommun, members):
+    areas = list(Area.objects.filter(organization=kommun))
+    trends = list(Trend.objects.filter(organization=kommun))
+    return [
+        make_signal(
+            kommun,
+            level=[Level.INNER, Level.NEAR, Level.OUTER][n % 3],
+            area=areas[n % len(areas)],
+            trends=[trends[n % 10], trends[(n + 3) % 10]],
+            tags=[f"tagg {n % 7}", f"tagg {n % 5}"] if n % 7 != n % 5 else [f"tagg {n % 7}"],
+            sources=[("https://www.scb.se/a", "SCB"), ("https://www.gp.se/b", "GP")],
+            created_by=members[Role.SCANNER if n % 2 else Role.EDITOR],
+        )
+        for n in range(120)
+    ]
+
+
+def test_the_list_takes_the_same_few_queries_whatever_the_page_size(
+    client_for, members, hundred_and_twenty, django_assert_max_num_queries
+):
+    client = client_for(members[Role.SCANNER])
+    client.get(LIST)  # session and the like are warm
+    counts = {}
+    for per_page in (25, 100):
+        with (
+            django_assert_max_num_queries(14),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = client.get(LIST, {"per_page": per_page, "level": "near"})
+        assert len(titles(response)) == (25 if per_page == 25 else 40)
+        counts[per_page] = len(queries)
+    assert counts[25] == counts[100]
+
+
+def test_a_filtered_search_also_takes_a_constant_number(
+    client_for, members, hundred_and_twenty, django_assert_max_num_queries
+):
+    client = client_for(members[Role.SCANNER])
+    for per_page in (25, 100):
+        with django_assert_max_num_queries(14):
+            response = client.get(LIST, {"per_page": per_page, "q": "scb", "sort": "title"})
+        assert titles(response)
+
+
+# --- the menu and the start page ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_the_menu_links_to_the_list_for_everyone_who_may_see_it(client_for, members, role):
+    html = client_for(members[role]).get(reverse("home")).content.decode()
+    assert f'<a href="{LIST}">' in html
+
+
+def test_the_menu_marks_the_list_as_current(client_for, members):
+    html = client_for(members[Role.SCANNER]).get(LIST).content.decode()
+    assert f'<a href="{LIST}" aria-current="page">' in html
+
+
+def test_the_start_page_shows_the_latest_five_working_signals(
+    client_for, kommun, members, thirty, django_assert_max_num_queries
+):
+    make_signal(kommun, title="Arkiverad nyss", status=Status.ARCHIVED)
+    client = client_for(members[Role.SCANNER])
+    with django_assert_max_num_queries(6):
+        html = client.get(reverse("home")).content.decode()
+    assert "Arkiverad nyss" not in html
+    for n in range(29, 24, -1):
+        assert f"Signal {n:02d}" in html
+    assert "Signal 24" not in html
+
+
+def test_management_start_page_has_no_recent_signal_list(client_for, members, thirty):
+    html = client_for(members[Role.MANAGEMENT]).get(reverse("home")).content.decode()
+    assert "Signal 29" not in html
