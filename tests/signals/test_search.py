@@ -1,0 +1,149 @@
+"""Free-text search: what it finds, on SQLite and on PostgreSQL, and what it must never show."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from organizations.roles import Role
+from signals.models import Status
+from signals.search import search_signals
+from signals.selectors import SignalFilters, find_signals
+
+from .factories import make_signal
+
+LIST = reverse("signals:list")
+postgres_only = pytest.mark.skipif(
+    not settings.IS_POSTGRES,
+    reason="PostgreSQL full text; .ci/run runs the suite on PostgreSQL too",
+)
+
+
+@pytest.fixture
+def forskola(kommun, members):
+    return make_signal(
+        kommun,
+        title="Ny förskola i Kolla Parksvik",
+        description="Kommunen bygger en förskola med plats för 120 barn.",
+        motivation="Därför är detta intressant för Kungsbacka: barnomsorgen växer i norr.",
+        sources=[("https://www.boverket.se/sv/nyheter/", "Boverket")],
+        tags=["Barn och unga"],
+        created_by=members[Role.SCANNER],
+    )
+
+
+@pytest.fixture
+def solceller(kommun, members):
+    return make_signal(
+        kommun,
+        title="Solceller på kommunens tak",
+        motivation="Därför är detta intressant för Kungsbacka: lägre energikostnader.",
+        sources=[("https://www.energimyndigheten.se/", "Energimyndigheten")],
+        created_by=members[Role.SCANNER],
+    )
+
+
+def found(membership, q) -> set[str]:
+    return set(find_signals(membership, SignalFilters(q=q)).values_list("title", flat=True))
+
+
+def scanner_membership(members):
+    return members[Role.SCANNER].memberships.get()
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "förskola",
+        "FÖRSKOLA",  # upper-case å/ä/ö fold like lower-case, on SQLite too
+        "Förskola barn",  # every word must match
+        "barnomsorgen",  # the motivation
+        "boverket",  # a source's name
+        "www.boverket.se",  # a source's address
+        "barn och unga",  # a tag
+    ],
+)
+def test_a_word_in_any_part_of_the_signal_finds_it(members, forskola, solceller, q):
+    assert found(scanner_membership(members), q) == {forskola.title}
+
+
+@pytest.mark.parametrize("q", ["vindkraft", "förskola vindkraft", "!!!"])
+def test_words_that_are_not_there_find_nothing(members, forskola, solceller, q):
+    assert found(scanner_membership(members), q) == set()
+
+
+def test_an_empty_query_does_not_narrow(members, forskola, solceller):
+    assert found(scanner_membership(members), "   ") == {forskola.title, solceller.title}
+
+
+@postgres_only
+def test_swedish_stemming_finds_other_forms_of_a_word(members, forskola, solceller):
+    assert found(scanner_membership(members), "förskolor") == {forskola.title}
+    assert found(scanner_membership(members), "solcellerna") == {solceller.title}
+
+
+@postgres_only
+def test_websearch_syntax_excludes_words(members, forskola, solceller):
+    assert found(scanner_membership(members), "kungsbacka -solceller") == {forskola.title}
+
+
+@postgres_only
+def test_relevance_puts_the_better_match_first(kommun, members):
+    make_signal(kommun, title="Vätgas nämns en gång", description="Om vätgas.")
+    make_signal(
+        kommun,
+        title="Vätgas, vätgas, vätgas",
+        description="Vätgas i Halland: vätgastankstation och vätgasbussar.",
+    )
+    ordered = find_signals(scanner_membership(members), SignalFilters(q="vätgas"))
+    assert ordered.values_list("title", flat=True)[0] == "Vätgas, vätgas, vätgas"
+
+
+@postgres_only
+def test_the_swedish_index_exists_over_the_search_expression(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'signal_search_swedish'")
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition
+    assert "to_tsvector('swedish'::regconfig, search_document)" in definition
+
+
+@postgres_only
+def test_the_search_expression_is_the_index_expression(kommun):
+    from signals.models import Signal
+
+    sql = str(search_signals(Signal.objects.all(), "förskola").query)
+    assert 'to_tsvector(\'swedish\'::regconfig, "signals_signal"."search_document")' in sql
+
+
+def test_search_respects_the_organisation(client_for, members, other_kommun, forskola):
+    make_signal(other_kommun, title="Varbergs nya förskola")
+    response = client_for(members[Role.SCANNER]).get(LIST, {"q": "förskola"})
+    html = response.content.decode()
+    assert forskola.title in html
+    assert "Varbergs" not in html
+
+
+def test_search_respects_visibility(client_for, kommun, members, forskola):
+    make_signal(kommun, title="Utkast om förskola", status=Status.DRAFT)
+    make_signal(kommun, title="Arkiverad förskola", status=Status.ARCHIVED)
+    management = client_for(members[Role.MANAGEMENT]).get(LIST, {"q": "förskola"})
+    html = management.content.decode()
+    assert forskola.title in html
+    assert "Utkast om" not in html
+    assert "Arkiverad" not in html
+
+    staff = client_for(members[Role.STAFF]).get(LIST, {"q": "förskola"})
+    assert forskola.title not in staff.content.decode()
+
+    scanner = client_for(members[Role.SCANNER]).get(LIST, {"q": "förskola"})
+    assert "Utkast om" in scanner.content.decode()
+    assert "Arkiverad" in scanner.content.decode()
+
+
+def test_search_combines_with_filters(client_for, kommun, members, forskola):
+    make_signal(kommun, title="Förskola i Halland", level="near")
+    response = client_for(members[Role.SCANNER]).get(LIST, {"q": "förskola", "level": "near"})
+    html = response.content.decode()
+    assert "Förskola i Halland" in html
+    assert forskola.title not in html
