@@ -314,16 +314,29 @@ def _bump_version(signal: Signal, expected_version: int | None) -> None:
 
 
 def _resolve_tags(organization, names: list[str]) -> list[Tag]:
-    """The organisation's tags by these names, ignoring case; missing ones are created."""
+    """The organisation's tags by these names, ignoring case; missing ones are created.
+
+    Case is folded in Python: SQLite's LIKE and LOWER fold only ASCII, so "Förskola" and
+    "FÖRSKOLA" would otherwise become two tags there.
+    """
+    if not names:
+        return []
+
+    def existing():
+        return {tag.name.casefold(): tag for tag in Tag.objects.filter(organization=organization)}
+
+    by_name = existing()
     tags = []
     for name in names:
-        tag = Tag.objects.filter(organization=organization, name__iexact=name).first()
+        tag = by_name.get(name.casefold())
         if tag is None:
             try:
                 with transaction.atomic():
                     tag = Tag.objects.create(organization=organization, name=name)
             except IntegrityError:  # a colleague created it a moment ago
-                tag = Tag.objects.get(organization=organization, name__iexact=name)
+                by_name = existing()
+                tag = by_name[name.casefold()]
+            by_name[name.casefold()] = tag
         tags.append(tag)
     return tags
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import taxonomy
+from .views import register, taxonomy
 from .views.browse import signal_export, signal_list
 
 app_name = "signals"
@@ -8,6 +8,16 @@ app_name = "signals"
 # Each block is owned by one module of signals/views/.
 urlpatterns = [
     # --- register.py: logging, editing, archiving, history ---
+    path("new/", register.signal_create_view, name="create"),
+    path("new/source-row/", register.source_row, name="source_row"),
+    path("new/suggest-title/", register.suggest_title_view, name="suggest_title"),
+    path("<int:pk>/", register.signal_detail, name="detail"),
+    path("<int:pk>/edit/", register.signal_edit, name="edit"),
+    path("<int:pk>/edit/<slug:field>/", register.signal_edit_field, name="edit_field"),
+    path("<int:pk>/show/<slug:field>/", register.signal_field, name="field"),
+    path("<int:pk>/archive/", register.signal_archive_view, name="archive"),
+    path("<int:pk>/restore/", register.signal_restore_view, name="restore"),
+    path("<int:pk>/history/", register.signal_history_view, name="history"),
     # --- browse.py: list, filters, search, CSV export ---
     path("", signal_list, name="list"),
     path("export.csv", signal_export, name="export"),

@@ -162,10 +162,11 @@ def test_html_is_stored_as_text(kommun, scanner):
 
 def test_tags_are_reused_ignoring_case_and_kept_per_organisation(kommun, other_kommun, scanner):
     Tag.objects.create(organization=kommun, name="Klimat")
+    Tag.objects.create(organization=kommun, name="Förskola")
     Tag.objects.create(organization=other_kommun, name="skola")
-    signal = create(kommun, scanner, tags=["KLIMAT", "Skola"])
-    assert sorted(signal.tags.values_list("name", flat=True)) == ["Klimat", "Skola"]
-    assert Tag.objects.filter(organization=kommun).count() == 2
+    signal = create(kommun, scanner, tags=["KLIMAT", "Skola", "FÖRSKOLA"])
+    assert sorted(signal.tags.values_list("name", flat=True)) == ["Förskola", "Klimat", "Skola"]
+    assert Tag.objects.filter(organization=kommun).count() == 3
     assert set(signal.tags.values_list("organization", flat=True)) == {kommun.pk}
 
 

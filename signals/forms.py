@@ -1,0 +1,300 @@
+"""The signal form (whole, for the create and edit pages, or one field for inline editing) and
+the sources formset. Forms only check and convert input; ``services`` does the writing."""
+
+from django import forms
+from django.db.models import Q
+from django.forms import formset_factory
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    LEVEL_EXPLANATIONS,
+    Area,
+    Certainty,
+    Impact,
+    Level,
+    Signal,
+    Source,
+    Status,
+    Tag,
+    TimeHorizon,
+    Trend,
+)
+from .services import (
+    EDITABLE_STATUSES,
+    MAX_DESCRIPTION_LENGTH,
+    MAX_MOTIVATION_LENGTH,
+    MAX_SOURCES,
+    MAX_TAGS,
+    SourceData,
+    parse_tag_names,
+    validate_source_url,
+)
+
+# The fields that can be edited one at a time on the detail page, in display order.
+INLINE_FIELDS = (
+    "title",
+    "description",
+    "motivation",
+    "level",
+    "area",
+    "trends",
+    "tags",
+    "time_horizon",
+    "impact",
+    "certainty",
+    "status",
+)
+
+NOT_ASSESSED = _("Not assessed")
+
+
+class LevelRadioSelect(forms.RadioSelect):
+    """Radio buttons whose labels carry the level's explanation from the domain guide."""
+
+    option_template_name = "signals/widgets/level_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["explanation"] = LEVEL_EXPLANATIONS.get(value, "")
+        return option
+
+
+class SignalForm(forms.Form):
+    required_css_class = "required"
+
+    title = forms.CharField(label=_("Title"), max_length=Signal._meta.get_field("title").max_length)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=MAX_DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What is happening? Plain text, or simple Markdown: **bold**, *italic*, "
+            "lists and [links](https://…)."
+        ),
+    )
+    motivation = forms.CharField(
+        max_length=MAX_MOTIVATION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why this matters for us: it is what makes a signal.")},
+    )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=Level.choices,
+        widget=LevelRadioSelect,
+        error_messages={
+            "required": _("Choose where the signal comes from."),
+            "invalid_choice": _("Choose one of the levels."),
+        },
+    )
+    area = forms.ModelChoiceField(
+        label=_("Area"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("No area"),
+        error_messages={"invalid_choice": _("Choose one of your organisation's areas.")},
+    )
+    trends = forms.ModelMultipleChoiceField(
+        label=_("Trends"),
+        queryset=Trend.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose among your organisation's trends.")},
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=1000,
+        help_text=_("Separate tags with commas, e.g. school, AI, housing."),
+    )
+    time_horizon = forms.ChoiceField(
+        label=_("Time horizon"),
+        choices=[("", NOT_ASSESSED), *TimeHorizon.choices],
+        required=False,
+    )
+    impact = forms.TypedChoiceField(
+        label=_("Estimated impact"),
+        choices=[("", NOT_ASSESSED), *Impact.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    certainty = forms.TypedChoiceField(
+        label=_("Certainty"),
+        choices=[("", NOT_ASSESSED), *Certainty.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(status.value, status.label) for status in EDITABLE_STATUSES],
+        initial=Status.LOGGED,
+        widget=forms.RadioSelect,
+        help_text=_("A draft is seen only by the scanning group."),
+    )
+    # The version the form was opened at; see services.signal_update.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, organization, signal: Signal | None = None, only=None, **kwargs):
+        if signal is not None and "initial" not in kwargs and not args and "data" not in kwargs:
+            kwargs["initial"] = initial_for(signal)
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.signal = signal
+        self.fields["motivation"].label = gettext(
+            "Why this is interesting for %(organization)s"
+        ) % {"organization": organization.perspective_name}
+        # Active choices, plus whatever the signal already has (a retired area stays shown).
+        current_area = signal.area_id if signal else None
+        current_trends = list(signal.trends.values_list("pk", flat=True)) if signal else []
+        self.fields["area"].queryset = Area.objects.filter(organization=organization).filter(
+            _active_or(current_area and [current_area])
+        )
+        self.fields["trends"].queryset = Trend.objects.filter(organization=organization).filter(
+            _active_or(current_trends)
+        )
+        if signal is None:
+            del self.fields["version"]
+        elif signal.status not in EDITABLE_STATUSES:
+            # An archived signal changes status through "Restore" only.
+            del self.fields["status"]
+        if only is not None:
+            keep = set(only) | {"version"}
+            for name in list(self.fields):
+                if name not in keep:
+                    del self.fields[name]
+
+    def clean_tags(self):
+        names = parse_tag_names(self.cleaned_data["tags"])
+        max_length = Tag._meta.get_field("name").max_length
+        too_long = [name for name in names if len(name) > max_length]
+        if too_long:
+            raise forms.ValidationError(
+                _("Keep each tag under %(max)d characters."), params={"max": max_length}
+            )
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(_("Use at most %(max)d tags."), params={"max": MAX_TAGS})
+        return names
+
+    def clean_version(self):
+        version = self.cleaned_data.get("version")
+        if self.signal is not None and version is None:
+            # A form without a version cannot prove it saw the latest save: treat as stale.
+            return 0
+        return version
+
+    def changes(self) -> dict:
+        """cleaned_data in the shape services.signal_create/signal_update take."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        if "trends" in data:
+            data["trends"] = list(data["trends"])
+        if "time_horizon" in data:
+            data["time_horizon"] = data["time_horizon"] or ""
+        return data
+
+
+def _active_or(pks):
+    condition = Q(is_active=True)
+    if pks:
+        condition |= Q(pk__in=pks)
+    return condition
+
+
+def initial_for(signal: Signal) -> dict:
+    return {
+        "title": signal.title,
+        "description": signal.description,
+        "motivation": signal.motivation,
+        "level": signal.level,
+        "area": signal.area_id,
+        "trends": [trend.pk for trend in signal.trends.all()],
+        "tags": ", ".join(tag.name for tag in signal.tags.all()),
+        "time_horizon": signal.time_horizon,
+        "impact": signal.impact,
+        "certainty": signal.certainty,
+        "status": signal.status,
+        "version": signal.version,
+    }
+
+
+class SourceForm(forms.Form):
+    url = forms.CharField(
+        label=_("Web address"),
+        required=False,
+        max_length=Source._meta.get_field("url").max_length,
+        validators=[validate_source_url],
+        widget=forms.URLInput(attrs={"inputmode": "url", "autocomplete": "url"}),
+    )
+    name = forms.CharField(
+        label=_("Source name"),
+        required=False,
+        max_length=Source._meta.get_field("name").max_length,
+        help_text=_("E.g. the newspaper, agency or report."),
+    )
+    published_on = forms.DateField(
+        label=_("Publication date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("url") and not cleaned.get("name"):
+            self.add_error("url", _("Give the source's web address or its name."))
+        return cleaned
+
+
+class BaseSourceFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": _("Use at most %(num)d sources."),
+    }
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.sources():
+            raise forms.ValidationError(
+                _("Add at least one source: where did you see this?"), code="too_few_forms"
+            )
+
+    def sources(self) -> list[SourceData]:
+        """The filled-in rows that are not marked for removal, in order."""
+        result = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not (data.get("url") or data.get("name")):
+                continue
+            result.append(
+                SourceData(url=data["url"], name=data["name"], published_on=data["published_on"])
+            )
+        return result
+
+
+SourceFormSet = formset_factory(
+    SourceForm,
+    formset=BaseSourceFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_SOURCES,
+    absolute_max=MAX_SOURCES,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
+)
+
+
+def source_formset(*, data=None, signal: Signal | None = None) -> BaseSourceFormSet:
+    """The sources formset: a signal's sources plus one empty row to add another."""
+    initial = None
+    if signal is not None:
+        initial = [
+            {"url": s.url, "name": s.name, "published_on": s.published_on}
+            for s in signal.sources.all()
+        ]
+    formset = SourceFormSet(data=data, initial=initial, prefix="sources")
+    if data is None and signal is not None:
+        formset.extra = 1
+    return formset
