@@ -6,7 +6,7 @@ start page. Always start from ``visibility.visible_signals(membership)``, never 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import Level, Signal, Status
@@ -93,9 +93,18 @@ def sort_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
 
 
 def with_list_relations(signals: QuerySet) -> QuerySet:
-    """Everything a list row shows, in a fixed number of queries whatever the page size."""
+    """Everything a list row shows, in a fixed number of queries whatever the page size.
+
+    The related rows land in plain lists (``trend_list``, ``tag_list``, ``source_list``):
+    a template reading ``signal.tags.all`` would build a new queryset every time it asks.
+    The long texts a row does not show are left in the database (reading one later would
+    cost a query per row; the query-count test would say so).
+    """
+    signals = signals.defer("description", "motivation", "search_document")
     return signals.select_related("area", "created_by").prefetch_related(
-        "trends", "tags", "sources"
+        Prefetch("trends", to_attr="trend_list"),
+        Prefetch("tags", to_attr="tag_list"),
+        Prefetch("sources", to_attr="source_list"),
     )
 
 
