@@ -80,7 +80,7 @@ class SignalFilterForm(forms.Form):
     PARAMS = ("q", "level", "area", "trend", "tag", "month", "status", "author", "sort", "per_page")
 
     def __init__(self, data, *, membership):
-        super().__init__(data)
+        super().__init__(data, label_suffix="")
         organization_id = membership.organization_id
         self.fields["level"].choices = _choices(_("All levels"), Level.choices)
         self.fields["area"].choices = _choices(
@@ -184,8 +184,12 @@ def signal_list(request):
     }
     if request.htmx and not request.htmx.history_restore_request:
         # Only the results; the count is swapped out-of-band into the page's live region so
-        # screen readers hear it, and the address bar gets the tidy URL.
-        response = render(request, "signals/list.html#results", {**context, "count_oob": True})
+        # screen readers hear it, and the address bar gets the tidy URL. After a page link
+        # (whose element is gone after the swap) focus moves to the new page's table; after
+        # a filter it stays in the form, where the user is.
+        context["count_oob"] = True
+        context["focus_results"] = (request.htmx.trigger or "").startswith("page-")
+        response = render(request, "signals/list.html#results", context)
         query = params.copy()
         if page.number > 1:
             query["page"] = page.number
