@@ -29,7 +29,7 @@ from ..visibility import visible_statuses
 PER_PAGE_CHOICES = (25, 50, 100)
 DEFAULT_PER_PAGE = PER_PAGE_CHOICES[0]
 SORT_CHOICES = [
-    ("", _("Best match when searching, else newest")),
+    ("", _("Best match / newest")),
     (Sort.NEWEST, _("Newest first")),
     (Sort.OLDEST, _("Oldest first")),
     (Sort.TITLE, _("Title A–Z")),

@@ -159,6 +159,22 @@ def test_the_export_shows_only_what_the_member_may_see(
     assert parse(body) == [HEADER]
 
 
+@pytest.mark.parametrize("role", [Role.SCANNER, Role.EDITOR, Role.ADMIN])
+def test_the_scanning_group_exports_every_status(client_for, kommun, members, skolval, role):
+    make_signal(kommun, title="Ett utkast", status=Status.DRAFT)
+    make_signal(kommun, title="Arkiverad", status=Status.ARCHIVED)
+    _, body = download(client_for(members[role]))
+    assert {row[2] for row in parse(body)[1:]} == {skolval.title, "Ett utkast", "Arkiverad"}
+
+
+def test_another_organisation_exports_only_its_own(
+    client_for, other_kommun, other_members, skolval
+):
+    make_signal(other_kommun, title="Varbergs signal")
+    _, body = download(client_for(other_members[Role.SCANNER]))
+    assert [row[2] for row in parse(body)[1:]] == ["Varbergs signal"]
+
+
 def test_the_list_links_to_the_export_with_its_filters(client_for, members, skolval):
     html = client_for(members[Role.SCANNER]).get(
         reverse("signals:list"), {"level": "outer", "per_page": 50}
