@@ -6,11 +6,12 @@ keeps ``search_document`` and ``version`` right, as the services would.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Signal, Source
-from .services import build_search_document
+from .services import build_search_document, validate_source_url
 
 
 class SuperuserOnly:
@@ -35,6 +36,9 @@ class SourceInline(SuperuserOnly, admin.TabularInline):
     extra = 0
     min_num = 1
     fields = ["url", "name", "published_on", "position"]
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https", "validators": [validate_source_url]}
+    }
 
 
 @admin.register(Signal)

@@ -131,6 +131,7 @@ def source_row(request):
         return HttpResponse("")
     form = formset.empty_form
     form.prefix = formset.add_prefix(index)
+    form.fields["url"].widget.attrs["autofocus"] = True
     return render(
         request,
         f"{FORM_TEMPLATE}#source_row_added",

@@ -5,6 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
@@ -611,5 +612,62 @@ def test_another_source_row(members, client_for):
     )
     html = response.content.decode()
     assert 'name="sources-1-url"' in html
+    assert "autofocus" in html
     assert 'id="id_sources-TOTAL_FORMS" hx-swap-oob="true"' in html
     assert 'value="2"' in html
+
+
+# --- Django admin -----------------------------------------------------------------------------
+
+
+def test_the_admin_is_for_superusers_only(members, client_for, signal):
+    url = reverse("admin:signals_signal_change", args=[signal.pk])
+    for role in ["admin", "scanner"]:
+        user = members[role]
+        user.is_staff = True
+        user.save()
+        response = client_for(user).get(url)
+        assert response.status_code in (302, 403)
+
+
+def test_a_superuser_save_in_the_admin_keeps_search_and_version_right(
+    kommun, members, client, signal
+):
+    root = get_user_model().objects.create_superuser("root", password="pw-for-tests")
+    client.force_login(root)
+    url = reverse("admin:signals_signal_change", args=[signal.pk])
+    assert client.get(url).status_code == 200
+    source = signal.sources.get()
+    data = {
+        "organization": kommun.pk,
+        "title": "Rättad i admin",
+        "description": signal.description,
+        "motivation": signal.motivation,
+        "level": signal.level,
+        "area": "",
+        "tags": [t.pk for t in signal.tags.all()],
+        "time_horizon": "",
+        "impact": "",
+        "certainty": "",
+        "status": signal.status,
+        "created_by": members["scanner"].pk,
+        "created_at_0": "2026-11-02",
+        "created_at_1": "10:00:00",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "1",
+        "sources-MIN_NUM_FORMS": "1",
+        "sources-MAX_NUM_FORMS": "1000",
+        "sources-0-id": source.pk,
+        "sources-0-signal": signal.pk,
+        "sources-0-url": source.url,
+        "sources-0-name": "Hallandsposten",
+        "sources-0-published_on": "",
+        "sources-0-position": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    stored = Signal.objects.get(pk=signal.pk)
+    assert stored.title == "Rättad i admin"
+    assert stored.version == 2
+    assert "rättad i admin" in stored.search_document
+    assert "hallandsposten" in stored.search_document
