@@ -32,7 +32,7 @@ def register(kommun, members):
         description="Regionen räknar med fler barn i förskola.",
         created_by=scanner,
     )
-    make_signal(kommun, title="Vätgasbussar i Göteborg", level=Level.NEAR, created_by=scanner)
+    make_signal(kommun, title="Bussar på vätgas i Göteborg", level=Level.NEAR, created_by=scanner)
     make_signal(
         kommun,
         title="EU:s AI-förordning",
@@ -70,7 +70,9 @@ def test_a_scanner_filters_by_level_and_searches_by_keyboard(
     # Choosing a level updates the results in place; the page is not reloaded.
     page.evaluate("window.notReloaded = true")
     page.get_by_label(level_label, exact=True).select_option(label=near)
-    expect(results(page)).to_have_text(["Vätgasbussar i Göteborg", "Halland bygger ut förskolorna"])
+    expect(results(page)).to_have_text(
+        ["Bussar på vätgas i Göteborg", "Halland bygger ut förskolorna"]
+    )
     expect(page).to_have_url(re.compile(r"/signals/\?level=near$"))
     assert page.evaluate("window.notReloaded") is True
 
@@ -127,7 +129,7 @@ def test_the_list_works_without_javascript(browser, live_url, members, register,
         page.get_by_label(search_label, exact=True).fill("vätgas")
         with page.expect_navigation():
             page.get_by_label(search_label, exact=True).press("Enter")
-        expect(results(page)).to_have_text(["Vätgasbussar i Göteborg"])
+        expect(results(page)).to_have_text(["Bussar på vätgas i Göteborg"])
         assert "q=v%C3%A4tgas" in page.url
     finally:
         context.close()
