@@ -61,7 +61,7 @@ class SignalFilterForm(forms.Form):
         label=_("Month"),
         required=False,
         help_text=_("Year and month, e.g. 2025-03."),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "ÅÅÅÅ-MM"}),
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
     author = forms.TypedChoiceField(
