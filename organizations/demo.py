@@ -13,11 +13,12 @@ DEMO_ORGANIZATION = {
     "perspective_name": "Kungsbacka",
 }
 # A second, unrelated organisation: shows that nothing crosses between municipalities and
-# gives the admin an organisation to switch to.
+# gives the admin an organisation to switch to. Its name sorts after Kungsbacka, so the
+# admin starts in Kungsbacka.
 OTHER_ORGANIZATION = {
-    "slug": "exempelby",
-    "name": "Exempelby kommun (demo)",
-    "perspective_name": "Exempelby",
+    "slug": "solby",
+    "name": "Solby kommun (demo)",
+    "perspective_name": "Solby",
 }
 
 DEMO_USERS = [

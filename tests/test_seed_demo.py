@@ -47,12 +47,12 @@ def test_seeding_creates_the_demo_organisations_people_and_catalogue():
     assert counts() == {
         "organisations": 2,
         "users": 5,
-        # Everyone in Kungsbacka, and the admin in Exempelby too.
+        # Everyone in Kungsbacka, and the admin in Solby too.
         "memberships": 6,
         "areas in kungsbacka": 6,
-        "areas in exempelby": 6,
+        "areas in solby": 6,
         "trends in kungsbacka": 10,
-        "trends in exempelby": 10,
+        "trends in solby": 10,
     }
     kungsbacka = Organization.objects.get(slug="kungsbacka")
     roles = dict(
