@@ -34,10 +34,18 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# With REDIS_URL set, tasks go to a real Celery worker (with beat) started beside the server
+# and stopped with it; without it they run in-process and nothing else is needed.
 run: demo
 	@echo ""
 	@echo "  Spaning is running on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	@if [ -n "$$REDIS_URL" ]; then echo "  Celery worker and beat: on, broker $$REDIS_URL"; fi
 	@echo ""
+	@if [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+			--schedule=$(VENV)/celerybeat-schedule & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	fi; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
