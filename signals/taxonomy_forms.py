@@ -1,4 +1,4 @@
-"""Forms for the organisation admin's settings pages: areas, trends and tags.
+"""Forms for the organisation admin's settings pages: areas, trends, driving forces and tags.
 
 Every form is bound to one organisation: choices come from that organisation only (a forged id
 of another organisation's driving force or tag is "not a valid choice"), and names are unique
@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Signal, Tag, Trend
-from .services import build_search_document
+from .models import Area, DrivingForce, Tag, Trend
 
 
 class _OrganizationNameForm(forms.ModelForm):
@@ -61,6 +60,14 @@ class AreaForm(_OrganizationNameForm):
         help_texts = {"description": _("What the scanning group watches in this area.")}
 
 
+class DrivingForceForm(_OrganizationNameForm):
+    duplicate_message = _("There is already a driving force named “%(name)s”.")
+
+    class Meta:
+        model = DrivingForce
+        fields = ["name"]
+
+
 class TrendForm(_OrganizationNameForm):
     duplicate_message = _("There is already a trend named “%(name)s”.")
 
@@ -76,6 +83,8 @@ class TrendForm(_OrganizationNameForm):
 
 
 class TagForm(_OrganizationNameForm):
+    """Validates a tag's new name; ``taxonomy_services.tag_rename`` applies it."""
+
     duplicate_message = _(
         "There is already a tag named “%(name)s”. To combine the two, merge this tag into it."
     )
@@ -84,17 +93,12 @@ class TagForm(_OrganizationNameForm):
         model = Tag
         fields = ["name"]
 
-    @transaction.atomic
     def save(self, commit=True):
-        tag = super().save(commit=commit)
-        if commit and tag and "name" in self.changed_data:
-            # Search reads tag names: the signals that have this tag must find the new one.
-            refresh_search_documents(tag.signals.values_list("pk", flat=True))
-        return tag
+        raise NotImplementedError("Rename a tag with taxonomy_services.tag_rename.")
 
 
 class TagMergeForm(forms.Form):
-    """Merge one tag into another: its signals get the other tag, and it is deleted."""
+    """Choose the tag to merge one into; ``taxonomy_services.tag_merge`` does the merge."""
 
     into = forms.ModelChoiceField(
         label=_("Merge into"),
@@ -107,33 +111,3 @@ class TagMergeForm(forms.Form):
         self.tag = tag
         others = Tag.objects.filter(organization_id=tag.organization_id).exclude(pk=tag.pk)
         self.fields["into"].queryset = others
-
-    @transaction.atomic
-    def save(self) -> Tag:
-        """Move the tag's signal links to the chosen tag and delete it. Returns the chosen tag.
-
-        Works on the many-to-many table directly: one UPDATE for the signals that do not have
-        the chosen tag yet, and the delete removes the links of those that already had both.
-        """
-        into = self.cleaned_data["into"]
-        links = Signal.tags.through.objects
-        signal_ids = list(links.filter(tag=self.tag).values_list("signal_id", flat=True))
-        already_tagged = links.filter(tag=into).values("signal_id")
-        links.filter(tag=self.tag).exclude(signal_id__in=already_tagged).update(tag=into)
-        self.tag.delete()
-        refresh_search_documents(signal_ids)
-        return into
-
-
-def refresh_search_documents(signal_ids) -> None:
-    """Rebuild the search text of signals whose tags were renamed or merged.
-
-    A bulk update: tidying the organisation's tags is not an edit of the signals, so it neither
-    writes history records nor bumps their version (nobody's open form becomes a conflict).
-    """
-    signals = list(
-        Signal.objects.filter(pk__in=list(signal_ids)).prefetch_related("sources", "tags")
-    )
-    for signal in signals:
-        signal.search_document = build_search_document(signal)
-    Signal.objects.bulk_update(signals, ["search_document"], batch_size=500)

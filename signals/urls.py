@@ -21,7 +21,7 @@ urlpatterns = [
     # --- browse.py: list, filters, search, CSV export ---
     path("", signal_list, name="list"),
     path("export.csv", signal_export, name="export"),
-    # --- taxonomy.py: the organisation's areas, trends and tags (admins) ---
+    # --- taxonomy.py: the organisation's areas, trends, driving forces and tags (admins) ---
     path("settings/areas/", taxonomy.areas, name="areas"),
     path("settings/areas/new/", taxonomy.area_create, name="area_create"),
     path("settings/areas/<int:pk>/", taxonomy.area_edit, name="area_edit"),
@@ -34,6 +34,22 @@ urlpatterns = [
     path("settings/trends/<int:pk>/retire/", taxonomy.trend_retire, name="trend_retire"),
     path(
         "settings/trends/<int:pk>/reactivate/", taxonomy.trend_reactivate, name="trend_reactivate"
+    ),
+    path("settings/driving-forces/", taxonomy.driving_forces, name="driving_forces"),
+    path(
+        "settings/driving-forces/new/",
+        taxonomy.driving_force_create,
+        name="driving_force_create",
+    ),
+    path(
+        "settings/driving-forces/<int:pk>/",
+        taxonomy.driving_force_edit,
+        name="driving_force_edit",
+    ),
+    path(
+        "settings/driving-forces/<int:pk>/delete/",
+        taxonomy.driving_force_delete,
+        name="driving_force_delete",
     ),
     path("settings/tags/", taxonomy.tags, name="tags"),
     path("settings/tags/<int:pk>/", taxonomy.tag_edit, name="tag_edit"),

@@ -1,11 +1,11 @@
-"""Settings pages: the organisation admin manages its areas, trends and tags.
+"""Settings pages: the organisation admin manages its areas, trends, driving forces and tags.
 
 Every view needs ``manage_organization`` and fetches objects with ``get_for_organization``, so
 another organisation's area, trend or tag is a 404. Changes are POST-only and redirect back to
 the list with a message (post/redirect/get); a form with errors is shown again, nothing stored.
 
 Areas and trends are never deleted, only retired: they stay on the signals that have them but
-are no longer offered for new ones.
+are no longer offered for new ones. A driving force is deleted only when no trend belongs to it.
 """
 
 from django.contrib import messages
@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from organizations.access import get_for_organization, organization_required
 
+from .. import taxonomy_services
 from ..catalogue import install_default_catalogue
-from ..models import Area, Tag, Trend
-from ..taxonomy_forms import AreaForm, TagForm, TagMergeForm, TrendForm
+from ..models import Area, DrivingForce, Tag, Trend
+from ..taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMergeForm, TrendForm
 
 MANAGE = "manage_organization"
 
@@ -216,6 +217,82 @@ def trends_restore(request):
     return redirect("signals:trends")
 
 
+# --- Driving forces ------------------------------------------------------------------------
+
+
+@organization_required(MANAGE)
+def driving_forces(request):
+    all_forces = DrivingForce.objects.filter(organization=request.organization).annotate(
+        trend_count=Count("trends")
+    )
+    return render(
+        request,
+        "signals/settings/driving_forces.html",
+        {"section": "driving_forces", "driving_forces": all_forces},
+    )
+
+
+@organization_required(MANAGE)
+def driving_force_create(request):
+    form = DrivingForceForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid() and (force := form.save()):
+        messages.success(
+            request, _("The driving force “%(name)s” was added.") % {"name": force.name}
+        )
+        return redirect("signals:driving_forces")
+    return _form_page(
+        request,
+        form,
+        section="driving_forces",
+        title=_("Add a driving force"),
+        submit=_("Add driving force"),
+        cancel_url="signals:driving_forces",
+    )
+
+
+@organization_required(MANAGE)
+def driving_force_edit(request, pk):
+    force = get_for_organization(DrivingForce, request, pk=pk)
+    name = force.name
+    form = DrivingForceForm(request.POST or None, instance=force, organization=request.organization)
+    if request.method == "POST" and form.is_valid() and form.save():
+        messages.success(
+            request, _("The driving force “%(name)s” was saved.") % {"name": force.name}
+        )
+        return redirect("signals:driving_forces")
+    return _form_page(
+        request,
+        form,
+        section="driving_forces",
+        title=_("Rename the driving force “%(name)s”") % {"name": name},
+        intro=_("Renaming a driving force renames it on every trend that belongs to it."),
+        submit=_("Save driving force"),
+        cancel_url="signals:driving_forces",
+    )
+
+
+@organization_required(MANAGE)
+@require_POST
+def driving_force_delete(request, pk):
+    force = get_for_organization(DrivingForce, request, pk=pk)
+    try:
+        taxonomy_services.driving_force_delete(driving_force=force)
+    except taxonomy_services.DrivingForceInUseError:
+        messages.error(
+            request,
+            _(
+                "“%(name)s” was not deleted: trends belong to it. "
+                "Give them another driving force first."
+            )
+            % {"name": force.name},
+        )
+    else:
+        messages.success(
+            request, _("The driving force “%(name)s” was deleted.") % {"name": force.name}
+        )
+    return redirect("signals:driving_forces")
+
+
 # --- Tags ----------------------------------------------------------------------------------
 
 
@@ -250,13 +327,19 @@ def tag_edit(request, pk):
         return _tag_page(request, tag)
     old_name = tag.name
     form = TagForm(request.POST, instance=tag, organization=request.organization)
-    if form.is_valid() and form.save():
-        messages.success(
-            request,
-            _("The tag “%(old)s” is now called “%(new)s”.") % {"old": old_name, "new": tag.name},
-        )
-        return redirect("signals:tags")
-    tag.name = old_name
+    if form.is_valid():
+        try:
+            taxonomy_services.tag_rename(tag=tag, name=form.cleaned_data["name"])
+        except taxonomy_services.NameTakenError:
+            form.add_error("name", form.duplicate_message % {"name": form.cleaned_data["name"]})
+        else:
+            messages.success(
+                request,
+                _("The tag “%(old)s” is now called “%(new)s”.")
+                % {"old": old_name, "new": tag.name},
+            )
+            return redirect("signals:tags")
+    tag.name = old_name  # the form wrote the rejected name onto the instance
     return _tag_page(request, tag, form=form)
 
 
@@ -268,7 +351,7 @@ def tag_merge(request, pk):
     if not form.is_valid():
         return _tag_page(request, tag, merge_form=form)
     name = tag.name
-    into = form.save()
+    into = taxonomy_services.tag_merge(source=tag, target=form.cleaned_data["into"])
     messages.success(
         request,
         _("“%(old)s” was merged into “%(new)s”: its signals now have “%(new)s”.")

@@ -9,7 +9,7 @@ from django.urls import resolve, reverse
 
 from organizations.models import Membership
 from organizations.roles import Role
-from signals.models import Area, Tag, Trend
+from signals.models import Area, DrivingForce, Tag, Trend
 
 # (method, URL name, kind of object the URL names, or None)
 VIEWS = [
@@ -28,6 +28,12 @@ VIEWS = [
     ("post", "signals:trend_retire", "trend"),
     ("post", "signals:trend_reactivate", "trend"),
     ("post", "signals:trends_restore", None),
+    ("get", "signals:driving_forces", None),
+    ("get", "signals:driving_force_create", None),
+    ("post", "signals:driving_force_create", None),
+    ("get", "signals:driving_force_edit", "driving_force"),
+    ("post", "signals:driving_force_edit", "driving_force"),
+    ("post", "signals:driving_force_delete", "driving_force"),
     ("get", "signals:tags", None),
     ("get", "signals:tag_edit", "tag"),
     ("post", "signals:tag_edit", "tag"),
@@ -48,6 +54,7 @@ POST_ONLY = [
     "signals:trend_retire",
     "signals:trend_reactivate",
     "signals:trends_restore",
+    "signals:driving_force_delete",
     "signals:tag_merge",
     "signals:tag_delete",
     "member_invite_again",
@@ -64,6 +71,7 @@ def objects_of(organization):
     return {
         "area": Area.objects.filter(organization=organization).first(),
         "trend": Trend.objects.filter(organization=organization).first(),
+        "driving_force": DrivingForce.objects.get(organization=organization, name="Demografi"),
         "tag": Tag.objects.get_or_create(organization=organization, name="skola")[0],
         "membership": Membership.objects.filter(
             organization=organization, role=Role.SCANNER

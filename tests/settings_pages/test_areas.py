@@ -30,6 +30,17 @@ def test_the_list_shows_areas_in_use_and_retired_with_their_signal_counts(
     assert 'Put back in use<span class="visually-hidden"> «Gamla området»</span>' in page
 
 
+def test_both_tables_are_the_one_shared_table(admin_client, kommun):
+    Area.objects.create(organization=kommun, name="Gamla området", is_active=False)
+    response = admin_client.get(reverse("signals:areas"))
+    used = [template.name for template in response.templates]
+    assert used.count("signals/settings/catalogue_table.html") == 2
+    page = response.content.decode()
+    assert page.count(">Put back in use<span") == 1
+    assert page.count(">Retire<span") == 6
+    assert '<th scope="col">Driving force</th>' not in page
+
+
 def test_the_list_shows_only_this_organisations_areas(admin_client, kommun, other_kommun):
     Area.objects.create(organization=other_kommun, name="Varbergs eget område")
     response = admin_client.get(reverse("signals:areas"))

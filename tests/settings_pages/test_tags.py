@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from signals.models import Signal, Tag
 from signals.taxonomy_forms import TagForm
+from signals.taxonomy_services import NameTakenError, tag_merge, tag_rename
 
 from .conftest import field_errors, make_signal, messages_of
 
@@ -76,12 +77,44 @@ def test_a_tag_name_already_used_in_any_case_is_a_field_error(admin_client, tag,
 
 
 def test_a_name_taken_under_the_database_constraint_is_still_a_field_error(admin_client, tag):
-    """If the check passes but the database refuses (a race), the user sees the field error."""
+    """If the check passes but the database refuses (a race), nothing changes and the view
+    turns the refusal into the field error."""
     form = TagForm({"name": "Ny"}, instance=tag, organization=tag.organization)
     assert form.is_valid()
     Tag.objects.create(organization=tag.organization, name="NY")  # a colleague was faster
-    assert form.save() is None
-    assert form.errors["name"]
+    with pytest.raises(NameTakenError):
+        tag_rename(tag=tag, name=form.cleaned_data["name"])
+    tag.refresh_from_db()
+    assert tag.name == "förskola"
+
+
+def test_the_tag_form_only_validates(tag):
+    form = TagForm({"name": "Ny"}, instance=tag, organization=tag.organization)
+    assert form.is_valid()
+    with pytest.raises(NotImplementedError):
+        form.save()
+    tag.refresh_from_db()
+    assert tag.name == "förskola"
+
+
+def test_renaming_in_the_service_rebuilds_the_search_text(kommun, members, tag):
+    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    tag_rename(tag=tag, name="Förskoleklass")
+    signal.refresh_from_db()
+    assert Tag.objects.get(pk=tag.pk).name == "Förskoleklass"
+    assert "förskoleklass" in signal.search_document
+
+
+def test_merging_in_the_service_refuses_another_organisations_tag(
+    kommun, members, other_kommun, tag
+):
+    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    theirs = Tag.objects.create(organization=other_kommun, name="skola")
+    with pytest.raises(ValueError):
+        tag_merge(source=tag, target=theirs)
+    with pytest.raises(ValueError):
+        tag_merge(source=tag, target=tag)
+    assert list(signal.tags.all()) == [tag]
 
 
 def test_merging_moves_the_signals_to_the_other_tag(admin_client, kommun, members, tag, other_tag):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from signals.catalogue import SKR_TRENDS
+from signals.catalogue import SKR_TREND_DRIVING_FORCES, SKR_TRENDS
 from signals.models import Area, DrivingForce, Trend
 
 from .conftest import field_errors, make_signal, messages_of
@@ -32,6 +32,19 @@ def test_the_list_shows_trends_with_driving_force_and_signal_count(
     page = response.content.decode()
     assert f'Retire<span class="visually-hidden"> «{trend.name}»</span>' in page
     assert "Restore SKR's default catalogue" in page
+
+
+def test_in_use_and_retired_trends_share_one_table_with_the_driving_force(admin_client, trend):
+    trend.is_active = False
+    trend.save()
+    response = admin_client.get(reverse("signals:trends"))
+    used = [template.name for template in response.templates]
+    assert used.count("signals/settings/catalogue_table.html") == 2
+    page = response.content.decode()
+    assert page.count('<th scope="col">Driving force</th>') == 2
+    assert page.count(">Put back in use<span") == 1
+    assert f'Put back in use<span class="visually-hidden"> «{trend.name}»</span>' in page
+    assert page.count(">Retire<span") == len(SKR_TRENDS) - 1
 
 
 def test_the_list_takes_a_constant_number_of_queries(
@@ -108,6 +121,8 @@ def test_editing_a_trend(admin_client, trend, teknik):
 def test_editing_a_trend_with_another_organisations_driving_force_changes_nothing(
     admin_client, trend, other_kommun
 ):
+    trend.driving_force = None
+    trend.save()
     theirs = DrivingForce.objects.get(organization=other_kommun, name="Teknik")
     response = admin_client.post(
         reverse("signals:trend_edit", args=[trend.pk]),
@@ -166,3 +181,48 @@ def test_restoring_leaves_other_organisations_alone(admin_client, kommun, other_
     Trend.objects.filter(organization=other_kommun, name=SKR_TRENDS[0]).delete()
     admin_client.post(reverse("signals:trends_restore"))
     assert not Trend.objects.filter(organization=other_kommun, name=SKR_TRENDS[0]).exists()
+
+
+# --- SKR's catalogue and its driving forces ----------------------------------------------
+
+
+def driving_forces_of(organization) -> dict[str, str | None]:
+    return {
+        trend.name: trend.driving_force.name if trend.driving_force else None
+        for trend in Trend.objects.filter(organization=organization).select_related("driving_force")
+    }
+
+
+def test_a_new_organisation_gets_skrs_trends_under_their_driving_forces(kommun):
+    forces = driving_forces_of(kommun)
+    assert forces["Användare driver teknisk utveckling"] == "Teknik"
+    assert forces["Ökat behov av livslångt lärande"] == "Teknik"
+    assert forces["Hållbarhetsarbete ger konkurrensfördelar"] == "Klimat"
+    assert forces["Välfärdsbrottslighet slukar allt mer resurser"] == "Värderingar"
+    assert forces["Ökad medvetenhet om samhällets sårbarhet"] == "Globalisering"
+    assert forces == SKR_TREND_DRIVING_FORCES
+    # Every driving force named belongs to this organisation, not another.
+    assert not Trend.objects.filter(organization=kommun).exclude(driving_force__organization=kommun)
+
+
+def test_restoring_the_catalogue_never_overrides_an_admins_choice(admin_client, kommun, trend):
+    klimat = DrivingForce.objects.get(organization=kommun, name="Klimat")
+    trend.driving_force = klimat
+    trend.save()
+    none_chosen = Trend.objects.get(organization=kommun, name=SKR_TRENDS[1])
+    none_chosen.driving_force = None
+    none_chosen.save()
+    Trend.objects.filter(organization=kommun, name=SKR_TRENDS[2]).delete()
+
+    admin_client.post(reverse("signals:trends_restore"))
+
+    forces = driving_forces_of(kommun)
+    assert forces[trend.name] == "Klimat"
+    assert forces[SKR_TRENDS[1]] is None
+    # The trend restored from the catalogue is created with its driving force.
+    assert forces[SKR_TRENDS[2]] == SKR_TREND_DRIVING_FORCES[SKR_TRENDS[2]]
+
+
+def test_the_trends_page_links_to_the_driving_forces(admin_client):
+    page = admin_client.get(reverse("signals:trends")).content.decode()
+    assert f'href="{reverse("signals:driving_forces")}"' in page
