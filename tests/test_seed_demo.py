@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from organizations.models import Membership, Organization
 from signals.models import Area, Trend
@@ -16,6 +16,12 @@ DEMO_LOGINS = {
     "mats": "staff",
     "admin": "admin",
 }
+
+
+@pytest.fixture(autouse=True)
+def _development(settings):
+    """seed_demo is a development command: DEBUG is on where it runs (pytest turns it off)."""
+    settings.DEBUG = True
 
 
 def seed() -> str:
@@ -117,3 +123,32 @@ def test_every_demo_user_can_log_in_with_the_demo_password(client, username):
 
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_with_debug_off_seeding_refuses_and_changes_nothing(settings):
+    """A production database must not get a superuser `admin` with a published password."""
+    settings.DEBUG = False
+    admin = get_user_model().objects.create_user("admin", password="the-real-one")
+
+    with pytest.raises(CommandError, match="DEBUG is off") as refused:
+        seed()
+
+    assert "--force" in str(refused.value)
+    admin.refresh_from_db()
+    assert admin.check_password("the-real-one")
+    assert not admin.is_superuser
+    assert counts() == {"organisations": 0, "users": 1, "memberships": 0}
+
+
+@pytest.mark.django_db
+def test_with_debug_off_force_seeds_a_demo_installation(settings):
+    settings.DEBUG = False
+    out = io.StringIO()
+
+    call_command("seed_demo", "--force", stdout=out)
+
+    assert "Demo organisation ready" in out.getvalue()
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.check_password("spaning-demo")
+    assert admin.is_superuser

@@ -28,7 +28,7 @@ def sv(message: str) -> str:
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())  # DEBUG is off in tests
 
 
 def test_login_page_is_accessible(page, assert_accessible):

@@ -86,11 +86,11 @@ def test_statuses_sources_motivation_and_scores_look_real(demo):
 
 def test_seed_demo_adds_the_signals_and_keeps_its_login_help(db):
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--force", stdout=out)  # DEBUG is off in tests
     output = out.getvalue()
     assert f"Signals: {len(DEMO_SIGNALS)} demo signals added" in output
     assert "Log in with any of these" in output
     assert "bertil" in output
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--force", stdout=out)  # DEBUG is off in tests
     assert "Signals: 0 demo signals added" in out.getvalue()

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
@@ -8,9 +8,28 @@ from signals.demo import seed_signals
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo organisation (Kungsbacka kommun (demo)). Safe to run twice."
+    help = (
+        "Create or refresh the demo organisation (Kungsbacka kommun (demo)). Safe to run twice. "
+        "Resets the demo users' passwords and makes `admin` a superuser, so with DEBUG off it "
+        "refuses unless given --force."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even though DEBUG is off (a demo installation run in production mode).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off, so this looks like a production database. seed_demo would set "
+                "the password of the users anna, bertil, lena, mats and admin to "
+                f"{settings.SPANING_DEMO_PASSWORD!r} and make admin a superuser. "
+                "Nothing was changed. If this really is a demo installation, run "
+                "`manage.py seed_demo --force`."
+            )
         organization, users = seed_people()
         install_default_catalogue(organization)
         install_default_catalogue(Organization.objects.get(slug=OTHER_ORGANIZATION["slug"]))
