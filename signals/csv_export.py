@@ -15,6 +15,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.services import display_name
+
 from .models import Certainty, Impact, Level, Status, TimeHorizon
 
 BOM = "\ufeff"
@@ -80,7 +82,7 @@ def _row(signal, choices) -> list:
         choices["status"].get(signal.status, signal.status),
         signal.motivation,
         " ".join(source.url for source in signal.sources.all() if source.url),
-        (author.get_full_name() or author.username) if author else "",
+        display_name(author) if author else "",
         choices["time_horizon"].get(signal.time_horizon, ""),
         signal.impact if signal.impact in Impact.values else "",
         signal.certainty if signal.certainty in Certainty.values else "",

@@ -5,11 +5,15 @@ start page. Always start from ``visibility.visible_signals(membership)``, never 
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 
+from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Collate
 from django.utils import timezone
 
-from .models import Level, Signal, Status
+from .models import Level, Signal, Status, Tag
 from .search import order_by_relevance, search_signals
 from .visibility import visible_signals
 
@@ -78,12 +82,34 @@ def filter_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
     return signals
 
 
+# PostgreSQL's ICU collation for Swedish: Z < Å < Ä < Ö, as in a Swedish dictionary. The
+# database's own collation (often en_US or C) files Å and Ä under A, or puts Ä before Å.
+SWEDISH_COLLATION = "sv-x-icu"
+
+
+@cache
+def _has_collation(alias: str, name: str) -> bool:
+    """Whether the database has the collation: a PostgreSQL built without ICU lacks it, and
+    then titles are sorted by the database's default rather than the page failing."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def title_order(alias: str = "default"):
+    """Titles in Swedish alphabetical order where the database can; SQLite compares code
+    points (Ä before Å), which is good enough for development."""
+    if connections[alias].vendor == "postgresql" and _has_collation(alias, SWEDISH_COLLATION):
+        return Collate("title", SWEDISH_COLLATION)
+    return F("title")
+
+
 def sort_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
     match filters.effective_sort:
         case Sort.OLDEST:
             return signals.order_by("created_at", "pk")
         case Sort.TITLE:
-            return signals.order_by("title", "pk")
+            return signals.order_by(title_order(signals.db).asc(), "pk")
         case Sort.IMPACT:
             return signals.order_by(F("impact").desc(nulls_last=True), "-created_at", "-pk")
         case Sort.RELEVANCE:
@@ -139,6 +165,22 @@ def signal_listing(membership, filters: SignalFilters) -> SignalListing:
 def find_signals(membership, filters: SignalFilters) -> QuerySet:
     """The visible signals matching ``filters``, in the order asked for."""
     return sort_signals(filter_signals(visible_signals(membership), filters), filters)
+
+
+def tags_in_use(membership) -> QuerySet[Tag]:
+    """The tags on signals the member can see, by name: a tag used only on drafts is not shown
+    to someone who may not read drafts."""
+    return Tag.objects.filter(pk__in=visible_signals(membership).values("tags")).order_by("name")
+
+
+def authors(membership) -> QuerySet:
+    """The people who logged signals the member can see, by name."""
+    return (
+        get_user_model()
+        .objects.filter(pk__in=visible_signals(membership).values("created_by"))
+        .only("pk", "first_name", "last_name", "username")
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def recent_signals(membership, limit: int = 5) -> list[Signal]:

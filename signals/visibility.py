@@ -13,29 +13,35 @@ from organizations.roles import SCANNING_GROUP, Role
 
 from .models import Signal, Status
 
-# Statuses management may read. The reports issue adds Status.IN_REPORT here.
-MANAGEMENT_STATUSES = frozenset({Status.LOGGED})
+ALL_STATUSES = frozenset(Status)
+
+# The statuses each role may read: the list, the export, the start page and the status filter
+# all follow this one table. The reports issue adds Status.IN_REPORT to management's; staff see
+# no status as such (the reports and discussions issues show them what has been published).
+VISIBLE_STATUSES: dict[str, frozenset[Status]] = {
+    **dict.fromkeys(SCANNING_GROUP, ALL_STATUSES),
+    Role.MANAGEMENT: frozenset({Status.LOGGED}),
+    Role.STAFF: frozenset(),
+}
+
+
+def _statuses(membership: Membership | None) -> frozenset[Status]:
+    return VISIBLE_STATUSES.get(membership.role, frozenset()) if membership else frozenset()
 
 
 def visible_signals(membership: Membership | None) -> QuerySet[Signal]:
     """The signals of the membership's organisation that its role may see."""
-    if membership is None:
+    statuses = _statuses(membership)
+    if not statuses:
         return Signal.objects.none()
     signals = Signal.objects.filter(organization_id=membership.organization_id)
-    if membership.role in SCANNING_GROUP:
+    if statuses == ALL_STATUSES:
         return signals
-    if membership.role == Role.MANAGEMENT:
-        return signals.filter(status__in=MANAGEMENT_STATUSES)
-    # Staff: the reports and discussions issues widen this to what they have published.
-    return signals.none()
+    return signals.filter(status__in=statuses)
 
 
 def visible_statuses(membership: Membership | None) -> list[Status]:
-    """The statuses a member can filter by: only those they can see signals of."""
-    if membership is None:
-        return []
-    if membership.role in SCANNING_GROUP:
-        return list(Status)
-    if membership.role == Role.MANAGEMENT:
-        return [status for status in Status if status in MANAGEMENT_STATUSES]
-    return []
+    """The statuses a member can filter by: only those they can see signals of, in the
+    register's own order."""
+    statuses = _statuses(membership)
+    return [status for status in Status if status in statuses]

@@ -68,3 +68,32 @@ def client_for(client):
         return client
 
     return login
+
+
+# --- PostgreSQL-only tests ---------------------------------------------------------------------
+# A test marked ``postgres`` checks what only PostgreSQL does (Swedish full-text search, ICU
+# collation). On SQLite it is deselected, not skipped: there is nothing to report about it, and
+# a skip in CI would look like something missing. With DATABASE_URL on PostgreSQL it runs.
+
+
+def _on_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    if _on_postgres():
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def pytest_report_header(config):
+    if _on_postgres():
+        return "postgres tests: on (DATABASE_URL is PostgreSQL)"
+    return "postgres tests: deselected (set DATABASE_URL to PostgreSQL to run them)"

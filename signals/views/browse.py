@@ -4,9 +4,9 @@ CSV. The state lives in the URL's query string, so every view of the list can be
 
 import re
 from datetime import date
+from operator import attrgetter
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import render
@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
 from organizations.access import organization_required
-from organizations.roles import SCANNING_GROUP
+from organizations.services import display_name
 
 from .. import csv_export
-from ..models import Area, Level, Tag, Trend
+from ..models import Area, Level, Trend
 from ..search import MAX_QUERY_LENGTH
-from ..selectors import SignalFilters, Sort, find_signals, signal_listing
+from ..selectors import SignalFilters, Sort, authors, find_signals, signal_listing, tags_in_use
 from ..visibility import visible_statuses
 
 PER_PAGE_CHOICES = (25, 50, 100)
@@ -79,26 +79,28 @@ class SignalFilterForm(forms.Form):
     # The order of the query string we write back: the fields' order, then the page.
     PARAMS = ("q", "level", "area", "trend", "tag", "month", "status", "author", "sort", "per_page")
 
-    def __init__(self, data, *, membership):
+    def __init__(self, data, *, membership, all_choices=True):
+        """``all_choices=False`` is for a response that shows no form (the htmx results, the
+        CSV): the dropdowns are not filled. A submitted area, trend, tag or author is still
+        checked against the member's own options, with one query on just that id."""
         super().__init__(data, label_suffix="")
-        organization_id = membership.organization_id
         self.fields["level"].choices = _choices(_("All levels"), Level.choices)
-        self.fields["area"].choices = _choices(
-            _("All areas"),
-            Area.objects.filter(organization_id=organization_id).values_list("pk", "name"),
-        )
-        self.fields["trend"].choices = _choices(
-            _("All trends"),
-            Trend.objects.filter(organization_id=organization_id).values_list("pk", "name"),
-        )
-        self.fields["tag"].choices = _choices(
-            _("All tags"),
-            Tag.objects.filter(organization_id=organization_id).values_list("pk", "name"),
-        )
         self.fields["status"].choices = _choices(
             _("All statuses"), [(s.value, s.label) for s in visible_statuses(membership)]
         )
-        self.fields["author"].choices = _choices(_("Anyone"), _authors(organization_id))
+        for name, (empty_label, options, label) in _options(membership).items():
+            if not all_choices:
+                submitted = self._submitted_id(name)
+                options = options.none() if submitted is None else options.filter(pk=submitted)
+            self.fields[name].choices = _choices(
+                empty_label, [(option.pk, label(option)) for option in options]
+            )
+
+    def _submitted_id(self, name) -> int | None:
+        try:
+            return int(self.data.get(name) or "")
+        except ValueError:
+            return None
 
     def clean_month(self):
         value = self.cleaned_data["month"]
@@ -149,22 +151,29 @@ class SignalFilterForm(forms.Form):
         return any(getattr(self.filters, name) for name in narrowing)
 
 
-def _authors(organization_id):
-    """The scanning group: the people who log signals. One query."""
-    users = (
-        get_user_model()
-        .objects.filter(
-            memberships__organization_id=organization_id, memberships__role__in=SCANNING_GROUP
-        )
-        .order_by("first_name", "last_name", "username")
-        .values_list("pk", "first_name", "last_name", "username")
-    )
-    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in users]
+def _options(membership) -> dict:
+    """Per dropdown of the organisation's own rows: the empty choice, the options and how each
+    is named. Areas and trends are the organisation's configuration; tags and authors come
+    from the signals the member can see, so no name from a draft reaches someone who may not
+    read drafts."""
+    organization_id = membership.organization_id
+    by_name = attrgetter("name")
+    return {
+        "area": (_("All areas"), Area.objects.filter(organization_id=organization_id), by_name),
+        "trend": (_("All trends"), Trend.objects.filter(organization_id=organization_id), by_name),
+        "tag": (_("All tags"), tags_in_use(membership), by_name),
+        "author": (_("Anyone"), authors(membership), display_name),
+    }
 
 
 @organization_required("view_signals")
 def signal_list(request):
-    form = SignalFilterForm(request.GET, membership=request.membership)
+    # An htmx filter change swaps only the results: the form stays on the page, so its
+    # dropdowns are not filled again.
+    results_only = bool(request.htmx) and not request.htmx.history_restore_request
+    form = SignalFilterForm(
+        request.GET, membership=request.membership, all_choices=not results_only
+    )
     listing = signal_listing(request.membership, form.filters)
     paginator = Paginator(listing.signals, form.page_size)
     # The level counts already give the total: no separate COUNT query.
@@ -182,7 +191,7 @@ def signal_list(request):
         "level_total": sum(listing.level_counts.values()),
         "total": listing.total,
     }
-    if request.htmx and not request.htmx.history_restore_request:
+    if results_only:
         # Only the results; the count is swapped out-of-band into the page's live region so
         # screen readers hear it, and the address bar gets the tidy URL. After a page link
         # (whose element is gone after the swap) focus moves to the new page's table; after
@@ -203,7 +212,7 @@ def signal_list(request):
 @organization_required("view_signals")
 def signal_export(request):
     """The filtered list as CSV, in the list's order, streamed row by row."""
-    form = SignalFilterForm(request.GET, membership=request.membership)
+    form = SignalFilterForm(request.GET, membership=request.membership, all_choices=False)
     signals = find_signals(request.membership, form.filters)
     filename = f"signals-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_export.streaming_response(signals, filename=filename)

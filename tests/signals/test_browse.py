@@ -33,6 +33,14 @@ def titles(response) -> list[str]:
     )
 
 
+def options(response, name) -> list[str]:
+    """The labels of a filter dropdown, without its "all" choice."""
+    html = response.content.decode()
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, name
+    return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select[1])
+
+
 @pytest.fixture
 def register(kommun, members):
     """Three signals that differ in every filterable way, and one in another organisation."""
@@ -153,6 +161,78 @@ def test_another_organisations_area_in_the_url_filters_nothing_of_theirs(
     assert len(titles(response)) == 3
 
 
+def test_management_is_offered_only_tags_and_authors_of_signals_it_can_see(
+    client_for, members, register
+):
+    # "klimat" is only on a draft and an archived signal; the editor logged only the draft.
+    response = client_for(members[Role.MANAGEMENT]).get(LIST)
+    assert options(response, "tag") == ["skola"]
+    assert options(response, "author") == [members[Role.SCANNER].first_name]
+    # Areas and trends are the organisation's configuration: all of them, as for everyone.
+    scanner = client_for(members[Role.SCANNER]).get(LIST)
+    assert options(response, "area") == options(scanner, "area")
+    assert options(response, "trend") == options(scanner, "trend")
+
+
+def test_the_scanning_group_is_offered_every_tag_and_author_in_use(client_for, members, register):
+    response = client_for(members[Role.SCANNER]).get(LIST)
+    assert options(response, "tag") == ["klimat", "skola"]
+    assert options(response, "author") == [
+        members[Role.EDITOR].first_name,
+        members[Role.SCANNER].first_name,
+    ]
+
+
+def test_staff_are_offered_no_tags_or_authors(client_for, members, register):
+    response = client_for(members[Role.STAFF]).get(LIST)
+    assert options(response, "tag") == []
+    assert options(response, "author") == []
+
+
+def test_a_tag_only_on_drafts_is_not_a_filter_for_management(client_for, members, register):
+    klimat = register["vatgas"].tags.get()
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client_for(members[Role.MANAGEMENT]).get(
+            LIST, {"tag": klimat.pk}, headers=headers
+        )
+        assert "could not be understood" in response.content.decode()
+        assert titles(response) == ["Ny e-tjänst för bygglov"]
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_the_status_filter_offers_exactly_the_statuses_the_member_sees(
+    client_for, kommun, members, role
+):
+    for status in Status:
+        make_signal(kommun, title=f"Status {status.value}", status=status)
+    response = client_for(members[role]).get(LIST)
+    seen = {title.removeprefix("Status ") for title in titles(response)}
+    offered = {str(Status(value).label) for value in seen}
+    assert options(response, "status") == [
+        str(status.label) for status in Status if str(status.label) in offered
+    ]
+    assert len(options(response, "status")) == len(seen)
+
+
+def test_people_are_named_by_full_name_else_username(
+    client_for, kommun, members, django_user_model
+):
+    anna = members[Role.SCANNER]
+    anna.first_name, anna.last_name = "Anna", "Åberg"
+    anna.save()
+    nameless = django_user_model.objects.create_user("bertil.b", password="x")
+    make_signal(kommun, title="Av Anna", created_by=anna)
+    make_signal(kommun, title="Av Bertil", created_by=nameless)
+    list_page = client_for(anna).get(LIST)
+    html = list_page.content.decode()
+    assert '<span class="signal-table__author">Anna Åberg</span>' in html
+    assert '<span class="signal-table__author">bertil.b</span>' in html
+    assert options(list_page, "author") == ["bertil.b", "Anna Åberg"]
+    start = client_for(anna).get(reverse("home")).content.decode()
+    assert " · Anna Åberg" in start
+    assert " · bertil.b" in start
+
+
 # --- filters ----------------------------------------------------------------------------------
 
 
@@ -270,6 +350,24 @@ def test_the_full_page_has_a_live_region_labels_and_a_caption(client_for, member
     assert '<span class="level level--inner">Inner world</span>' in html
 
 
+def test_the_row_header_is_only_the_title(client_for, members, register):
+    """A screen reader reads the row header before every cell: it must be short."""
+    html = client_for(members[Role.SCANNER]).get(LIST).content.decode()
+    row_headers = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', html, re.S)
+    assert len(row_headers) == 3
+    for header in row_headers:
+        assert re.fullmatch(r'<a href="/signals/\d+/">[^<]+</a>', header.strip()), header
+    # Source and tags are cells of their own column, with a column header.
+    assert '<th scope="col">Source and tags</th>' in html
+    tbody = re.search(r"<tbody>(.*?)</tbody>", html, re.S)[1]
+    (bygglov,) = [row for row in re.findall(r"<tr>(.*?)</tr>", tbody, re.S) if "bygglov" in row]
+    cells = re.findall(r"<td>(.*?)</td>", bygglov, re.S)
+    assert "signal-table__source" in cells[0]
+    assert ">skola</a>" in cells[0]
+    header_cells = re.search(r"<thead>(.*?)</thead>", html, re.S)[1].count('<th scope="col">')
+    assert header_cells == 1 + len(cells)
+
+
 # --- pages and sorting ------------------------------------------------------------------------
 
 
@@ -335,6 +433,23 @@ def test_sorting_by_impact_puts_unscored_last(client_for, kommun, members):
     make_signal(kommun, title="Large", impact=3, created_at=datetime(2025, 1, 1, tzinfo=STOCKHOLM))
     response = client_for(members[Role.SCANNER]).get(LIST, {"sort": "impact"})
     assert titles(response) == ["Large", "Small", "Unscored"]
+
+
+@pytest.mark.postgres
+def test_sorting_by_title_follows_the_swedish_alphabet(client_for, kommun, members):
+    for title in ["Ödla", "Ärende", "Zebra", "Åtgärd", "apelsin"]:
+        make_signal(kommun, title=title)
+    response = client_for(members[Role.SCANNER]).get(LIST, {"sort": "title"})
+    assert titles(response) == ["apelsin", "Zebra", "Åtgärd", "Ärende", "Ödla"]
+
+
+@pytest.mark.postgres
+def test_a_database_without_the_swedish_collation_is_noticed(db):
+    """Then titles sort by the database default instead of the query failing."""
+    from signals.selectors import _has_collation
+
+    assert _has_collation("default", "sv-x-icu")
+    assert not _has_collation("default", "xx-no-such-collation")
 
 
 # --- counts per level -------------------------------------------------------------------------
@@ -411,6 +526,55 @@ def test_a_filtered_search_also_takes_a_constant_number(
         assert titles(response)
 
 
+def test_an_htmx_filter_change_does_not_fill_the_dropdowns_again(
+    client_for, members, hundred_and_twenty, django_assert_num_queries
+):
+    client = client_for(members[Role.SCANNER])
+    client.get(LIST)
+    htmx = {"HX-Request": "true"}
+    # Session, user and membership; the counts per level and the page; the page's trends, tags
+    # and sources. No query for the areas, trends, tags or people of the dropdowns.
+    with django_assert_num_queries(8):
+        response = client.get(LIST, {"level": "near", "per_page": 100}, headers=htmx)
+    assert len(titles(response)) == 40
+    assert "<select" not in response.content.decode()
+
+
+def test_an_htmx_filter_checks_only_the_submitted_ids(
+    client_for, kommun, members, hundred_and_twenty, django_assert_num_queries
+):
+    client = client_for(members[Role.SCANNER])
+    client.get(LIST)
+    area = Area.objects.filter(organization=kommun).order_by("name").first()
+    author = members[Role.EDITOR]
+    # The eight of an unfiltered request, and one per submitted area and author.
+    with django_assert_num_queries(10):
+        response = client.get(
+            LIST, {"area": area.pk, "author": author.pk}, headers={"HX-Request": "true"}
+        )
+    assert "could not be understood" not in response.content.decode()
+    assert titles(response)
+    full = client.get(LIST, {"area": area.pk, "author": author.pk})
+    assert titles(response) == titles(full)
+
+
+@pytest.mark.parametrize("forged", ["another organisation", "huge", "not a number"])
+def test_an_htmx_filter_refuses_what_is_not_the_members(
+    client_for, members, register, foreign, forged
+):
+    value = {
+        "another organisation": foreign.area_id,
+        "huge": "9" * 30,
+        "not a number": "abc",
+    }[forged]
+    response = client_for(members[Role.SCANNER]).get(
+        LIST, {"area": value}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "could not be understood" in response.content.decode()
+    assert len(titles(response)) == 3
+
+
 # --- the menu and the start page ---------------------------------------------------------------
 
 
@@ -441,3 +605,21 @@ def test_the_start_page_shows_the_latest_five_working_signals(
 def test_management_start_page_has_no_recent_signal_list(client_for, members, thirty):
     html = client_for(members[Role.MANAGEMENT]).get(reverse("home")).content.decode()
     assert "Signal 29" not in html
+
+
+@pytest.mark.parametrize(
+    ("role", "template"),
+    [
+        (Role.SCANNER, "core/start_scanning.html"),
+        (Role.MANAGEMENT, "core/start_management.html"),
+        (Role.STAFF, "core/start_staff.html"),
+    ],
+)
+def test_every_start_page_greets_the_member_once_from_one_base(client_for, members, role, template):
+    response = client_for(members[role]).get(reverse("home"))
+    names = [t.name for t in response.templates]
+    assert template in names
+    assert "core/start_base.html" in names
+    html = response.content.decode()
+    assert html.count("<h1>") == 1
+    assert f"<h1>Welcome, {members[role].first_name}</h1>" in html

@@ -1,0 +1,79 @@
+"""Every page of the product declares who may open it.
+
+A view is let in only through ``organizations.access.organization_required(capability)``, which
+marks it with ``required_capability``. This walks the whole URL configuration, so a new view
+that forgets the decorator fails here instead of being open to every signed-in user (or to
+anyone). The few views that rightly do without it are listed with the reason.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from organizations.roles import CAPABILITIES
+
+# Whole sections that are not the product's pages, by their prefix.
+OUTSIDE_THE_PRODUCT = {
+    "admin/": "Django's admin, behind its own staff login",
+    "accounts/": "sign-in, sign-out and password reset: for people not (yet) signed in",
+    "i18n/": "the language switch, which works before signing in",
+    "static/": "static files (served like this only in development)",
+}
+
+# Product views without a capability, by URL name, and why.
+ALLOWED_WITHOUT_CAPABILITY = {
+    "healthz": "the load balancer's health check: no session, no organisation data",
+    "switch_organization": (
+        "chooses which organisation to work in, so it cannot require one; it is login_required "
+        "and only ever switches to one of the user's own memberships"
+    ),
+}
+
+
+def walk(patterns, prefix=""):
+    """(route, URL name with namespace, view) for every pattern, includes followed."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route in OUTSIDE_THE_PRODUCT:
+                continue
+            nested = walk(pattern.url_patterns, route)
+            namespace = pattern.namespace
+            for sub_route, name, view in nested:
+                yield sub_route, f"{namespace}:{name}" if namespace else name, view
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern.name, pattern.callback
+
+
+def product_views():
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_product_view_requires_a_capability():
+    missing = [
+        f"/{route} ({name})"
+        for route, name, view in product_views()
+        if name not in ALLOWED_WITHOUT_CAPABILITY
+        and getattr(view, "required_capability", None) not in CAPABILITIES
+    ]
+    assert not missing, (
+        "These views are not wrapped in organization_required(capability): "
+        + ", ".join(missing)
+        + ". Add the decorator, or list the view in ALLOWED_WITHOUT_CAPABILITY with the reason."
+    )
+
+
+def test_the_walk_sees_the_product_and_not_the_sections_outside_it():
+    names = {name for _, name, _ in product_views()}
+    assert {"home", "signals:list", "signals:detail", "members"} <= names
+    assert not any(name and name.startswith("admin:") for name in names)
+    assert "login" not in names
+    assert "set_language" not in names
+
+
+def test_the_allow_list_names_only_views_that_exist_and_lack_a_capability():
+    """A stale entry would quietly let a future view of that name through."""
+    views = {name: view for _, name, view in product_views()}
+    for name in ALLOWED_WITHOUT_CAPABILITY:
+        assert name in views, f"{name} is allowed but no longer exists"
+        assert not hasattr(views[name], "required_capability"), (
+            f"{name} now requires a capability; take it off the allow-list"
+        )
