@@ -2,7 +2,8 @@
 
 Only memberships of the organisation the admin works in are listed or fetched (another
 organisation's membership id is a 404); users of other organisations are reached only by an
-exact e-mail address when adding someone. Changes are POST-only and end with a message.
+exact e-mail address when adding someone, and the answer does not tell whether that address
+already had an account. Changes are POST-only and end with a message.
 """
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from .services import (
     LastAdminError,
     display_name,
     invitation_send,
-    membership_add,
+    member_invite,
     membership_change_role,
     membership_remove,
     needs_invitation,
@@ -64,44 +65,27 @@ def members(request):
 
 @organization_required(MANAGE)
 def member_add(request):
+    """Add a person by e-mail address. The answer is the same whether the address already has
+    an account (perhaps in another organisation) or not: it names neither them nor their
+    account, only the address the admin typed."""
     form = MemberAddForm(request.POST or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        membership = membership_add(
+        membership = member_invite(
             organization=request.organization,
             email=data["email"],
             role=data["role"],
             first_name=data["first_name"],
             last_name=data["last_name"],
             user=form.existing_user,
+            invited_by=request.user,
+            request=request,
         )
-        user = membership.user
-        params = {
-            "name": display_name(user),
-            "email": user.email,
-            "role": membership.get_role_display(),
-        }
-        if needs_invitation(user):
-            invitation_send(
-                user=user,
-                organization=request.organization,
-                invited_by=request.user,
-                request=request,
-            )
-            messages.success(
-                request,
-                _(
-                    "%(email)s was added as %(role)s and has been sent an e-mail "
-                    "with a link to choose a password."
-                )
-                % params,
-            )
-        else:
-            messages.success(
-                request,
-                _("%(name)s (%(email)s) already had an account and was added as %(role)s.")
-                % params,
-            )
+        messages.success(
+            request,
+            _("An invitation has been sent to %(email)s, who was added as %(role)s.")
+            % {"email": data["email"], "role": membership.get_role_display()},
+        )
         return redirect("members")
     return render(request, "organizations/member_add.html", {"section": "members", "form": form})
 

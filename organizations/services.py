@@ -8,8 +8,11 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Membership, Organization
@@ -154,3 +157,57 @@ def invitation_send(*, user, organization: Organization, invited_by, request) ->
             "invited_by": display_name(invited_by),
         },
     )
+
+
+def member_invite(
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    invited_by,
+    request,
+    first_name: str = "",
+    last_name: str = "",
+    user=None,
+) -> Membership:
+    """Add a person by e-mail address and tell them by e-mail; the admin learns nothing more.
+
+    ``user`` is the existing account with that address, if any (the form looks it up). An
+    account that has a password gets a notice that it was added, with a link to log in; a new
+    account, or one whose owner never chose a password, gets the link to choose one. Either way
+    the admin who added them sees the same answer, so adding someone by address does not tell
+    an admin of one organisation who has an account through another.
+    """
+    membership = membership_add(
+        organization=organization,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        user=user,
+    )
+    user = membership.user
+    if needs_invitation(user):
+        invitation_send(
+            user=user, organization=organization, invited_by=invited_by, request=request
+        )
+    else:
+        membership_notice_send(membership=membership, added_by=invited_by, request=request)
+    return membership
+
+
+def membership_notice_send(*, membership: Membership, added_by, request) -> None:
+    """E-mail someone who already has an account that they were added to an organisation."""
+    user = membership.user
+    if not (user.is_active and user.email):
+        return
+    context = {
+        "user": user,
+        "organization": membership.organization,
+        "role": membership.get_role_display(),
+        "added_by": display_name(added_by),
+        "login_url": request.build_absolute_uri(reverse("login")),
+    }
+    subject = render_to_string("organizations/added_subject.txt", context)
+    body = render_to_string("organizations/added_email.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])

@@ -173,14 +173,63 @@ def test_adding_an_existing_account_by_email(admin_client, kommun, other_kommun,
     )
     assert response.status_code == 302
     assert membership_of(person, kommun).role == Role.SCANNER
-    # Their membership elsewhere and their account are untouched; no e-mail is needed.
+    # Their membership elsewhere and their account are untouched.
     assert membership_of(person, other_kommun).role == Role.EDITOR
     assert User.objects.count() == users_before
-    assert mail.outbox == []
+    # The answer names only the address as typed: not the person, not their stored address.
     assert messages_of(response) == [
-        "Editor-varberg (Kim.Berg@Varberg.se) already had an account and was added as "
-        "Scanning group."
+        "An invitation has been sent to kim.berg@varberg.se, who was added as Scanning group."
     ]
+    # They are told by e-mail, with a link to log in (they have a password already).
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["Kim.Berg@Varberg.se"]
+    assert message.subject == "You have been added to Kungsbacka kommun in Spaning"
+    assert "Admin-kungsbacka has added you to Kungsbacka kommun" in message.body
+    assert "http://testserver/accounts/login/" in message.body
+    assert "/accounts/reset/" not in message.body
+    person.refresh_from_db()
+    assert person.has_usable_password()
+
+
+def test_the_answer_is_the_same_whether_the_address_has_an_account_or_not(
+    admin_client, kommun, other_members
+):
+    """An admin of one municipality must not learn who has an account through another."""
+    person = other_members["editor"]
+    person.first_name, person.last_name = "Kim", "Hemlig"
+    person.email = "kim@varberg.se"
+    person.save()
+
+    def add(email):
+        response = admin_client.post(
+            reverse("member_add"),
+            {"email": email, "role": "staff", "first_name": "", "last_name": ""},
+        )
+        followed = admin_client.get(response.url)
+        shown = [str(m) for m in followed.context["messages"]]
+        return response.status_code, response.url, [m.replace(email, "…") for m in shown]
+
+    existing = add("kim@varberg.se")
+    new = add("okand@varberg.se")
+
+    assert existing == new
+    assert existing[2] == ["An invitation has been sent to …, who was added as Staff."]
+    assert [m.to for m in mail.outbox] == [["kim@varberg.se"], ["okand@varberg.se"]]
+
+
+def test_the_success_message_never_names_the_person(admin_client, kommun, other_members):
+    person = other_members["scanner"]
+    person.first_name, person.last_name = "Hemliga", "Personen"
+    person.email = "hemlig@varberg.se"
+    person.save()
+    response = admin_client.post(
+        reverse("member_add"), {"email": "hemlig@varberg.se", "role": "scanner"}
+    )
+    (message,) = messages_of(response)
+    assert "Hemliga" not in message
+    assert "Personen" not in message
+    assert person.username not in message
 
 
 def test_adding_someone_who_is_already_a_member_is_a_field_error(admin_client, kommun, members):
@@ -241,8 +290,7 @@ def test_inviting_a_new_person_sends_a_link_to_choose_a_password(client, admin_c
     assert person.is_active
     assert membership_of(person, kommun).role == Role.EDITOR
     assert messages_of(response) == [
-        "nya.kollegan@kungsbacka.se was added as Editor and has been sent an e-mail with a link "
-        "to choose a password."
+        "An invitation has been sent to nya.kollegan@kungsbacka.se, who was added as Editor."
     ]
 
     assert len(mail.outbox) == 1
