@@ -5,9 +5,11 @@ superusers may look, across organisations, with the full history of every change
 keeps ``search_document`` and ``version`` right, as the services would.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Signal, Source
@@ -41,8 +43,37 @@ class SourceInline(SuperuserOnly, admin.TabularInline):
     }
 
 
+class SignalAdminForm(forms.ModelForm):
+    """The superuser sees every organisation here: refuse an area, trend or tag of another
+    organisation than the signal's, which no page of the product would ever show. (The admin
+    builds the form's fields from ``SignalAdmin.fieldsets``.)"""
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = cleaned.get("organization")
+        if organization is None:
+            return cleaned
+        area = cleaned.get("area")
+        if area is not None and area.organization_id != organization.pk:
+            self.add_error("area", self._foreign_message([area], organization))
+        for field in ("trends", "tags"):
+            foreign = [o for o in cleaned.get(field) or () if o.organization_id != organization.pk]
+            if foreign:
+                self.add_error(field, self._foreign_message(foreign, organization))
+        return cleaned
+
+    @staticmethod
+    def _foreign_message(objects, organization):
+        names = ", ".join(f"“{o}”" for o in objects)
+        return _("Belongs to another organisation than %(organization)s: %(names)s.") % {
+            "names": names,
+            "organization": organization,
+        }
+
+
 @admin.register(Signal)
 class SignalAdmin(SuperuserOnly, SimpleHistoryAdmin):
+    form = SignalAdminForm
     list_display = ["title", "organization", "level", "status", "created_by", "created_at"]
     list_filter = ["organization", "status", "level"]
     search_fields = ["title", "search_document"]
