@@ -66,12 +66,71 @@ def test_production_without_allowed_hosts_refuses_to_start(manage):
     assert "ImproperlyConfigured: ALLOWED_HOSTS must be set" in result.stderr
 
 
+HSTS_ALL_ON = {"SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1"}
+
+
 def test_full_production_env_passes_the_deploy_check_without_warnings(manage):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env(**HSTS_ALL_ON))
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "hsts, silenced",
+    [
+        # The default: only the two warnings about the HSTS options left off are silenced.
+        ({}, 2),
+        ({"SECURE_HSTS_INCLUDE_SUBDOMAINS": "1"}, 1),
+        ({"SECURE_HSTS_INCLUDE_SUBDOMAINS": "0", "SECURE_HSTS_PRELOAD": "0"}, 2),
+    ],
+)
+def test_hsts_options_left_off_keep_the_deploy_check_silent(manage, hsts, silenced):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env(**hsts))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == f"System check identified no issues ({silenced} silenced)."
+    assert result.stderr == ""
+
+
+SHOW_HSTS = (
+    "import warnings; warnings.simplefilter('ignore'); from django.test import Client; "
+    "print(Client().get('/healthz/', secure=True, HTTP_HOST='spaning.example')"
+    ".headers['Strict-Transport-Security'])"
+)
+
+
+@pytest.mark.parametrize(
+    "hsts, header",
+    [
+        # A municipality's shared domain: HSTS for this host only, unless asked for more.
+        ({}, "max-age=31536000"),
+        ({"SECURE_HSTS_INCLUDE_SUBDOMAINS": "1"}, "max-age=31536000; includeSubDomains"),
+        (HSTS_ALL_ON, "max-age=31536000; includeSubDomains; preload"),
+    ],
+)
+def test_hsts_covers_subdomains_and_preload_only_when_asked(manage, hsts, header):
+    result = manage("shell", "--no-imports", "-c", SHOW_HSTS, **production_env(**hsts))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == header
+
+
+def test_hsts_preload_without_subdomains_refuses_to_start(manage):
+    result = manage("check", **production_env(SECURE_HSTS_PRELOAD="1"))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECURE_HSTS_PRELOAD=1 needs SECURE_HSTS_INCLUDE_SUBDOMAINS" in (
+        result.stderr
+    )
+
+
+def test_scripts_cannot_read_the_csrf_cookie(client):
+    """htmx sends the token from hx-headers on <body>; no script needs the cookie."""
+    response = client.get(reverse("login"))
+
+    assert response.cookies["csrftoken"]["httponly"] is True
 
 
 def test_a_malformed_boolean_names_the_variable(manage):
