@@ -15,6 +15,8 @@ PAGES = [
     "/signals/settings/areas/new/",
     "/signals/settings/trends/",
     "/signals/settings/trends/new/",
+    "/signals/settings/driving-forces/",
+    "/signals/settings/driving-forces/new/",
     "/signals/settings/tags/",
     "/organisation/members/",
     "/organisation/members/add/",
