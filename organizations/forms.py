@@ -18,7 +18,8 @@ class MemberAddForm(forms.Form):
     """Add a person by e-mail address: an existing account, or a new one that gets an invitation.
 
     Only an exact (case-insensitive) match on the whole address finds an existing account:
-    nothing here searches or lists the users of other organisations.
+    nothing here searches or lists the users of other organisations. The account found is for
+    the service, never shown: the view answers the same whether there was one or not.
     """
 
     email = forms.EmailField(
