@@ -6,6 +6,10 @@ reach our own network: the address's host is resolved once, every address it res
 be public, and the connection goes to exactly that checked address (no second lookup an attacker
 could answer differently). Redirects are followed by hand, each hop checked the same way.
 
+The whole fetch (name lookup, connection, every redirect, headers and body) has one deadline:
+each read from the socket may only wait for what is left of it, so a server that sends a byte
+at a time cannot hold a worker longer than ``TIMEOUT_SECONDS``.
+
 ``settings.SIGNALS_TITLE_FETCH_ALLOW_PRIVATE = True`` lifts the address check; only tests that
 serve a page from 127.0.0.1 set it.
 """
@@ -115,36 +119,72 @@ def _resolve(host: str, port: int, deadline: float) -> str:
     return addresses[0]
 
 
+def _remaining(deadline: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError("too slow")
+    return remaining
+
+
+class _DeadlineMixin:
+    """A socket whose every read waits at most until the fetch's deadline (a plain timeout
+    applies per read, so a slow drip of bytes would renew it again and again)."""
+
+    deadline = float("inf")
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        self.settimeout(_remaining(self.deadline))
+        return super().recv_into(buffer, nbytes, flags)
+
+
+class _DeadlineSocket(_DeadlineMixin, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_DeadlineMixin, ssl.SSLSocket):
+    pass
+
+
+def _connect(address: str, port: int, deadline: float) -> _DeadlineSocket:
+    plain = socket.create_connection((address, port), _remaining(deadline))
+    sock = _DeadlineSocket(fileno=plain.detach())
+    sock.deadline = deadline
+    sock.settimeout(_remaining(deadline))
+    return sock
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to the address we checked, whatever the host name would resolve to now."""
 
-    def __init__(self, host, port, address, timeout):
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host, port, address, deadline):
+        super().__init__(host, port, timeout=_remaining(deadline))
         self._address = address
+        self._deadline = deadline
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._address, self.port, self._deadline)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port, address, timeout):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(self, host, port, address, deadline):
+        context = ssl.create_default_context()
+        context.sslsocket_class = _DeadlineSSLSocket
+        super().__init__(host, port, timeout=_remaining(deadline), context=context)
         self._address = address
+        self._deadline = deadline
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = _connect(self._address, self.port, self._deadline)
         # Certificate and SNI are checked against the host name, as a browser would.
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock.deadline = self._deadline
 
 
 def _fetch(url: str, deadline: float):
     scheme, host, port = _check_url(url)
     address = _resolve(host, port, deadline)
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise Refused("too slow")
     connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-    connection = connection_class(host, port, address, timeout=remaining)
+    connection = connection_class(host, port, address, deadline)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
@@ -161,8 +201,6 @@ def _fetch(url: str, deadline: float):
         body = b""
         if response.status == 200:
             while len(body) < MAX_BYTES:
-                if time.monotonic() > deadline:
-                    raise Refused("too slow")
                 chunk = response.read(min(65536, MAX_BYTES - len(body)))
                 if not chunk:
                     break

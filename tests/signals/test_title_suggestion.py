@@ -41,6 +41,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.path == "/slow":
             time.sleep(3)
+        if self.path.startswith("/drip"):
+            self.drip()
+            return
         status, content_type, body = PAGES.get(self.path, PAGES["/plain"])
         encoded = body.encode("iso-8859-1" if "8859" in content_type else "utf-8")
         self.send_response(status)
@@ -49,6 +52,24 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(encoded)
+
+    def drip(self):
+        """A byte at a time, each well within a read's timeout but slow in total: the headers
+        (/drip-headers) or the body (/drip-body). Gives up after ~6 s."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 200\r\n\r\n"
+        body = b"<html><head>" + b" " * 150 + b"<title>Too late</title>"
+        dripped = head + body if self.path == "/drip-headers" else body
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            if self.path != "/drip-headers":
+                self.wfile.write(head)
+                self.wfile.flush()
+            started = time.monotonic()
+            for byte in dripped:
+                if time.monotonic() - started > 6:
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.05)
 
     def log_message(self, *args):
         pass
@@ -95,6 +116,15 @@ def test_a_slow_page_gives_up_quickly(server, allow_private):
     started = time.monotonic()
     assert suggest_title(f"{server}/slow") == ""
     assert time.monotonic() - started < 2.8
+
+
+@pytest.mark.parametrize("path", ["/drip-headers", "/drip-body"])
+def test_a_page_that_drips_slowly_gives_up_at_the_deadline(server, allow_private, path):
+    """Each byte comes well within a read's timeout: only a deadline for the whole fetch stops
+    the server from holding one of our workers."""
+    started = time.monotonic()
+    assert suggest_title(f"{server}{path}") == ""
+    assert time.monotonic() - started < title_suggestion.TIMEOUT_SECONDS + 0.5
 
 
 def test_by_default_our_own_machine_is_refused(server):
