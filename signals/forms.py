@@ -48,6 +48,35 @@ INLINE_FIELDS = (
 
 NOT_ASSESSED = _("Not assessed")
 
+# How the forms, the detail page and the history name each field ("motivation" names the
+# organisation: see motivation_label).
+FIELD_LABELS = {
+    "title": _("Title"),
+    "description": _("Description"),
+    "level": _("Level"),
+    "area": _("Area"),
+    "trends": _("Trends"),
+    "tags": _("Tags"),
+    "time_horizon": _("Time horizon"),
+    "impact": _("Estimated impact"),
+    "certainty": _("Certainty"),
+    "status": _("Status"),
+}
+
+
+def motivation_label(organization) -> str:
+    return gettext("Why this is interesting for %(organization)s") % {
+        "organization": organization.perspective_name
+    }
+
+
+def field_labels(organization) -> dict[str, str]:
+    """Every editable field's label in the current language, the motivation's with the
+    organisation's name."""
+    labels = {name: str(label) for name, label in FIELD_LABELS.items()}
+    labels["motivation"] = motivation_label(organization)
+    return labels
+
 
 class LevelRadioSelect(forms.RadioSelect):
     """Radio buttons whose labels carry the level's explanation from the domain guide."""
@@ -63,9 +92,11 @@ class LevelRadioSelect(forms.RadioSelect):
 class SignalForm(forms.Form):
     required_css_class = "required"
 
-    title = forms.CharField(label=_("Title"), max_length=Signal._meta.get_field("title").max_length)
+    title = forms.CharField(
+        label=FIELD_LABELS["title"], max_length=Signal._meta.get_field("title").max_length
+    )
     description = forms.CharField(
-        label=_("Description"),
+        label=FIELD_LABELS["description"],
         required=False,
         max_length=MAX_DESCRIPTION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -80,7 +111,7 @@ class SignalForm(forms.Form):
         error_messages={"required": _("Say why this matters for us: it is what makes a signal.")},
     )
     level = forms.ChoiceField(
-        label=_("Level"),
+        label=FIELD_LABELS["level"],
         choices=Level.choices,
         widget=LevelRadioSelect,
         error_messages={
@@ -89,46 +120,46 @@ class SignalForm(forms.Form):
         },
     )
     area = forms.ModelChoiceField(
-        label=_("Area"),
+        label=FIELD_LABELS["area"],
         queryset=Area.objects.none(),
         required=False,
         empty_label=_("No area"),
         error_messages={"invalid_choice": _("Choose one of your organisation's areas.")},
     )
     trends = forms.ModelMultipleChoiceField(
-        label=_("Trends"),
+        label=FIELD_LABELS["trends"],
         queryset=Trend.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose among your organisation's trends.")},
     )
     tags = forms.CharField(
-        label=_("Tags"),
+        label=FIELD_LABELS["tags"],
         required=False,
         max_length=1000,
         help_text=_("Separate tags with commas, e.g. school, AI, housing."),
     )
     time_horizon = forms.ChoiceField(
-        label=_("Time horizon"),
+        label=FIELD_LABELS["time_horizon"],
         choices=[("", NOT_ASSESSED), *TimeHorizon.choices],
         required=False,
     )
     impact = forms.TypedChoiceField(
-        label=_("Estimated impact"),
+        label=FIELD_LABELS["impact"],
         choices=[("", NOT_ASSESSED), *Impact.choices],
         coerce=int,
         empty_value=None,
         required=False,
     )
     certainty = forms.TypedChoiceField(
-        label=_("Certainty"),
+        label=FIELD_LABELS["certainty"],
         choices=[("", NOT_ASSESSED), *Certainty.choices],
         coerce=int,
         empty_value=None,
         required=False,
     )
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=FIELD_LABELS["status"],
         choices=[(status.value, status.label) for status in EDITABLE_STATUSES],
         initial=Status.LOGGED,
         widget=forms.RadioSelect,
@@ -143,9 +174,7 @@ class SignalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.signal = signal
-        self.fields["motivation"].label = gettext(
-            "Why this is interesting for %(organization)s"
-        ) % {"organization": organization.perspective_name}
+        self.fields["motivation"].label = motivation_label(organization)
         # Active choices, plus whatever the signal already has (a retired area stays shown).
         current_area = signal.area_id if signal else None
         current_trends = list(signal.trends.values_list("pk", flat=True)) if signal else []
@@ -221,6 +250,8 @@ def initial_for(signal: Signal) -> dict:
 
 
 class SourceForm(forms.Form):
+    # The stored source this row edits (empty for a new row); see services._replace_sources.
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     url = forms.CharField(
         label=_("Web address"),
         required=False,
@@ -248,9 +279,16 @@ class SourceForm(forms.Form):
 
 
 class BaseSourceFormSet(forms.BaseFormSet):
+    label = _("Sources")
     default_error_messages = {
         "too_many_forms": _("Use at most %(num)d sources."),
     }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # How the error summary names the row (includes/form_errors.html).
+        if index is not None:
+            form.row_label = gettext("Source %(number)s") % {"number": index + 1}
 
     def clean(self):
         if any(self.errors):
@@ -268,7 +306,12 @@ class BaseSourceFormSet(forms.BaseFormSet):
             if data.get("DELETE") or not (data.get("url") or data.get("name")):
                 continue
             result.append(
-                SourceData(url=data["url"], name=data["name"], published_on=data["published_on"])
+                SourceData(
+                    url=data["url"],
+                    name=data["name"],
+                    published_on=data["published_on"],
+                    id=data.get("id"),
+                )
             )
         return result
 
@@ -291,7 +334,7 @@ def source_formset(*, data=None, signal: Signal | None = None) -> BaseSourceForm
     initial = None
     if signal is not None:
         initial = [
-            {"url": s.url, "name": s.name, "published_on": s.published_on}
+            {"id": s.pk, "url": s.url, "name": s.name, "published_on": s.published_on}
             for s in signal.sources.all()
         ]
     formset = SourceFormSet(data=data, initial=initial, prefix="sources")

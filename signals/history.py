@@ -2,8 +2,15 @@
 
 Each write in ``services`` leaves one ``Signal`` history record, and stamps the history records
 of the sources it touched with the same time; here they are put back together as one change,
-its fields compared with ``diff_against`` and their values shown as a person would name them
-(choices by their label, areas, trends and tags by name) in the current language.
+and their values shown as a person would name them (choices by their label, areas, trends and
+tags by name) in the current language.
+
+The page reads a fixed number of queries however long the history: the records, their trends
+and tags (one query each, compared as id sets here rather than by ``diff_against`` per record),
+the sources' records and the names.
+
+Trends and tags are recorded by id, so they are shown by their name today: a renamed tag reads
+with its new name in old entries too, and a deleted (or merged away) one as "(deleted tag)".
 """
 
 from collections import defaultdict
@@ -12,10 +19,11 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from .models import Area, Signal, Source, Tag, Trend
+from .models import Area, Signal, Source, Status, Tag, Trend
 
 # Not worth showing: they change with every save, or never.
 IGNORED_FIELDS = ["version", "updated_at", "organization", "created_by", "created_at"]
+M2M_FIELDS = {"trends": "trend_id", "tags": "tag_id"}
 FIELD_ORDER = [
     "title",
     "description",
@@ -47,36 +55,74 @@ class HistoryEntry:
     source_changes: list[str] = field(default_factory=list)
 
 
-def signal_history(signal: Signal, labels: dict[str, str]) -> list[HistoryEntry]:
-    """The signal's changes, newest first. ``labels`` names the fields as the forms do."""
+def signal_history(
+    signal: Signal, labels: dict[str, str], *, include_drafts: bool = True
+) -> list[HistoryEntry]:
+    """The signal's changes, newest first. ``labels`` names the fields as the forms do.
+
+    Without ``include_drafts`` the records of while the signal was a draft are left out: the
+    first one after them reads as the signal being logged (with no before and after, which
+    would show the draft), and each later one is compared with the one before it that is shown.
+    """
     records = list(
         signal.history.select_related("history_user").order_by("history_date", "history_id")
     )
+    m2m = _m2m_values(signal)
     sources_by_time = _source_changes(signal)
     names = _Names(signal)
     entries = []
-    previous = None
+    previous = None  # the last record shown
+    skipped = False  # whether records were left out since then
     for record in records:
+        if not include_drafts and record.status == Status.DRAFT:
+            skipped = True
+            continue
         entry = HistoryEntry(
             when=record.history_date,
             user=record.history_user,
-            created=record.history_type == "+",
+            created=record.history_type == "+" or previous is None,
         )
         if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=IGNORED_FIELDS)
-            changes = sorted(delta.changes, key=lambda c: _order(c.field))
-            entry.changes = [
-                FieldChange(
-                    label=labels.get(change.field) or _field_label(change.field),
-                    old=names.show(change.field, change.old),
-                    new=names.show(change.field, change.new),
-                )
-                for change in changes
-            ]
-        entry.source_changes = sources_by_time.pop(record.history_date, [])
+            entry.changes = _field_changes(previous, record, m2m, names, labels)
+        # The sources' changes are told against the record just before; after a gap that is
+        # one not shown.
+        source_changes = sources_by_time.pop(record.history_date, [])
+        if record.history_type == "+" or not (entry.created or skipped):
+            entry.source_changes = source_changes
         entries.append(entry)
-        previous = record
+        previous, skipped = record, False
     return list(reversed(entries))
+
+
+def _field_changes(previous, record, m2m, names, labels) -> list[FieldChange]:
+    delta = record.diff_against(previous, excluded_fields=[*IGNORED_FIELDS, *M2M_FIELDS])
+    changes = [(change.field, change.old, change.new) for change in delta.changes]
+    for name in M2M_FIELDS:
+        old, new = m2m[name][previous.history_id], m2m[name][record.history_id]
+        if old != new:
+            changes.append((name, old, new))
+    return [
+        FieldChange(
+            label=labels.get(name) or _field_label(name),
+            old=names.show(name, old),
+            new=names.show(name, new),
+        )
+        for name, old, new in sorted(changes, key=lambda change: _order(change[0]))
+    ]
+
+
+def _m2m_values(signal: Signal) -> dict[str, dict[int, frozenset[int]]]:
+    """For trends and tags: the ids each of the signal's history records holds, read in one
+    query per field."""
+    values = {}
+    for name, column in M2M_FIELDS.items():
+        through = getattr(Signal.history.model, name).model
+        sets = defaultdict(set)
+        rows = through.objects.filter(signal_id=signal.pk).values_list("history_id", column)
+        for history_id, pk in rows:
+            sets[history_id].add(pk)
+        values[name] = defaultdict(frozenset, {key: frozenset(ids) for key, ids in sets.items()})
+    return values
 
 
 def _order(name: str) -> int:
@@ -140,9 +186,14 @@ class _Names:
         if name == "area":
             return self.areas.get(value, _("(removed area)")) if value else ""
         if name in ("trends", "tags"):
-            lookup, key = (self.trends, "trend") if name == "trends" else (self.tags, "tag")
-            ids = [row[key] for row in value or []]
-            return ", ".join(sorted(lookup.get(pk, "?") for pk in ids))
+            lookup, gone = (
+                (self.trends, _("(deleted trend)"))
+                if name == "trends"
+                else (self.tags, _("(deleted tag)"))
+            )
+            known = sorted(lookup[pk] for pk in value if pk in lookup)
+            deleted = [gone for pk in value if pk not in lookup]
+            return ", ".join([*known, *deleted])
         if value in (None, ""):
             return ""
         model_field = Signal._meta.get_field(name)

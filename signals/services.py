@@ -8,6 +8,7 @@ Every write goes through here, so that each one
 - keeps ``search_document`` in step with the text it is built from;
 - bumps ``version`` with one ``UPDATE … WHERE version = expected``, so that of two people saving
   the same signal the second is told (``SignalConflict``) instead of overwriting the first;
+- matches sources by id, so that removing or changing one is recorded as exactly that;
 - leaves exactly one history record per change, attributed to the user, with the sources'
   records stamped with the same time so the history page can show them as one change.
 """
@@ -67,9 +68,13 @@ class SignalConflict(Exception):
 
 @dataclass(frozen=True)
 class SourceData:
+    """One source as a form gives it. ``id`` names the stored source it edits; none is a new
+    one."""
+
     url: str = ""
     name: str = ""
     published_on: date | None = None
+    id: int | None = None
 
 
 def validate_source_url(value: str) -> None:
@@ -160,7 +165,8 @@ def signal_create(
 @transaction.atomic
 def signal_update(*, signal: Signal, user, expected_version: int, **changes) -> Signal:
     """Change some of a signal's fields (any of ``EDITABLE_FIELDS``; ``tags`` as names,
-    ``sources`` as ``SourceData`` that replace the current ones).
+    ``sources`` as the complete list of ``SourceData``: those with an ``id`` update that source,
+    those without are added, and the signal's sources not listed are removed).
 
     ``expected_version`` is the version the user's form was opened at. If the signal has been
     saved since, nothing is written and ``SignalConflict`` carries the current signal.
@@ -180,7 +186,7 @@ def signal_update(*, signal: Signal, user, expected_version: int, **changes) -> 
     tag_names = list(tag_names) if tag_names is not None else None
     if "status" in changes and fresh.status not in EDITABLE_STATUSES:
         raise ValidationError({"status": _("Choose draft or logged.")})
-    _validate(fresh, sources=sources, trends=trends, tag_names=tag_names)
+    _validate(fresh, sources=sources, trends=trends, tag_names=tag_names, existing=True)
 
     _bump_version(fresh, expected_version)
     now = timezone.now()
@@ -193,13 +199,10 @@ def signal_update(*, signal: Signal, user, expected_version: int, **changes) -> 
 @transaction.atomic
 def signal_archive(*, signal: Signal, user) -> Signal:
     """Take a signal out of the working register. Nothing is deleted; restore brings it back."""
-    fresh = Signal.objects.get(pk=signal.pk)
+    fresh = _lock(signal)
     if fresh.status == Status.ARCHIVED:
         return fresh
-    _bump_version(fresh, None)
-    fresh.status = Status.ARCHIVED
-    fresh.save_without_historical_record()
-    _finish(fresh, user=user, when=timezone.now())
+    _set_status(fresh, Status.ARCHIVED, user=user)
     return fresh
 
 
@@ -207,15 +210,27 @@ def signal_archive(*, signal: Signal, user) -> Signal:
 def signal_restore(*, signal: Signal, user) -> Signal:
     """Bring an archived signal back with the status it had before it was archived (so an
     archived draft comes back as a draft, not suddenly visible to management)."""
-    fresh = Signal.objects.get(pk=signal.pk)
+    fresh = _lock(signal)
     if fresh.status != Status.ARCHIVED:
         return fresh
     before = fresh.history.exclude(status=Status.ARCHIVED).values_list("status", flat=True).first()
-    _bump_version(fresh, None)
-    fresh.status = before if before in EDITABLE_STATUSES else Status.LOGGED
-    fresh.save_without_historical_record()
-    _finish(fresh, user=user, when=timezone.now())
+    _set_status(fresh, before if before in EDITABLE_STATUSES else Status.LOGGED, user=user)
     return fresh
+
+
+def _lock(signal: Signal) -> Signal:
+    """The signal as it is now, locked until the end of the transaction (PostgreSQL; SQLite's
+    immediate transactions already write one at a time), so no edit lands between this read
+    and the write that follows."""
+    return Signal.objects.select_for_update().get(pk=signal.pk)
+
+
+def _set_status(signal: Signal, status: str, *, user) -> None:
+    """Write the status and the next version only: whatever else a colleague saved stays."""
+    _bump_version(signal, signal.version)
+    signal.status = status
+    signal.save_without_historical_record(update_fields=["status", "updated_at"])
+    _finish(signal, user=user, when=timezone.now())
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -227,6 +242,7 @@ def _validate(
     sources: Sequence[SourceData] | None,
     trends: list[Trend] | None,
     tag_names: list[str] | None,
+    existing: bool = False,
 ) -> None:
     errors: dict[str, list] = {}
     try:
@@ -272,7 +288,9 @@ def _validate(
         if any(len(name) > max_tag for name in tag_names):
             add("tags", _("Keep each tag under %(max)d characters.") % {"max": max_tag})
     if sources is not None:
-        source_errors = _source_errors(sources)
+        source_errors = _source_errors(sources) + _source_id_errors(
+            signal if existing else None, sources
+        )
         if source_errors:
             errors.setdefault("sources", []).extend(source_errors)
     if errors:
@@ -301,16 +319,30 @@ def _source_errors(sources: Sequence[SourceData]) -> list:
     return errors
 
 
-def _bump_version(signal: Signal, expected_version: int | None) -> None:
+def _source_id_errors(signal: Signal | None, sources: Sequence[SourceData]) -> list:
+    """A source id must be one of this signal's own sources (or one since removed, which is
+    then added again): never another signal's, and never twice."""
+    ids = [source.id for source in sources if source.id is not None]
+    if not ids:
+        return []
+    if len(set(ids)) != len(ids):
+        return [_("The same source is listed twice.")]
+    foreign = Source.objects.filter(pk__in=ids)
+    if signal is not None:
+        foreign = foreign.exclude(signal_id=signal.pk)
+    if foreign.exists():
+        return [_("One of the sources does not belong to this signal.")]
+    return []
+
+
+def _bump_version(signal: Signal, expected_version: int) -> None:
     """Claim the next version in one statement. On PostgreSQL the UPDATE also locks the row to
     the end of the transaction, so a concurrent save with the same expected version waits and
     then finds the version moved on."""
-    rows = Signal.objects.filter(pk=signal.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
+    rows = Signal.objects.filter(pk=signal.pk, version=expected_version)
     if not rows.update(version=F("version") + 1):
         raise SignalConflict(Signal.objects.get(pk=signal.pk))
-    signal.version = Signal.objects.values_list("version", flat=True).get(pk=signal.pk)
+    signal.version = expected_version + 1
 
 
 def _resolve_tags(organization, names: list[str]) -> list[Tag]:
@@ -357,28 +389,35 @@ def _write_relations(signal, *, user, when, sources, trends, tags) -> None:
 
 
 def _replace_sources(signal: Signal, sources: Sequence[SourceData], *, user, when) -> None:
-    """Keep sources that are unchanged (so their history stays quiet), update the others in
-    place by position, add new ones and delete the rest."""
-    existing = list(signal.sources.order_by("position", "pk"))
+    """Match the given sources to the stored ones by id: update those that changed (an
+    unchanged one keeps its history quiet), add those without an id (or whose source was
+    removed meanwhile) and delete the stored ones not listed."""
+    existing = {source.pk: source for source in signal.sources.all()}
+    kept = set()
     for position, data in enumerate(sources):
-        source = existing[position] if position < len(existing) else Source(signal=signal)
-        unchanged = source.pk and (
-            source.url,
-            source.name,
-            source.published_on,
-            source.position,
-        ) == (data.url, data.name, data.published_on, position)
-        if unchanged:
-            continue
+        source = existing.get(data.id) if data.id is not None else None
+        if source is None:
+            source = Source(signal=signal)
+        else:
+            kept.add(source.pk)
+            unchanged = (source.url, source.name, source.published_on, source.position) == (
+                data.url,
+                data.name,
+                data.published_on,
+                position,
+            )
+            if unchanged:
+                continue
         source.url, source.name, source.published_on = data.url, data.name, data.published_on
         source.position = position
         source._history_user = user
         source._history_date = when
         source.save()
-    for source in existing[len(sources) :]:
-        source._history_user = user
-        source._history_date = when
-        source.delete()
+    for pk, source in existing.items():
+        if pk not in kept:
+            source._history_user = user
+            source._history_date = when
+            source.delete()
 
 
 def _finish(signal: Signal, *, user, when, created: bool = False) -> None:

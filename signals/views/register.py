@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.access import get_for_organization, organization_required
 
-from ..forms import INLINE_FIELDS, SignalForm, source_formset
+from ..forms import INLINE_FIELDS, SignalForm, field_labels, source_formset
 from ..history import signal_history
 from ..markdown import render_markdown
 from ..models import LEVEL_EXPLANATIONS, Signal, Status
@@ -31,7 +31,7 @@ from ..services import (
     signal_update,
 )
 from ..title_suggestion import suggest_title
-from ..visibility import visible_signals
+from ..visibility import visible_signals, visible_statuses
 
 FORM_TEMPLATE = "signals/form.html"
 DETAIL_TEMPLATE = "signals/detail.html"
@@ -142,19 +142,14 @@ def source_row(request):
 @organization_required("log_signals")
 @require_GET
 def suggest_title_view(request):
-    """Quick capture: the page's title for the pasted address, or an empty fragment."""
+    """Quick capture: the page's title for the pasted address, offered with a "Use this title"
+    button (static/js/spaning.js), or an empty fragment. The title field itself is never
+    touched here: only the user's click puts the suggestion in it."""
     url = (request.GET.get("url") or request.GET.get("sources-0-url") or "").strip()
     suggestion = suggest_title(url) if url else ""
     if not suggestion:
         return HttpResponse("")
-    context = {"suggestion": suggestion, "filled": False}
-    if not request.GET.get("title", "").strip():
-        # The title is still empty: fill it in (out of band) with the suggestion.
-        context["form"] = SignalForm(
-            organization=request.organization, initial={"title": suggestion}
-        )
-        context["filled"] = True
-    return render(request, f"{FORM_TEMPLATE}#title_suggestion", context)
+    return render(request, f"{FORM_TEMPLATE}#title_suggestion", {"suggestion": suggestion})
 
 
 def _offer_title_suggestion(formset) -> None:
@@ -164,7 +159,6 @@ def _offer_title_suggestion(formset) -> None:
             "hx-get": reverse("signals:suggest_title"),
             "hx-trigger": "change, input changed delay:700ms",
             "hx-target": "#title-suggestion",
-            "hx-include": "#id_title",
             "hx-sync": "this:replace",
         }
     )
@@ -207,11 +201,6 @@ def _differences(current: Signal, yours: dict, your_sources) -> list[dict]:
 
 
 # --- detail and inline editing ------------------------------------------------------------
-
-
-def field_labels(organization) -> dict[str, str]:
-    form = SignalForm(organization=organization)
-    return {name: str(field.label) for name, field in form.fields.items()}
 
 
 def field_item(signal: Signal, name: str, labels: dict | None = None) -> dict:
@@ -329,6 +318,9 @@ def signal_edit_field(request, pk: int, field: str):
                     "can_edit": True,
                     "focus": True,
                     "new_version": updated.version,
+                    # Only forms opened at the version this save replaced may move on with it:
+                    # one opened earlier may predate a colleague's change to its field.
+                    "replaced_version": form.cleaned_data["version"],
                     "last_change": _last_change(updated),
                 }
                 return render(request, f"{DETAIL_TEMPLATE}#field_saved", context)
@@ -374,8 +366,14 @@ def signal_restore_view(request, pk: int):
 @organization_required("view_signals")
 @require_GET
 def signal_history_view(request, pk: int):
+    """The signal's changes. Those who may not see drafts (management, staff) see it only from
+    when it was logged: how it read as a draft is the scanning group's working material."""
     signal = _get_signal(request, pk)
-    entries = signal_history(signal, field_labels(signal.organization))
+    entries = signal_history(
+        signal,
+        field_labels(signal.organization),
+        include_drafts=Status.DRAFT in visible_statuses(request.membership),
+    )
     return render(
         request,
         "signals/history.html",

@@ -8,4 +8,15 @@
   }
   document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
   document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.detail.target); });
+
+  // Quick capture: "Use this title" puts the suggested title in the field it controls, only
+  // when clicked (a title the user typed is never replaced behind their back).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-use-title]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("aria-controls"));
+    if (!field) return;
+    field.value = button.getAttribute("data-use-title");
+    field.focus();
+  });
 })();

@@ -1,11 +1,15 @@
 """A scanner logs a signal with the keyboard alone, sees it, and edits it inline; axe finds no
 WCAG 2.1 AA violations on the form (empty and with errors) or on the detail page."""
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
 from signals.models import Level, Signal, Status
+from signals.services import SourceData, signal_create, signal_update
 
 
 def tab_to(page, selector: str, limit: int = 100):
@@ -87,6 +91,8 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
     tab_to(page, "#signal-field-title a.edit-link")
     page.keyboard.press("Enter")
     wait_for_focus(page, "#signal-field-title input[name=title]")
+    # The page keeps its heading while the title is edited.
+    assert page.locator("h1").inner_text() == "Region Halland inför AI-stöd i skolan"
     assert_accessible(page)
 
     tab_to(page, "#signal-field-motivation textarea")
@@ -101,6 +107,7 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("AI-stöd i Hallands skolor")
     page.keyboard.press("Enter")
+    page.wait_for_selector("#signal-field-title form", state="detached")
     page.wait_for_selector("#signal-field-title h1")
     assert page.locator("h1").inner_text() == "AI-stöd i Hallands skolor"
     wait_for_focus(page, "#signal-field-title a.edit-link")
@@ -118,3 +125,89 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
         page.keyboard.press("Enter")
     assert "Region Halland inför AI-stöd i skolan" in page.locator("main").inner_text()
     assert_accessible(page)
+
+
+def test_a_form_opened_before_a_colleagues_save_tells_of_the_conflict(
+    page, kommun, members, login_as
+):
+    """Anna opens the motivation; Bertil saves a new motivation; Anna opens and saves the
+    title; Anna saves her motivation: she is told, and Bertil's text stays."""
+    signal = signal_create(
+        organization=kommun,
+        user=members["scanner"],
+        title="Regionen inför AI-stöd i skolan",
+        motivation="Våra skolor står inför samma beslut.",
+        level=Level.NEAR,
+        sources=[SourceData(name="Region Halland")],
+    )
+    login_as(page, members["editor"].username)
+    page.goto(f"/signals/{signal.pk}/")
+    page.locator("#signal-field-motivation a.edit-link").click()
+    wait_for_focus(page, "#signal-field-motivation textarea")
+
+    signal_update(
+        signal=signal, user=members["scanner"], expected_version=1, motivation="Bertils text."
+    )
+
+    page.locator("#signal-field-title a.edit-link").click()
+    wait_for_focus(page, "#signal-field-title input[name=title]")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("Annas rubrik")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#signal-field-title form", state="detached")
+
+    page.locator("#signal-field-motivation textarea").fill("Annas gamla text.")
+    page.locator("#signal-field-motivation button[type=submit]").click()
+    conflict = page.locator("#signal-field-motivation .conflict")
+    conflict.wait_for()
+    assert "Bertils text." in conflict.inner_text()
+    assert page.locator("#signal-field-motivation textarea").input_value() == "Annas gamla text."
+    signal.refresh_from_db()
+    assert (signal.title, signal.motivation) == ("Annas rubrik", "Bertils text.")
+
+
+class _ArticlePage(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<html><head><title>Skolverket: nya riktlinjer</title></head></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def article(settings):
+    settings.SIGNALS_TITLE_FETCH_ALLOW_PRIVATE = True
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _ArticlePage)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/artikel"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_suggested_title_is_used_only_when_asked(
+    page, members, login_as, assert_accessible, article
+):
+    login_as(page, members["scanner"].username)
+    page.goto("/signals/new/")
+    tab_to(page, "#id_title")
+    page.keyboard.type("Min egen rubrik")
+    tab_to(page, "#id_sources-0-url")
+    page.keyboard.type(article)
+    with translation.override("sv"):
+        use_it = gettext("Use this title")
+    button = page.get_by_role("button", name=use_it)
+    button.wait_for()
+    assert "Skolverket: nya riktlinjer" in page.locator("#title-suggestion").inner_text()
+    assert page.locator("#id_title").input_value() == "Min egen rubrik"  # typed text stays
+    assert_accessible(page)
+
+    tab_to(page, "#title-suggestion button")
+    page.keyboard.press("Enter")
+    assert page.locator("#id_title").input_value() == "Skolverket: nya riktlinjer"
+    wait_for_focus(page, "#id_title")

@@ -1,14 +1,17 @@
 """The register's pages: logging, detail, editing (whole and inline), archive/restore, history,
 for every role and for another organisation's members."""
 
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from signals.forms import SignalForm, source_formset
 from signals.models import Area, Level, Signal, Source, Status, Tag, Trend
 from signals.services import SourceData, signal_create, signal_update
 
@@ -97,6 +100,7 @@ def edit_data(signal, **overrides):
         "sources-MAX_NUM_FORMS": "20",
     }
     for i, source in enumerate([*sources, Source()]):
+        data[f"sources-{i}-id"] = source.pk or ""
         data[f"sources-{i}-url"] = source.url
         data[f"sources-{i}-name"] = source.name
         data[f"sources-{i}-published_on"] = ""
@@ -476,6 +480,95 @@ def test_inline_edit_conflict(members, client_for, signal):
     assert Signal.objects.get(pk=signal.pk).title == "Deras"
 
 
+def _form_version(html: str) -> str:
+    """The version an inline form fragment carries."""
+    return re.search(r'name="version" value="(\d+)" class="signal-version"', html).group(1)
+
+
+def _apply_version_push(html: str, open_forms: dict[str, str]) -> None:
+    """Do what htmx does with a saved field's out-of-band version: every open form's version
+    input that the oob selector matches takes the new version."""
+    tag = re.search(r'<input [^>]*class="signal-version" hx-swap-oob="([^"]*)"', html)
+    new = re.search(r'value="(\d+)"', tag.group(0)).group(1)
+    selector = re.fullmatch(r"outerHTML:\.signal-version(?:\[value='(\d+)'\])?", tag.group(1))
+    assert selector, tag.group(1)
+    for field, version in open_forms.items():
+        if selector.group(1) in (None, version):
+            open_forms[field] = new
+
+
+def test_a_form_opened_before_a_colleagues_save_is_told_of_the_conflict(
+    members, client_for, signal
+):
+    """Anna opens the motivation; Bertil saves a new motivation; Anna opens and saves the
+    title; Anna saves her motivation: she is told, and Bertil's text stays."""
+    anna = client_for(members["editor"])
+    motivation_url = reverse("signals:edit_field", args=[signal.pk, "motivation"])
+    title_url = reverse("signals:edit_field", args=[signal.pk, "title"])
+    open_forms = {}
+    html = anna.get(motivation_url, HTTP_HX_REQUEST="true").content.decode()
+    open_forms["motivation"] = _form_version(html)
+
+    signal_update(
+        signal=signal, user=members["scanner"], expected_version=1, motivation="Bertils text."
+    )
+
+    html = anna.get(title_url, HTTP_HX_REQUEST="true").content.decode()
+    response = anna.post(
+        title_url, {"title": "Annas rubrik", "version": _form_version(html)}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    _apply_version_push(response.content.decode(), open_forms)
+    assert open_forms["motivation"] == "1"
+
+    response = anna.post(
+        motivation_url,
+        {"motivation": "Annas gamla text.", "version": open_forms["motivation"]},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert "Someone else changed this signal while you were editing." in html
+    assert "Bertils text." in html  # theirs, shown
+    assert "Annas gamla text." in html  # hers, still in the form
+    stored = Signal.objects.get(pk=signal.pk)
+    assert (stored.title, stored.motivation) == ("Annas rubrik", "Bertils text.")
+
+
+def test_forms_opened_at_the_saved_version_move_on_with_it(members, client_for, signal):
+    client = client_for(members["scanner"])
+    motivation_url = reverse("signals:edit_field", args=[signal.pk, "motivation"])
+    title_url = reverse("signals:edit_field", args=[signal.pk, "title"])
+    open_forms = {
+        "motivation": _form_version(
+            client.get(motivation_url, HTTP_HX_REQUEST="true").content.decode()
+        ),
+        "title": _form_version(client.get(title_url, HTTP_HX_REQUEST="true").content.decode()),
+    }
+    response = client.post(
+        motivation_url,
+        {"motivation": "Ny motivering.", "version": open_forms.pop("motivation")},
+        HTTP_HX_REQUEST="true",
+    )
+    _apply_version_push(response.content.decode(), open_forms)
+    response = client.post(
+        title_url, {"title": "Ny rubrik", "version": open_forms["title"]}, HTTP_HX_REQUEST="true"
+    )
+    assert "Someone else changed" not in response.content.decode()
+    stored = Signal.objects.get(pk=signal.pk)
+    assert (stored.title, stored.motivation, stored.version) == ("Ny rubrik", "Ny motivering.", 3)
+
+
+def test_the_title_keeps_its_heading_while_it_is_edited(members, client_for, signal):
+    client = client_for(members["scanner"])
+    url = reverse("signals:edit_field", args=[signal.pk, "title"])
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<h1>Regionen inför AI-stöd i skolan</h1>" in fragment
+    assert fragment.index("<h1>") < fragment.index("<form")
+    page = client.get(url).content.decode()  # without JavaScript: the whole page
+    assert page.count("<h1>") == 1
+    assert page.index("<h1>Regionen inför AI-stöd i skolan</h1>") < page.index(f'action="{url}"')
+
+
 def test_inline_edit_without_javascript_uses_the_whole_page(members, client_for, signal):
     client = client_for(members["scanner"])
     url = reverse("signals:edit_field", args=[signal.pk, "title"])
@@ -575,16 +668,18 @@ def page_server():
     httpd.server_close()
 
 
-def test_the_title_is_suggested_into_an_empty_title_field(
-    members, client_for, page_server, settings
-):
+def test_the_title_is_offered_never_filled_in(members, client_for, page_server, settings):
     settings.SIGNALS_TITLE_FETCH_ALLOW_PRIVATE = True
     client = client_for(members["scanner"])
     url = reverse("signals:suggest_title")
     html = client.get(url, {"url": page_server, "title": ""}, HTTP_HX_REQUEST="true").content
     html = html.decode()
-    assert 'id="field-title" hx-swap-oob="true"' in html
-    assert 'value="Skolverket: nya riktlinjer"' in html
+    # Even into an empty title field nothing is swapped: the user may be typing by the time
+    # the answer comes. The suggestion comes with a button that uses it when clicked.
+    assert "hx-swap-oob" not in html
+    assert 'id="field-title"' not in html
+    assert 'data-use-title="Skolverket: nya riktlinjer" aria-controls="id_title"' in html
+    assert "Use this title" in html
     # A title the user already typed is never replaced; the suggestion is only mentioned.
     html = client.get(url, {"sources-0-url": page_server, "title": "Min"}).content.decode()
     assert "hx-swap-oob" not in html
@@ -671,3 +766,41 @@ def test_a_superuser_save_in_the_admin_keeps_search_and_version_right(
     assert stored.version == 2
     assert "rättad i admin" in stored.search_document
     assert "hallandsposten" in stored.search_document
+
+
+# --- the error summary ------------------------------------------------------------------------
+
+
+def test_the_error_summary_names_the_sources_errors(kommun, members, client_for):
+    client = client_for(members["scanner"])
+    data = form_data(kommun, **{"sources-0-url": "", "sources-0-name": ""})
+    html = client.post(reverse("signals:create"), data).content.decode()
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#id_sources-0-url">Source 1, web address: Give the source' in summary
+
+    data = form_data(kommun, **{"sources-1-url": "javascript:alert(1)"})
+    html = client.post(reverse("signals:create"), data).content.decode()
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#id_sources-1-url">Source 2, web address: Enter a web address' in summary
+    assert not Signal.objects.exists()
+
+
+def test_the_shared_error_summary_takes_a_formset(kommun):
+    formset = source_formset(
+        data={
+            "sources-TOTAL_FORMS": "1",
+            "sources-INITIAL_FORMS": "0",
+            "sources-0-url": "",
+            "sources-0-name": "",
+        }
+    )
+    formset.is_valid()
+    formset.non_form_errors().append("Add at least one source: where did you see this?")
+    with translation.override("en"):
+        html = render_to_string(
+            "includes/form_errors.html",
+            {"form": SignalForm(organization=kommun), "formset": formset},
+        )
+    assert 'class="error-summary"' in html
+    assert '<a href="#id_sources-0-url">Sources: Add at least one source' in html
+    assert '<a href="#id_sources-0-url">Source 1, web address: Give the source' in html

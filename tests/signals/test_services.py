@@ -1,9 +1,17 @@
 """The write side's rules: what a signal must have, what is refused, and what each write keeps
 up to date (search document, version, one history record per change)."""
 
+import threading
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
+from signals.forms import field_labels
+from signals.history import signal_history
 from signals.models import Area, Level, Signal, Source, Status, Tag, Trend
 from signals.services import (
     SignalConflict,
@@ -277,3 +285,185 @@ def test_an_archived_signal_cannot_be_given_another_status_by_update(kommun, sca
         signal_update(signal=signal, user=scanner, expected_version=2, status=Status.ARCHIVED)
     with pytest.raises(ValidationError):
         signal_update(signal=signal, user=scanner, expected_version=2, status="in_report")
+
+
+# --- concurrency: archive and restore keep a colleague's edit -------------------------------
+
+
+def _colleague_edits_title_right_after_the_first_read(signal, title):
+    """A database execute wrapper: just after the write's first read of the signal, a
+    colleague's save changes its title (as if it had landed between that read and the
+    write)."""
+    done = False
+
+    def wrapper(execute, sql, params, many, context):
+        nonlocal done
+        result = execute(sql, params, many, context)
+        if not done and sql.lstrip().upper().startswith("SELECT") and "signals_signal" in sql:
+            done = True
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    'UPDATE "signals_signal" SET "title" = %s WHERE "id" = %s', [title, signal.pk]
+                )
+        return result
+
+    return wrapper
+
+
+@pytest.mark.parametrize("action", ["archive", "restore"])
+def test_archive_and_restore_write_only_the_status(kommun, scanner, action):
+    signal = create(kommun, scanner)
+    if action == "restore":
+        signal = signal_archive(signal=signal, user=scanner)
+    write = signal_archive if action == "archive" else signal_restore
+    with connection.execute_wrapper(
+        _colleague_edits_title_right_after_the_first_read(signal, "Deras")
+    ):
+        result = write(signal=signal, user=scanner)
+    stored = Signal.objects.get(pk=signal.pk)
+    assert stored.title == "Deras"
+    assert stored.status == (Status.ARCHIVED if action == "archive" else Status.LOGGED)
+    assert stored.version == result.version == signal.version + 1
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Row locks: PostgreSQL (SQLite runs one writing transaction at a time anyway)",
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_archive_waits_for_an_edit_in_progress_and_keeps_it(kommun, scanner, members):
+    signal = create(kommun, scanner)
+    editing, release = threading.Event(), threading.Event()
+    errors = []
+
+    def edit():
+        try:
+            with transaction.atomic():
+                signal_update(
+                    signal=signal, user=members["editor"], expected_version=1, title="Kollegans"
+                )
+                editing.set()
+                release.wait(5)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            editing.set()
+        finally:
+            connections.close_all()
+
+    def archive():
+        try:
+            signal_archive(signal=Signal.objects.get(pk=signal.pk), user=scanner)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    editor = threading.Thread(target=edit)
+    editor.start()
+    assert editing.wait(5)
+    archiver = threading.Thread(target=archive)
+    archiver.start()
+    _wait_until_a_query_waits_for_a_lock()
+    release.set()
+    editor.join(5)
+    archiver.join(5)
+    assert not errors
+    stored = Signal.objects.get(pk=signal.pk)
+    assert (stored.title, stored.status, stored.version) == ("Kollegans", Status.ARCHIVED, 3)
+
+
+def _wait_until_a_query_waits_for_a_lock(timeout=5.0):
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    pytest.fail("The archive never waited for the edit's lock.")
+
+
+# --- sources are matched by id --------------------------------------------------------------
+
+
+def _source_data(signal):
+    return [
+        SourceData(url=s.url, name=s.name, published_on=s.published_on, id=s.pk)
+        for s in signal.sources.all()
+    ]
+
+
+def test_removing_the_first_source_removes_that_one(kommun, scanner):
+    signal = create(kommun, scanner, sources=[SourceData(name="A"), SourceData(name="B")])
+    b = signal.sources.all()[1]
+    signal_update(signal=signal, user=scanner, expected_version=1, sources=_source_data(signal)[1:])
+    assert [(s.pk, s.name, s.position) for s in signal.sources.all()] == [(b.pk, "B", 0)]
+    with translation.override("en"):
+        entry = signal_history(signal, field_labels(kommun))[0]
+    assert entry.source_changes == ["Removed source: A"]
+
+
+def test_a_source_is_changed_in_place_by_its_id(kommun, scanner):
+    signal = create(kommun, scanner, sources=[SourceData(name="A"), SourceData(name="B")])
+    a, b = signal.sources.all()
+    sources = _source_data(signal)
+    sources[1] = SourceData(name="B2", id=b.pk)
+    sources.append(SourceData(url="https://gp.se/c", name="C"))
+    signal_update(signal=signal, user=scanner, expected_version=1, sources=sources)
+    stored = [(s.pk, s.name) for s in signal.sources.all()]
+    assert stored[:2] == [(a.pk, "A"), (b.pk, "B2")]
+    assert stored[2][1] == "C"
+    with translation.override("en"):
+        entry = signal_history(signal, field_labels(kommun))[0]
+    assert entry.source_changes == ["Changed source: B → B2", "Added source: C – https://gp.se/c"]
+
+
+def test_another_signals_source_cannot_be_taken_over(kommun, scanner):
+    mine = create(kommun, scanner)
+    theirs = create(kommun, scanner, sources=[SourceData(name="Deras källa")])
+    their_source = theirs.sources.get()
+    with pytest.raises(ValidationError) as error:
+        signal_update(
+            signal=mine,
+            user=scanner,
+            expected_version=1,
+            sources=[SourceData(name="Kapad", id=their_source.pk)],
+        )
+    assert "sources" in error.value.message_dict
+    their_source.refresh_from_db()
+    assert (their_source.signal_id, their_source.name) == (theirs.pk, "Deras källa")
+    assert [s.name for s in mine.sources.all()] == ["SKR"]
+    assert Signal.objects.get(pk=mine.pk).version == 1
+    with pytest.raises(ValidationError):
+        create(kommun, scanner, title="Ny", sources=[SourceData(name="X", id=their_source.pk)])
+    assert Signal.objects.count() == 2
+
+
+def test_a_source_cannot_be_listed_twice(kommun, scanner):
+    signal = create(kommun, scanner)
+    source = signal.sources.get()
+    with pytest.raises(ValidationError):
+        signal_update(
+            signal=signal,
+            user=scanner,
+            expected_version=1,
+            sources=[SourceData(name="A", id=source.pk), SourceData(name="B", id=source.pk)],
+        )
+    assert [s.name for s in signal.sources.all()] == ["SKR"]
+
+
+def test_a_save_claims_its_version_without_reading_it_back(kommun, scanner):
+    signal = create(kommun, scanner)
+    with CaptureQueriesContext(connection) as queries:
+        updated = signal_update(signal=signal, user=scanner, expected_version=1, title="Ny")
+    assert updated.version == 2
+    version_reads = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "signals_signal"."version"')
+    ]
+    assert version_reads == []
