@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    EDITABLE_FIELDS,
     LEVEL_EXPLANATIONS,
     Area,
     Certainty,
@@ -31,20 +32,8 @@ from .services import (
     validate_source_url,
 )
 
-# The fields that can be edited one at a time on the detail page, in display order.
-INLINE_FIELDS = (
-    "title",
-    "description",
-    "motivation",
-    "level",
-    "area",
-    "trends",
-    "tags",
-    "time_horizon",
-    "impact",
-    "certainty",
-    "status",
-)
+# Every editable field can also be edited on its own on the detail page.
+INLINE_FIELDS = EDITABLE_FIELDS
 
 NOT_ASSESSED = _("Not assessed")
 

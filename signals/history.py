@@ -19,24 +19,12 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from .models import Area, Signal, Source, Status, Tag, Trend
+from .models import EDITABLE_FIELDS, Area, Signal, Source, Status, Tag, Trend
 
 # Not worth showing: they change with every save, or never.
 IGNORED_FIELDS = ["version", "updated_at", "organization", "created_by", "created_at"]
 M2M_FIELDS = {"trends": "trend_id", "tags": "tag_id"}
-FIELD_ORDER = [
-    "title",
-    "description",
-    "motivation",
-    "level",
-    "area",
-    "trends",
-    "tags",
-    "time_horizon",
-    "impact",
-    "certainty",
-    "status",
-]
+FIELD_ORDER = EDITABLE_FIELDS
 
 
 @dataclass

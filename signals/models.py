@@ -157,6 +157,23 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+# The fields people edit on a signal, in the order they are shown (detail page, history).
+# Sources are edited alongside them but live in their own model.
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "motivation",
+    "level",
+    "area",
+    "trends",
+    "tags",
+    "time_horizon",
+    "impact",
+    "certainty",
+    "status",
+)
+
+
 class Signal(models.Model):
     """Something observed that may matter for the organisation, and why it matters here.
 

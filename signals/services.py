@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Level, Signal, Source, Status, Tag, Trend
+from .models import EDITABLE_FIELDS, Area, Level, Signal, Source, Status, Tag, Trend
 
 # The model leaves these TextFields unbounded; a signal is a note, not a document.
 MAX_DESCRIPTION_LENGTH = 20_000
@@ -37,22 +37,7 @@ MAX_TAGS = 30
 EDITABLE_STATUSES = (Status.DRAFT, Status.LOGGED)
 
 # The fields signal_update accepts, besides sources.
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "motivation",
-        "level",
-        "area",
-        "trends",
-        "tags",
-        "time_horizon",
-        "impact",
-        "certainty",
-        "status",
-        "sources",
-    }
-)
+UPDATABLE_FIELDS = frozenset({*EDITABLE_FIELDS, "sources"})
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -164,14 +149,14 @@ def signal_create(
 
 @transaction.atomic
 def signal_update(*, signal: Signal, user, expected_version: int, **changes) -> Signal:
-    """Change some of a signal's fields (any of ``EDITABLE_FIELDS``; ``tags`` as names,
+    """Change some of a signal's fields (any of ``UPDATABLE_FIELDS``; ``tags`` as names,
     ``sources`` as the complete list of ``SourceData``: those with an ``id`` update that source,
     those without are added, and the signal's sources not listed are removed).
 
     ``expected_version`` is the version the user's form was opened at. If the signal has been
     saved since, nothing is written and ``SignalConflict`` carries the current signal.
     """
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"signal_update() cannot change {', '.join(sorted(unknown))}.")
 
