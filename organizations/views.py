@@ -14,7 +14,8 @@ from .selectors import memberships_for
 def switch_organization(request):
     """Work in another of the user's organisations from now on."""
     membership = (
-        memberships_for(request.user).filter(organization__slug=request.POST.get("organization"))
+        memberships_for(request.user)
+        .filter(organization__slug=request.POST.get("organization"))
         .first()
     )
     if membership is None:
