@@ -46,7 +46,7 @@ class DemoSignal:
     trends: tuple[str, ...]
     sources: tuple[tuple[str, str], ...]  # (url, source name)
     description: str
-    why: str  # completes "Därför är detta intressant för Kungsbacka: …"
+    why: str  # answers "Därför är detta intressant för Kungsbacka"
     by: str  # demo username
     months_ago: int  # 0: this month, 1: last month
     at: float  # how far into that month (0–1; this month: of the days so far)
@@ -867,7 +867,8 @@ def _log(organization, demo: DemoSignal, index, now, users, areas, trends) -> Si
         user=user,
         title=demo.title,
         description=demo.description,
-        motivation=f"Därför är detta intressant för {organization.perspective_name}: {demo.why}",
+        # The form's label already says "Därför är detta intressant för …": the text goes on.
+        motivation=demo.why[:1].upper() + demo.why[1:],
         level=demo.level,
         area=areas.get(demo.area),
         # An admin may have renamed or removed a trend; the demo uses those still there.

@@ -72,7 +72,10 @@ def test_statuses_sources_motivation_and_scores_look_real(demo):
     assert signals.filter(status=Status.ARCHIVED).count() == 1
     assert signals.filter(impact__isnull=False).count() >= 20
     for signal in signals:
-        assert signal.motivation.startswith("Därför är detta intressant för Kungsbacka: ")
+        # The label says "Därför är detta intressant för Kungsbacka"; the text answers it
+        # in a real sentence rather than repeating it.
+        assert not signal.motivation.startswith("Därför är detta intressant")
+        assert signal.motivation[0].isupper() and len(signal.motivation) > 40
         assert signal.search_document
     assert not Source.objects.filter(signal__organization=organization).exclude(
         url__startswith="https://"
