@@ -1,6 +1,7 @@
 """A scanner logs a signal with the keyboard alone, sees it, and edits it inline; axe finds no
 WCAG 2.1 AA violations on the form (empty and with errors) or on the detail page."""
 
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -125,6 +126,31 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
         page.keyboard.press("Enter")
     assert "Region Halland inför AI-stöd i skolan" in page.locator("main").inner_text()
     assert_accessible(page)
+
+    # And the register finds it among others: search from the keyboard, open the result.
+    signal_create(
+        organization=kommun,
+        user=members["editor"],
+        title="Ny busslinje till Särö",
+        motivation="Fler reser kollektivt till kusten.",
+        level=Level.INNER,
+        sources=[SourceData(name="Hallandstrafiken")],
+    )
+    page.goto("/signals/")
+    assert page.locator("main table tbody th a").count() == 2
+    with translation.override("sv"):
+        search_label = gettext("Search")
+    page.get_by_label(search_label, exact=True).focus()
+    page.keyboard.type("skolor")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=skolor"))
+    page.wait_for_function("document.querySelectorAll('main table tbody th a').length === 1")
+    result = page.locator("main table tbody th a")
+    assert result.all_inner_texts() == ["AI-stöd i Hallands skolor"]
+    tab_to(page, "main table tbody th a")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/signals/{signal.pk}/")
 
 
 def test_a_form_opened_before_a_colleagues_save_tells_of_the_conflict(
