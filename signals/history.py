@@ -10,7 +10,12 @@ and tags (one query each, compared as id sets here rather than by ``diff_against
 the sources' records and the names.
 
 Trends and tags are recorded by id, so they are shown by their name today: a renamed tag reads
-with its new name in old entries too, and a deleted (or merged away) one as "(deleted tag)".
+with its new name in old entries too, and a deleted one as "(deleted tag)". Merging a tag
+rewrites the old records to the tag it was merged into (``taxonomy_services.tag_merge``), so it
+reads like a rename.
+
+Those who may not see drafts (management, staff) read only the records of while the signal was
+visible to them: see ``visible_to_readers_without_drafts``.
 """
 
 from collections import defaultdict
@@ -48,21 +53,26 @@ def signal_history(
 ) -> list[HistoryEntry]:
     """The signal's changes, newest first. ``labels`` names the fields as the forms do.
 
-    Without ``include_drafts`` the records of while the signal was a draft are left out: the
-    first one after them reads as the signal being logged (with no before and after, which
-    would show the draft), and each later one is compared with the one before it that is shown.
+    Without ``include_drafts`` the records of while the signal was not visible to such a reader
+    are left out (``visible_to_readers_without_drafts``): the first one after them reads as the
+    signal being logged (with no before and after, which would show the draft), and each later
+    one is compared with the one before it that is shown.
     """
     records = list(
         signal.history.select_related("history_user").order_by("history_date", "history_id")
     )
+    if include_drafts:
+        shown = [True] * len(records)
+    else:
+        shown = visible_to_readers_without_drafts([record.status for record in records])
     m2m = _m2m_values(signal)
     sources_by_time = _source_changes(signal)
     names = _Names(signal)
     entries = []
     previous = None  # the last record shown
     skipped = False  # whether records were left out since then
-    for record in records:
-        if not include_drafts and record.status == Status.DRAFT:
+    for record, is_shown in zip(records, shown, strict=True):
+        if not is_shown:
             skipped = True
             continue
         entry = HistoryEntry(
@@ -80,6 +90,26 @@ def signal_history(
         entries.append(entry)
         previous, skipped = record, False
     return list(reversed(entries))
+
+
+def visible_to_readers_without_drafts(statuses: list[str]) -> list[bool]:
+    """For each of a signal's history records (their statuses, oldest first): whether a reader
+    who may not see drafts (management, staff) may read it.
+
+    The rule: a record is hidden while the signal is a draft, and while it is archived if it was
+    a draft when it was archived (the status it had before is the last one that was not
+    archived, which is also what restoring brings back). So a draft that is archived, restored
+    and logged is read from its logging on; an archived signal that had been logged stays
+    readable, as it had already been. An archived record with nothing before it is hidden too:
+    it was never visible.
+    """
+    visible = []
+    before_archiving = None  # the status of the last record that was not archived
+    for status in statuses:
+        if status != Status.ARCHIVED:
+            before_archiving = status
+        visible.append(before_archiving not in (None, Status.DRAFT))
+    return visible
 
 
 def _field_changes(previous, record, m2m, names, labels) -> list[FieldChange]:

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from signals.history import visible_to_readers_without_drafts
 from signals.models import Level, Signal, Status, Tag, Trend
 from signals.services import (
     SourceData,
@@ -223,6 +224,66 @@ def test_management_does_not_read_a_return_to_draft(kommun, members, client_for)
     # The logged versions before and after, compared with each other.
     assert "Regionen inför AI-stöd i skolan" in html
     assert "Regionen inför AI i skolan" in html
+
+
+def test_management_does_not_read_a_draft_that_was_archived_and_restored(
+    kommun, members, client_for
+):
+    scanner = members["scanner"]
+    signal = create(
+        kommun, scanner, title="HEMLIGT UTKAST", tags=["hemligtagg"], status=Status.DRAFT
+    )
+    archived = signal_archive(signal=signal, user=scanner)
+    restored = signal_restore(signal=archived, user=scanner)
+    assert restored.status == Status.DRAFT
+    update(
+        signal,
+        scanner,
+        title="Regionen inför AI-stöd i skolan",
+        motivation="Ett färdigt resonemang.",
+        tags=["AI"],
+    )
+    update(signal, scanner, status=Status.LOGGED)
+
+    html = history_page(client_for(members["management"]), signal)
+
+    for draft_text in ["HEMLIGT UTKAST", "Våra skolor står inför", "hemligtagg", "Draft"]:
+        assert draft_text not in html, draft_text
+    assert "Archived" not in html
+    assert "Before" not in html
+    assert "Scanner-kungsbacka logged the signal" in html
+    assert html.count('class="history-entry"') == 1
+    # The scanning group reads it all, the archiving included.
+    html = history_page(client_for(scanner), signal)
+    assert "HEMLIGT UTKAST" in html and "Archived" in html
+    assert html.count('class="history-entry"') == 5
+
+
+def test_management_reads_the_archiving_of_a_logged_signal(kommun, members, client_for):
+    scanner = members["scanner"]
+    signal = create(kommun, scanner)
+    archived = signal_archive(signal=signal, user=members["editor"])
+    signal_restore(signal=archived, user=scanner)
+    html = history_page(client_for(members["management"]), signal)
+    assert "Scanner-kungsbacka logged the signal" in html
+    assert html.count("Editor-kungsbacka made changes") == 1
+    assert "Logged" in html and "Archived" in html
+    assert html.count('class="history-entry"') == 3
+
+
+@pytest.mark.parametrize(
+    ("statuses", "visible"),
+    [
+        (["draft", "draft", "logged", "logged"], [False, False, True, True]),
+        (["draft", "archived", "draft", "draft", "logged"], [False, False, False, False, True]),
+        (["logged", "archived", "logged"], [True, True, True]),
+        (["logged", "draft", "archived", "draft", "logged"], [True, False, False, False, True]),
+        (["draft", "archived", "archived", "logged"], [False, False, False, True]),
+        (["archived", "logged"], [False, True]),
+    ],
+)
+def test_the_rule_for_who_may_not_read_drafts(statuses, visible):
+    assert visible_to_readers_without_drafts(statuses) == visible
 
 
 # --- queries ----------------------------------------------------------------------------------
