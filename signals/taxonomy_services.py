@@ -41,19 +41,33 @@ def tag_rename(*, tag: Tag, name: str) -> Tag:
 def tag_merge(*, source: Tag, target: Tag) -> Tag:
     """Merge ``source`` into ``target``: its signals get ``target``, and it is deleted.
 
-    Works on the many-to-many table directly: one UPDATE for the signals that do not have
-    ``target`` yet, and the delete removes the links of those that already had both.
-    Returns ``target``.
+    Works on the many-to-many table directly: the links of the signals that already have
+    ``target`` are deleted, and one UPDATE points the others at ``target``.
+
+    The signals' history records are rewritten the same way, as if they had always had
+    ``target`` (like a rename). Otherwise the merge, which writes no history record of its own,
+    would show up in the next edit of each signal as "(deleted tag) → target", under the name
+    of whoever made that edit. Returns ``target``.
     """
     if source.organization_id != target.organization_id or source.pk == target.pk:
         raise ValueError("A tag merges only into another tag of its own organisation.")
     links = Signal.tags.through.objects
     signal_ids = list(links.filter(tag=source).values_list("signal_id", flat=True))
-    already_tagged = links.filter(tag=target).values("signal_id")
-    links.filter(tag=source).exclude(signal_id__in=already_tagged).update(tag=target)
+    _merge_links(links, "signal_id", source=source, target=target)
+    # simple_history's copy of those links: the tags each history record of a signal had.
+    historical_links = Signal.history.model.tags.model.objects
+    _merge_links(historical_links, "history_id", source=source, target=target)
     source.delete()
     _refresh_search_documents(signal_ids)
     return target
+
+
+def _merge_links(links, owner: str, *, source: Tag, target: Tag) -> None:
+    """Point the rows of ``source`` at ``target``; where the ``owner`` (a signal, a history
+    record) already has ``target``, drop the row of ``source`` instead, so none lists it twice."""
+    already_tagged = links.filter(tag_id=target.pk).values(owner)
+    links.filter(tag_id=source.pk, **{f"{owner}__in": already_tagged}).delete()
+    links.filter(tag_id=source.pk).update(tag_id=target.pk)
 
 
 def driving_force_delete(*, driving_force: DrivingForce) -> None:

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from signals.models import Signal, Tag
+from signals.models import Level, Signal, Tag
+from signals.services import SourceData, signal_create, signal_update
 from signals.taxonomy_forms import TagForm
 from signals.taxonomy_services import NameTakenError, tag_merge, tag_rename
 
@@ -140,6 +141,82 @@ def test_merging_moves_the_signals_to_the_other_tag(admin_client, kommun, member
     assert messages_of(response) == [
         "“förskola” was merged into “Skola”: its signals now have “Skola”."
     ]
+
+
+def _history_page(client, signal) -> str:
+    response = client.get(reverse("signals:history", args=[signal.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _entries(html: str) -> list[str]:
+    """The history page's entries, newest first."""
+    return html.split('class="history-entry"')[1:]
+
+
+def _update(signal, user, **changes):
+    version = Signal.objects.values_list("version", flat=True).get(pk=signal.pk)
+    return signal_update(signal=signal, user=user, expected_version=version, **changes)
+
+
+def _create(kommun, user, **values):
+    return signal_create(
+        organization=kommun,
+        user=user,
+        title="Förskolor slås ihop",
+        motivation="Våra förskolor kan följa efter.",
+        level=Level.NEAR,
+        sources=[SourceData(name="Hallandsposten")],
+        **values,
+    )
+
+
+def test_after_a_merge_the_next_edit_shows_only_itself_under_its_authors_name(
+    admin_client, client_for, kommun, members, tag, other_tag
+):
+    scanner, editor = members["scanner"], members["editor"]
+    signal = _create(kommun, scanner, tags=["förskola"])
+    # A history record with both tags: after the merge it lists "Skola" once.
+    _update(signal, scanner, tags=["förskola", "Skola"])
+    _update(signal, scanner, tags=["förskola"])
+
+    response = admin_client.post(
+        reverse("signals:tag_merge", args=[tag.pk]), {"into": other_tag.pk}
+    )
+    assert response.status_code == 302
+    _update(signal, editor, title="Förskolor i Kungsbacka slås ihop")
+
+    html = _history_page(client_for(scanner), signal).split('<ol class="history-list">')[1]
+    newest = _entries(html)[0]
+    assert "Editor-kungsbacka made changes" in newest
+    assert "Förskolor i Kungsbacka slås ihop" in newest
+    assert "Tags" not in newest
+    # The old entries read as if the tag had always been "Skola", like a rename.
+    assert "(deleted tag)" not in html
+    assert "förskola" not in html
+    assert "Skola, Skola" not in html
+    historical_tags = Signal.history.model.tags.model.objects.filter(signal_id=signal.pk)
+    assert set(historical_tags.values_list("tag_id", flat=True)) == {other_tag.pk}
+    assert historical_tags.count() == signal.history.count()
+
+
+def test_deleting_an_unused_tag_leaves_the_history_as_it_was(
+    admin_client, client_for, kommun, members, tag
+):
+    scanner, editor = members["scanner"], members["editor"]
+    signal = _create(kommun, scanner, tags=["förskola", "AI"])
+    _update(signal, scanner, tags=["AI"])
+
+    response = admin_client.post(reverse("signals:tag_delete", args=[tag.pk]))
+    assert response.status_code == 302
+    _update(signal, editor, title="Förskolor i Kungsbacka slås ihop")
+
+    entries = _entries(_history_page(client_for(scanner), signal))
+    assert "Editor-kungsbacka made changes" in entries[0]
+    assert "Tags" not in entries[0]
+    # The removal stays with the one who made it, naming the tag as gone.
+    assert "Scanner-kungsbacka made changes" in entries[1]
+    assert "AI, (deleted tag)" in entries[1]
 
 
 def test_merging_into_another_organisations_tag_is_a_field_error(
