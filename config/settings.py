@@ -174,7 +174,24 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = _env_int("PROXY_COUNT", 0) or None
+# The client's address for throttling (django-ipware). PROXY_COUNT is the number of reverse
+# proxies in front of the app, each appending the address it was reached from to
+# X-Forwarded-For; the client is then the PROXY_COUNT-th entry from the right: the entries to its
+# right were added by our inner proxies, those to its left the client wrote itself and are
+# ignored. ipware's proxy count is the number of entries right of the client, so one fewer
+# ("left-most": the header reads client first). Not strict: a client that sends its own
+# X-Forwarded-For, even a malformed one, is still counted by the address the proxy saw.
+# Behind proxies only the header is read (no fallback to the proxy's own address, which every
+# client would share); with PROXY_COUNT=0 it is never read: only the connection's address counts.
+PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more; got {PROXY_COUNT}.")
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR",) if PROXY_COUNT else ("REMOTE_ADDR",)
+)
+IPWARE_STRICT = False
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
