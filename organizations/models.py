@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, role_has
@@ -28,7 +29,14 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role in one organisation. A user may belong to several organisations."""
+    """A user's role in one organisation. A user may belong to several organisations.
+
+    A membership an admin adds by e-mail address is pending until its owner next logs in
+    (``services.memberships_accept``, called at every login). Until then it gives no access,
+    and the organisation sees only what its admin typed (``invited_email``, ``invited_name``),
+    never the account behind the address, which may belong to someone of another organisation.
+    Memberships made any other way (the Django admin, ``seed_demo``) are accepted at once.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,6 +52,15 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    invited_email = models.EmailField(_("invited address"), blank=True)
+    invited_name = models.CharField(_("invited name"), max_length=301, blank=True)
+    accepted_at = models.DateTimeField(
+        _("accepted"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text=_("Empty while the invitation is pending: until the person next logs in."),
+    )
 
     class Meta:
         ordering = ["organization__name"]
@@ -57,6 +74,10 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None
 
     def can(self, capability: str) -> bool:
         return role_has(self.role, capability)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Membership, Organization
@@ -29,12 +30,25 @@ class LastAdminError(Exception):
                 "%(name)s is the only administrator of %(organization)s. "
                 "Make someone else an administrator first."
             )
-            % {"name": display_name(membership.user), "organization": membership.organization}
+            % {"name": member_name(membership), "organization": membership.organization}
         )
 
 
 def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+def member_name(membership: Membership) -> str:
+    """The member as the organisation's admins see them: while the membership is pending, the
+    name the admin typed, else the address; the account's own name only once accepted."""
+    if membership.is_pending:
+        return membership.invited_name or membership.invited_email
+    return display_name(membership.user)
+
+
+def member_email(membership: Membership) -> str:
+    """The address shown to the organisation's admins: the one typed, while pending."""
+    return membership.invited_email if membership.is_pending else membership.user.email
 
 
 def _lock_and_check_admins(membership: Membership, *, losing_admin) -> None:
@@ -102,11 +116,14 @@ def membership_add(
     last_name: str = "",
     user=None,
 ) -> Membership:
-    """Give the account with this e-mail address a role in the organisation.
+    """Give the account with this e-mail address a role in the organisation, pending until
+    its owner next logs in.
 
     ``user`` is the existing account with that address (the form looks it up); without one,
     an account is created with an unusable password: the person chooses their own password
-    through the link of ``invitation_send``. An existing account's details are not changed.
+    through the link of ``invitation_send``. An existing account's details are not changed;
+    the membership keeps the address and name as typed, which is all the organisation sees
+    until the owner accepts by logging in (``memberships_accept``).
     """
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
@@ -120,7 +137,23 @@ def membership_add(
         )
         user.set_unusable_password()
         user.save()
-    return Membership.objects.create(user=user, organization=organization, role=role)
+    return Membership.objects.create(
+        user=user,
+        organization=organization,
+        role=role,
+        invited_email=email,
+        invited_name=f"{first_name} {last_name}".strip(),
+        accepted_at=None,
+    )
+
+
+def memberships_accept(*, user) -> int:
+    """Accept the user's pending memberships: logging in is how a person takes up the
+    organisations that added them by e-mail. This is the one place it happens, called by the
+    ``user_logged_in`` receiver in ``organizations.apps``. Returns how many were accepted."""
+    return Membership.objects.filter(user=user, accepted_at__isnull=True).update(
+        accepted_at=timezone.now()
+    )
 
 
 def needs_invitation(user) -> bool:
@@ -186,14 +219,23 @@ def member_invite(
         last_name=last_name,
         user=user,
     )
+    membership_invitation_send(membership=membership, invited_by=invited_by, request=request)
+    return membership
+
+
+def membership_invitation_send(*, membership: Membership, invited_by, request) -> None:
+    """E-mail the person of a pending membership: the link to choose a password if they have
+    none yet, else the notice with a link to log in. The admin's answer is the same either way."""
     user = membership.user
     if needs_invitation(user):
         invitation_send(
-            user=user, organization=organization, invited_by=invited_by, request=request
+            user=user,
+            organization=membership.organization,
+            invited_by=invited_by,
+            request=request,
         )
     else:
         membership_notice_send(membership=membership, added_by=invited_by, request=request)
-    return membership
 
 
 def membership_notice_send(*, membership: Membership, added_by, request) -> None:
