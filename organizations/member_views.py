@@ -2,8 +2,10 @@
 
 Only memberships of the organisation the admin works in are listed or fetched (another
 organisation's membership id is a 404); users of other organisations are reached only by an
-exact e-mail address when adding someone, and the answer does not tell whether that address
-already had an account. Changes are POST-only and end with a message.
+exact e-mail address when adding someone, and nothing afterwards tells whether that address
+already had an account: until its owner logs in, the membership is pending and every page
+names it by the address and name the admin typed (``member_name``, ``member_email``), never
+by the account behind it. Changes are POST-only and end with a message.
 """
 
 from django.contrib import messages
@@ -19,8 +21,11 @@ from .services import (
     LastAdminError,
     display_name,
     invitation_send,
+    member_email,
     member_invite,
+    member_name,
     membership_change_role,
+    membership_invitation_send,
     membership_remove,
     needs_invitation,
 )
@@ -43,19 +48,23 @@ def _after_change(request, membership):
 
 @organization_required(MANAGE)
 def members(request):
-    memberships = (
-        Membership.objects.filter(organization=request.organization)
-        .select_related("user")
-        .order_by("user__first_name", "user__last_name", "user__username")
+    memberships = Membership.objects.filter(organization=request.organization).select_related(
+        "user"
     )
-    rows = [
-        {
-            "membership": membership,
-            "name": display_name(membership.user),
-            "invited": needs_invitation(membership.user),
-        }
-        for membership in memberships
-    ]
+    # Sorted by the name shown: a pending member's place must not depend on the account's name.
+    rows = sorted(
+        (
+            {
+                "membership": membership,
+                "name": member_name(membership),
+                "email": member_email(membership),
+                "pending": membership.is_pending,
+                "invited": not membership.is_pending and needs_invitation(membership.user),
+            }
+            for membership in memberships
+        ),
+        key=lambda row: (row["name"].casefold(), row["membership"].pk),
+    )
     return render(
         request,
         "organizations/members.html",
@@ -104,7 +113,7 @@ def member_role(request, pk):
             messages.success(
                 request,
                 _("%(name)s is now %(role)s.")
-                % {"name": display_name(membership.user), "role": membership.get_role_display()},
+                % {"name": member_name(membership), "role": membership.get_role_display()},
             )
             return _after_change(request, membership)
     return render(
@@ -113,7 +122,7 @@ def member_role(request, pk):
         {
             "section": "members",
             "membership": membership,
-            "name": display_name(membership.user),
+            "name": member_name(membership),
             "form": form,
         },
     )
@@ -123,7 +132,7 @@ def member_role(request, pk):
 def member_remove(request, pk):
     """GET asks for confirmation; POST removes the membership (the account itself stays)."""
     membership = _membership(request, pk)
-    name = display_name(membership.user)
+    name = member_name(membership)
     error = None
     if request.method == "POST":
         try:
@@ -147,10 +156,17 @@ def member_remove(request, pk):
 @organization_required(MANAGE)
 @require_POST
 def member_invite_again(request, pk):
-    """Send the "choose your password" e-mail again to a member who has not chosen one yet."""
+    """Send the invitation again: to a pending member, the same e-mail as when they were added
+    (with the same neutral answer); to a member who has not chosen a password yet, the link."""
     membership = _membership(request, pk)
     user = membership.user
-    if not needs_invitation(user):
+    if membership.is_pending:
+        membership_invitation_send(membership=membership, invited_by=request.user, request=request)
+        messages.success(
+            request,
+            _("The invitation was sent again to %(email)s.") % {"email": member_email(membership)},
+        )
+    elif not needs_invitation(user):
         messages.info(
             request,
             _("%(name)s has already chosen a password.") % {"name": display_name(user)},

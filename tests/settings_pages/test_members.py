@@ -336,11 +336,37 @@ def test_sending_the_link_again(admin_client, kommun):
     admin_client.post(reverse("member_add"), {"email": "ny@kungsbacka.se", "role": "scanner"})
     membership = Membership.objects.get(user__email="ny@kungsbacka.se")
     page = admin_client.get(reverse("members")).content.decode()
-    assert "Invited: has not chosen a password yet" in page
+    # Pending until they log in, and noted alike whether or not the address had an account:
+    # "has not chosen a password yet" would tell (see test_member_invitations.py).
+    assert "Invited: not yet accepted" in page
+    assert "Invited: has not chosen a password yet" not in page
     response = admin_client.post(reverse("member_invite_again", args=[membership.pk]))
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     assert mail.outbox[1].to == ["ny@kungsbacka.se"]
+    assert messages_of(response) == ["The invitation was sent again to ny@kungsbacka.se."]
+
+
+def test_a_member_who_never_chose_a_password_is_noted_and_can_get_the_link_again(
+    admin_client, kommun
+):
+    """A membership made in the Django admin for an account without a password: accepted,
+    but its owner cannot log in until they choose one."""
+    person = make_member(kommun, Role.STAFF, username="utan")
+    person.email = "utan@kungsbacka.se"
+    person.set_unusable_password()
+    person.save()
+    page = admin_client.get(reverse("members")).content.decode()
+    assert "Invited: has not chosen a password yet" in page
+    assert "Invited: not yet accepted" not in page
+    response = admin_client.post(
+        reverse("member_invite_again", args=[membership_of(person, kommun).pk])
+    )
+    assert [m.to for m in mail.outbox] == [["utan@kungsbacka.se"]]
+    assert "/accounts/reset/" in mail.outbox[0].body
+    assert messages_of(response) == [
+        "A new link to choose a password was sent to utan@kungsbacka.se."
+    ]
 
 
 def test_no_link_is_sent_to_someone_who_has_a_password(admin_client, kommun, members):
