@@ -10,6 +10,7 @@ User = get_user_model()
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fields = ["user", "role", "accepted_at"]
     extra = 1
     autocomplete_fields = ["user"]
 
@@ -24,7 +25,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organization", "role", "created_at"]
+    list_display = ["user", "organization", "role", "created_at", "accepted_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__username", "user__email", "organization__name"]
     autocomplete_fields = ["user", "organization"]
@@ -32,6 +33,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 class UserMembershipInline(admin.TabularInline):
     model = Membership
+    fields = ["organization", "role", "accepted_at"]
     extra = 1
     autocomplete_fields = ["organization"]
     verbose_name_plural = _("Organisations and roles")

@@ -230,3 +230,18 @@ def test_memberships_from_before_invitations_count_as_accepted():
     membership = Membership.objects.get(user__username="gammal")
     assert not membership.is_pending
     assert membership.invited_email == ""
+
+
+def test_the_django_admin_shows_whether_a_membership_is_accepted(client, kommun, members, kim):
+    superuser = User.objects.create_superuser("root", "root@example.se", PASSWORD)
+    client.force_login(superuser)
+    Membership.objects.create(user=kim, organization=kommun, role=Role.STAFF, accepted_at=None)
+
+    assert client.get(reverse("admin:organizations_membership_changelist")).status_code == 200
+    page = client.get(reverse("admin:auth_user_change", args=[kim.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    # The inline keeps to organisation, role and acceptance; the typed details stay on the
+    # membership's own page.
+    assert 'name="memberships-0-accepted_at_0"' in html
+    assert "invited_email" not in html
