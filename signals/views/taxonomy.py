@@ -45,6 +45,37 @@ def _form_page(request, form, *, section, title, submit, cancel_url, intro=""):
     )
 
 
+def _create_page(request, form_class, *, section, list_url, added, title, submit):
+    """Add an area, trend or driving force; ``added`` is the success message (%(name)s)."""
+    form = form_class(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid() and (obj := form.save()):
+        messages.success(request, added % {"name": obj.name})
+        return redirect(list_url)
+    return _form_page(
+        request, form, section=section, title=title, submit=submit, cancel_url=list_url
+    )
+
+
+def _edit_page(request, model, form_class, pk, *, section, list_url, saved, title, intro, submit):
+    """Edit one of the organisation's areas, trends or driving forces. ``title`` names it as it
+    was when the page opened (%(name)s), even if a rejected rename is in the form."""
+    obj = get_for_organization(model, request, pk=pk)
+    name = obj.name
+    form = form_class(request.POST or None, instance=obj, organization=request.organization)
+    if request.method == "POST" and form.is_valid() and form.save():
+        messages.success(request, saved % {"name": obj.name})
+        return redirect(list_url)
+    return _form_page(
+        request,
+        form,
+        section=section,
+        title=title % {"name": name},
+        intro=intro,
+        submit=submit,
+        cancel_url=list_url,
+    )
+
+
 def _set_active(request, model, pk, *, active: bool, list_url: str):
     obj = get_for_organization(model, request, pk=pk)
     obj.is_active = active
@@ -78,36 +109,30 @@ def areas(request):
 
 @organization_required(MANAGE)
 def area_create(request):
-    form = AreaForm(request.POST or None, organization=request.organization)
-    if request.method == "POST" and form.is_valid() and (area := form.save()):
-        messages.success(request, _("The area “%(name)s” was added.") % {"name": area.name})
-        return redirect("signals:areas")
-    return _form_page(
+    return _create_page(
         request,
-        form,
+        AreaForm,
         section="areas",
+        list_url="signals:areas",
+        added=_("The area “%(name)s” was added."),
         title=_("Add an area"),
         submit=_("Add area"),
-        cancel_url="signals:areas",
     )
 
 
 @organization_required(MANAGE)
 def area_edit(request, pk):
-    area = get_for_organization(Area, request, pk=pk)
-    name = area.name
-    form = AreaForm(request.POST or None, instance=area, organization=request.organization)
-    if request.method == "POST" and form.is_valid() and form.save():
-        messages.success(request, _("The area “%(name)s” was saved.") % {"name": area.name})
-        return redirect("signals:areas")
-    return _form_page(
+    return _edit_page(
         request,
-        form,
+        Area,
+        AreaForm,
+        pk,
         section="areas",
-        title=_("Edit the area “%(name)s”") % {"name": name},
+        list_url="signals:areas",
+        saved=_("The area “%(name)s” was saved."),
+        title=_("Edit the area “%(name)s”"),
         intro=_("Renaming an area renames it on every signal that has it."),
         submit=_("Save area"),
-        cancel_url="signals:areas",
     )
 
 
@@ -143,36 +168,30 @@ def trends(request):
 
 @organization_required(MANAGE)
 def trend_create(request):
-    form = TrendForm(request.POST or None, organization=request.organization)
-    if request.method == "POST" and form.is_valid() and (trend := form.save()):
-        messages.success(request, _("The trend “%(name)s” was added.") % {"name": trend.name})
-        return redirect("signals:trends")
-    return _form_page(
+    return _create_page(
         request,
-        form,
+        TrendForm,
         section="trends",
+        list_url="signals:trends",
+        added=_("The trend “%(name)s” was added."),
         title=_("Add a trend"),
         submit=_("Add trend"),
-        cancel_url="signals:trends",
     )
 
 
 @organization_required(MANAGE)
 def trend_edit(request, pk):
-    trend = get_for_organization(Trend, request, pk=pk)
-    name = trend.name
-    form = TrendForm(request.POST or None, instance=trend, organization=request.organization)
-    if request.method == "POST" and form.is_valid() and form.save():
-        messages.success(request, _("The trend “%(name)s” was saved.") % {"name": trend.name})
-        return redirect("signals:trends")
-    return _form_page(
+    return _edit_page(
         request,
-        form,
+        Trend,
+        TrendForm,
+        pk,
         section="trends",
-        title=_("Edit the trend “%(name)s”") % {"name": name},
+        list_url="signals:trends",
+        saved=_("The trend “%(name)s” was saved."),
+        title=_("Edit the trend “%(name)s”"),
         intro=_("Renaming a trend renames it on every signal that has it."),
         submit=_("Save trend"),
-        cancel_url="signals:trends",
     )
 
 
@@ -234,40 +253,30 @@ def driving_forces(request):
 
 @organization_required(MANAGE)
 def driving_force_create(request):
-    form = DrivingForceForm(request.POST or None, organization=request.organization)
-    if request.method == "POST" and form.is_valid() and (force := form.save()):
-        messages.success(
-            request, _("The driving force “%(name)s” was added.") % {"name": force.name}
-        )
-        return redirect("signals:driving_forces")
-    return _form_page(
+    return _create_page(
         request,
-        form,
+        DrivingForceForm,
         section="driving_forces",
+        list_url="signals:driving_forces",
+        added=_("The driving force “%(name)s” was added."),
         title=_("Add a driving force"),
         submit=_("Add driving force"),
-        cancel_url="signals:driving_forces",
     )
 
 
 @organization_required(MANAGE)
 def driving_force_edit(request, pk):
-    force = get_for_organization(DrivingForce, request, pk=pk)
-    name = force.name
-    form = DrivingForceForm(request.POST or None, instance=force, organization=request.organization)
-    if request.method == "POST" and form.is_valid() and form.save():
-        messages.success(
-            request, _("The driving force “%(name)s” was saved.") % {"name": force.name}
-        )
-        return redirect("signals:driving_forces")
-    return _form_page(
+    return _edit_page(
         request,
-        form,
+        DrivingForce,
+        DrivingForceForm,
+        pk,
         section="driving_forces",
-        title=_("Rename the driving force “%(name)s”") % {"name": name},
+        list_url="signals:driving_forces",
+        saved=_("The driving force “%(name)s” was saved."),
+        title=_("Rename the driving force “%(name)s”"),
         intro=_("Renaming a driving force renames it on every trend that belongs to it."),
         submit=_("Save driving force"),
-        cancel_url="signals:driving_forces",
     )
 
 
