@@ -297,7 +297,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis re-delivers an unacknowledged task after this; it must exceed any countdown/ETA we
 # use and the longest task, or a task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 60 * 60}
-# Later issues add their periodic jobs here, each with an `expires` just under its period.
+# Each periodic job has an `expires` just under its period, so a late run is dropped, not stacked.
 CELERY_BEAT_SCHEDULE: dict = {
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",

@@ -1,14 +1,38 @@
+"""Every product page lives under its organisation: ``/<slug>/signals/…``, ``/<slug>/settings/…``.
+
+``organizations.access.organization_required`` resolves the slug; the fixed paths below come
+first and their names are reserved slugs (``organizations.models.RESERVED_SLUGS``).
+"""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from organizations import settings_urls as organization_settings
+from signals import settings_urls as signal_settings
+
+# The organisation admin's settings: one home, one menu (templates/settings/layout.html),
+# its pages contributed by the apps whose objects they manage.
+settings_patterns = (
+    [*signal_settings.urlpatterns, *organization_settings.urlpatterns],
+    "settings",
+)
+
+organization_patterns = [
+    path("", core_views.start, name="start"),
+    path("signals/", include("signals.urls")),
+    path("settings/", include(settings_patterns)),
+]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("organisation/", include("organizations.urls")),
-    path("signals/", include("signals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Addresses from before the organisation was in the URL (bookmarks, old e-mails).
+    path("signals/", core_views.moved, {"rest": ""}, name="moved_signals_root"),
+    path("signals/<path:rest>", core_views.moved, name="moved_signals"),
+    path("organisation/<path:rest>", core_views.moved_settings, name="moved_organisation"),
+    path("<slug:organization_slug>/", include(organization_patterns)),
 ]

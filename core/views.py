@@ -1,10 +1,15 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from organizations.access import organization_required
 from organizations.roles import SCANNING_GROUP, Role
+from organizations.selectors import last_used_membership
+from organizations.services import SESSION_KEY
 from signals.selectors import recent_signals
 
 # Each role starts where its work is; the scanning group's editor and admin share its page.
@@ -17,12 +22,52 @@ START_PAGES = {
 }
 
 
-@organization_required()
+def _working_membership(request):
+    """The organisation the user works in: this session's, else the one opened last."""
+    membership = last_used_membership(request.memberships, request.session.get(SESSION_KEY))
+    if membership is None:
+        raise PermissionDenied
+    return membership
+
+
+@login_required
+@require_safe
 def home(request):
+    """``/``: on to the start page of the organisation the user last worked in."""
+    return redirect("start", _working_membership(request).organization.slug)
+
+
+@organization_required()
+def start(request):
     context = {}
     if request.membership.role in SCANNING_GROUP:
         context["recent_signals"] = recent_signals(request.membership)
     return render(request, START_PAGES[request.membership.role], context)
+
+
+def _moved(request, prefix: str, rest: str):
+    target = f"/{_working_membership(request).organization.slug}/{prefix}{rest}"
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target, permanent=False)
+
+
+@login_required
+@require_safe
+def moved(request, rest: str):
+    """``/signals/…`` → ``/<organisation>/…`` of the organisation the user works in. Only
+    reading: a form posted to an old address is refused (405), never written anywhere."""
+    if rest.startswith("settings/"):
+        return _moved(request, "", rest)
+    return _moved(request, "signals/", rest)
+
+
+@login_required
+@require_safe
+def moved_settings(request, rest: str):
+    """``/organisation/members/…`` → ``/<organisation>/settings/members/…``."""
+    if not rest.startswith("members/"):
+        raise Http404
+    return _moved(request, "settings/", rest)
 
 
 @never_cache

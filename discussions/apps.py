@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DiscussionsConfig(AppConfig):
-    """Open discussion forums for staff (see the discussions issue)."""
+    """Open discussion forums for staff."""
 
     name = "discussions"
     verbose_name = _("Discussions")

@@ -15,4 +15,6 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations and roles")
 
     def ready(self):
+        from . import visibility  # noqa: F401  registers visible_memberships
+
         user_logged_in.connect(_accept_memberships, dispatch_uid="organizations.accept_on_login")

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .access import get_for_organization, organization_required
+from .access import get_visible_or_404, organization_required
 from .forms import MemberAddForm, MembershipRoleForm
 from .models import Membership
 from .roles import Role
@@ -29,12 +29,19 @@ from .services import (
     membership_remove,
     needs_invitation,
 )
+from .visibility import visible_memberships
 
 MANAGE = "manage_organization"
 
 
 def _membership(request, pk) -> Membership:
-    return get_for_organization(Membership.objects.select_related("user"), request, pk=pk)
+    return get_visible_or_404(
+        visible_memberships(request.membership).select_related("user", "organization"), pk=pk
+    )
+
+
+def _to_members(request):
+    return redirect("settings:members", request.organization.slug)
 
 
 def _after_change(request, membership):
@@ -43,14 +50,12 @@ def _after_change(request, membership):
         membership.pk is None or membership.role != Role.ADMIN
     ):
         return redirect("home")
-    return redirect("members")
+    return _to_members(request)
 
 
 @organization_required(MANAGE)
 def members(request):
-    memberships = Membership.objects.filter(organization=request.organization).select_related(
-        "user"
-    )
+    memberships = visible_memberships(request.membership).select_related("user")
     # Sorted by the name shown: a pending member's place must not depend on the account's name.
     rows = sorted(
         (
@@ -67,7 +72,7 @@ def members(request):
     )
     return render(
         request,
-        "organizations/members.html",
+        "settings/members.html",
         {"section": "members", "rows": rows, "roles": Role.choices},
     )
 
@@ -95,8 +100,8 @@ def member_add(request):
             _("An invitation has been sent to %(email)s, who was added as %(role)s.")
             % {"email": data["email"], "role": membership.get_role_display()},
         )
-        return redirect("members")
-    return render(request, "organizations/member_add.html", {"section": "members", "form": form})
+        return _to_members(request)
+    return render(request, "settings/member_add.html", {"section": "members", "form": form})
 
 
 @organization_required(MANAGE)
@@ -118,7 +123,7 @@ def member_role(request, pk):
             return _after_change(request, membership)
     return render(
         request,
-        "organizations/member_role.html",
+        "settings/member_role.html",
         {
             "section": "members",
             "membership": membership,
@@ -148,7 +153,7 @@ def member_remove(request, pk):
             return _after_change(request, membership)
     return render(
         request,
-        "organizations/member_remove.html",
+        "settings/member_remove.html",
         {"section": "members", "membership": membership, "name": name, "error": error},
     )
 
@@ -184,4 +189,4 @@ def member_invite_again(request, pk):
             request,
             _("A new link to choose a password was sent to %(email)s.") % {"email": user.email},
         )
-    return redirect("members")
+    return _to_members(request)

@@ -1,29 +1,22 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import choose_membership, memberships_for
-
-SESSION_KEY = "organization_id"
+from .selectors import memberships_for
 
 
 class CurrentOrganizationMiddleware:
-    """Sets ``request.memberships`` (all of the user's), ``request.membership`` and
-    ``request.organization`` (the one the user works in now, chosen with the organisation
-    switcher and kept in the session).
+    """Sets ``request.memberships``: all of the user's accepted memberships, lazily, in one
+    query shared by everything that asks.
 
-    All are lazy and share one query, so requests that never look cost nothing.
+    ``request.membership`` and ``request.organization`` start as None: only a product page,
+    whose URL names the organisation, sets them (``access.organization_required``). A page
+    outside any organisation cannot act in one by accident.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        memberships = SimpleLazyObject(lambda: list(memberships_for(request.user)))
-        membership = SimpleLazyObject(
-            lambda: choose_membership(memberships, request.session.get(SESSION_KEY))
-        )
-        request.memberships = memberships
-        request.membership = membership
-        request.organization = SimpleLazyObject(
-            lambda: membership.organization if membership else None
-        )
+        request.memberships = SimpleLazyObject(lambda: list(memberships_for(request.user)))
+        request.membership = None
+        request.organization = None
         return self.get_response(request)

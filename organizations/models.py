@@ -1,16 +1,38 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, role_has
 
+# The first part of every product address is the organisation's slug (/kungsbacka/signals/),
+# so a slug may not be one of the site's own top-level paths.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "healthz", "i18n", "static", "media", "signals", "organisation"}
+)
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is one of the site's own addresses; choose another."),
+            params={"slug": value},
+            code="reserved",
+        )
+
 
 class Organization(models.Model):
     """A municipality (kommun). Every piece of product data belongs to exactly one."""
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        validators=[validate_slug_not_reserved],
+        help_text=_("The first part of the organisation's addresses: /slug/signals/."),
+    )
     # Used in "Därför är detta intressant för …", so it reads naturally: "Kungsbacka".
     perspective_name = models.CharField(
         _("name in the motivation"),
@@ -28,7 +50,25 @@ class Organization(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class OrganizationOwned(models.Model):
+    """The base of every per-organisation model.
+
+    It has no reverse accessor on Organization (``related_name="+"``): rows are reached through
+    their app's ``visible_<things>(membership)``, never ``organization.<things>``, so there is
+    one way to scope them (``organizations.access``).
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Membership(OrganizationOwned):
     """A user's role in one organisation. A user may belong to several organisations.
 
     A membership an admin adds by e-mail address is pending until its owner next logs in
@@ -44,14 +84,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("user"),
     )
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("organisation"),
-    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     invited_email = models.EmailField(_("invited address"), blank=True)
     invited_name = models.CharField(_("invited name"), max_length=301, blank=True)
     accepted_at = models.DateTimeField(
@@ -61,6 +94,8 @@ class Membership(models.Model):
         default=timezone.now,
         help_text=_("Empty while the invitation is pending: until the person next logs in."),
     )
+    # When the person last opened this organisation: where "/" takes them after logging in.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["organization__name"]

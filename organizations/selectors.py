@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from .models import Membership
 
 
@@ -11,9 +13,23 @@ def memberships_for(user):
     )
 
 
-def choose_membership(memberships, organization_id) -> Membership | None:
-    """The membership for the organisation chosen in the session, else the user's first."""
+def membership_by_slug(memberships, slug: str) -> Membership | None:
+    """The membership of the organisation with this slug, among the user's."""
+    for membership in memberships:
+        if membership.organization.slug == slug:
+            return membership
+    return None
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def last_used_membership(memberships, organization_id: int | None = None) -> Membership | None:
+    """Where the user was working: the organisation of this session if given, else the one
+    they opened last (an organisation never opened comes after, in name order)."""
+    memberships = list(memberships)
     for membership in memberships:
         if membership.organization_id == organization_id:
             return membership
-    return memberships[0] if memberships else None
+    # max() keeps the first of equals, and the memberships come in name order.
+    return max(memberships, key=lambda m: m.last_used_at or _NEVER, default=None)

@@ -19,6 +19,21 @@ from django.utils.translation import gettext as _
 from .models import Membership, Organization
 from .roles import Role
 
+# The organisation the session works in: where the menu of a page outside any organisation
+# (the password page) leads. The URL decides for every product page; this only remembers.
+SESSION_KEY = "organization_id"
+
+
+def membership_mark_used(*, membership: Membership, session) -> None:
+    """Remember that the user works in this organisation now: in the session, and on the
+    membership so the next login starts here. Written only when the organisation changes."""
+    if session.get(SESSION_KEY) == membership.organization_id:
+        return
+    session[SESSION_KEY] = membership.organization_id
+    now = timezone.now()
+    Membership.objects.filter(pk=membership.pk).update(last_used_at=now)
+    membership.last_used_at = now
+
 
 class LastAdminError(Exception):
     """The change would leave the organisation without an administrator."""

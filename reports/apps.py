@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
-    """The monthly report cycle (see the reports issue)."""
+    """The monthly report cycle."""
 
     name = "reports"
     verbose_name = _("Reports")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ScanningConfig(AppConfig):
-    """Feeds polled into the triage queue (see the scanning issue)."""
+    """Feeds polled into the triage queue."""
 
     name = "scanning"
     verbose_name = _("Scanning")

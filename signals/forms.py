@@ -22,15 +22,23 @@ from .models import (
     Trend,
 )
 from .services import (
+    AREA_INVALID,
     EDITABLE_STATUSES,
+    LEVEL_INVALID,
     MAX_DESCRIPTION_LENGTH,
     MAX_MOTIVATION_LENGTH,
     MAX_SOURCES,
     MAX_TAGS,
+    NO_SOURCE,
+    TAG_TOO_LONG,
+    TOO_MANY_SOURCES,
+    TOO_MANY_TAGS,
+    TRENDS_INVALID,
     SourceData,
     parse_tag_names,
     validate_source_url,
 )
+from .visibility import visible_areas, visible_trends
 
 # Every editable field can also be edited on its own on the detail page.
 INLINE_FIELDS = EDITABLE_FIELDS
@@ -105,7 +113,7 @@ class SignalForm(forms.Form):
         widget=LevelRadioSelect,
         error_messages={
             "required": _("Choose where the signal comes from."),
-            "invalid_choice": _("Choose one of the levels."),
+            "invalid_choice": LEVEL_INVALID,
         },
     )
     area = forms.ModelChoiceField(
@@ -113,14 +121,14 @@ class SignalForm(forms.Form):
         queryset=Area.objects.none(),
         required=False,
         empty_label=_("No area"),
-        error_messages={"invalid_choice": _("Choose one of your organisation's areas.")},
+        error_messages={"invalid_choice": AREA_INVALID},
     )
     trends = forms.ModelMultipleChoiceField(
         label=FIELD_LABELS["trends"],
         queryset=Trend.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Choose among your organisation's trends.")},
+        error_messages={"invalid_choice": TRENDS_INVALID},
     )
     tags = forms.CharField(
         label=FIELD_LABELS["tags"],
@@ -157,20 +165,21 @@ class SignalForm(forms.Form):
     # The version the form was opened at; see services.signal_update.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, organization, signal: Signal | None = None, only=None, **kwargs):
+    def __init__(self, *args, membership, signal: Signal | None = None, only=None, **kwargs):
         if signal is not None and "initial" not in kwargs and not args and "data" not in kwargs:
             kwargs["initial"] = initial_for(signal)
         super().__init__(*args, **kwargs)
+        organization = membership.organization
         self.organization = organization
         self.signal = signal
         self.fields["motivation"].label = motivation_label(organization)
         # Active choices, plus whatever the signal already has (a retired area stays shown).
         current_area = signal.area_id if signal else None
         current_trends = list(signal.trends.values_list("pk", flat=True)) if signal else []
-        self.fields["area"].queryset = Area.objects.filter(organization=organization).filter(
+        self.fields["area"].queryset = visible_areas(membership).filter(
             _active_or(current_area and [current_area])
         )
-        self.fields["trends"].queryset = Trend.objects.filter(organization=organization).filter(
+        self.fields["trends"].queryset = visible_trends(membership).filter(
             _active_or(current_trends)
         )
         if signal is None:
@@ -189,11 +198,9 @@ class SignalForm(forms.Form):
         max_length = Tag._meta.get_field("name").max_length
         too_long = [name for name in names if len(name) > max_length]
         if too_long:
-            raise forms.ValidationError(
-                _("Keep each tag under %(max)d characters."), params={"max": max_length}
-            )
+            raise forms.ValidationError(TAG_TOO_LONG, params={"max": max_length})
         if len(names) > MAX_TAGS:
-            raise forms.ValidationError(_("Use at most %(max)d tags."), params={"max": MAX_TAGS})
+            raise forms.ValidationError(TOO_MANY_TAGS, params={"max": MAX_TAGS})
         return names
 
     def clean_version(self):
@@ -270,7 +277,7 @@ class SourceForm(forms.Form):
 class BaseSourceFormSet(forms.BaseFormSet):
     label = _("Sources")
     default_error_messages = {
-        "too_many_forms": _("Use at most %(num)d sources."),
+        "too_many_forms": TOO_MANY_SOURCES,
     }
 
     def add_fields(self, form, index):
@@ -283,9 +290,7 @@ class BaseSourceFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         if not self.sources():
-            raise forms.ValidationError(
-                _("Add at least one source: where did you see this?"), code="too_few_forms"
-            )
+            raise forms.ValidationError(NO_SOURCE, code="too_few_forms")
 
     def sources(self) -> list[SourceData]:
         """The filled-in rows that are not marked for removal, in order."""

@@ -6,15 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.models import Organization
+from organizations.models import OrganizationOwned
 
 
-class Area(models.Model):
+class Area(OrganizationOwned):
     """A field the scanning group watches (bevakningsområde), configurable per organisation."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="areas", verbose_name=_("organisation")
-    )
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -31,15 +28,9 @@ class Area(models.Model):
         return self.name
 
 
-class DrivingForce(models.Model):
+class DrivingForce(OrganizationOwned):
     """A driving force (drivkraft) above trends: globalisering, demografi, klimat, …"""
 
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="driving_forces",
-        verbose_name=_("organisation"),
-    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -56,15 +47,9 @@ class DrivingForce(models.Model):
         return self.name
 
 
-class Trend(models.Model):
+class Trend(OrganizationOwned):
     """A long-running societal trend a signal is evidence of. SKR's catalogue is the default."""
 
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="trends",
-        verbose_name=_("organisation"),
-    )
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     driving_force = models.ForeignKey(
@@ -89,12 +74,9 @@ class Trend(models.Model):
         return self.name
 
 
-class Tag(models.Model):
+class Tag(OrganizationOwned):
     """A free tag. Created on the fly by scanners, tidied by admins."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="tags", verbose_name=_("organisation")
-    )
     name = models.CharField(_("name"), max_length=60)
 
     class Meta:
@@ -153,7 +135,6 @@ class Certainty(models.IntegerChoices):
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     LOGGED = "logged", _("Logged")
-    # The reports issue adds IN_REPORT = "in_report" here.
     ARCHIVED = "archived", _("Archived")
 
 
@@ -174,19 +155,13 @@ EDITABLE_FIELDS = (
 )
 
 
-class Signal(models.Model):
+class Signal(OrganizationOwned):
     """Something observed that may matter for the organisation, and why it matters here.
 
     Writes go through ``signals.services`` (which keeps ``search_document`` and ``version``
     right); the audit trail is django-simple-history's ``history``.
     """
 
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="signals",
-        verbose_name=_("organisation"),
-    )
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Plain text or simple Markdown.")
@@ -224,16 +199,14 @@ class Signal(models.Model):
         related_name="signals_logged",
         verbose_name=_("logged by"),
     )
+    # When it was logged: settable, because a signal promoted or imported later keeps its date.
     created_at = models.DateTimeField(_("logged"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
     # Optimistic locking: a form carries the version it was opened at, and a save against an
     # older version is refused as a conflict instead of overwriting a colleague's change.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Lower-cased text of title, description, motivation, sources and tags: what search reads
     # (PostgreSQL: a Swedish full-text GIN index over it; SQLite: substring matching).
     search_document = models.TextField(blank=True, editable=False)
-    # The scanning issue adds the link to the feed entry a signal was promoted from here
-    # (a nullable one-to-one to scanning.TriageItem).
 
     history = HistoricalRecords(m2m_fields=[trends, tags], excluded_fields=["search_document"])
 
@@ -252,7 +225,7 @@ class Signal(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("signals:detail", args=[self.pk])
+        return reverse("signals:detail", args=[self.organization.slug, self.pk])
 
 
 class Source(models.Model):

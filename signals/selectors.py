@@ -1,6 +1,6 @@
 """Reading the register: filters, search, sorting and counts for the list, the export and the
-start page. Always start from ``visibility.visible_signals(membership)``, never from
-``Signal.objects``.
+start page. Always start from the ``visibility`` module's ``visible_*`` functions, never
+from a model's manager.
 """
 
 from dataclasses import dataclass, replace
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .models import Level, Signal, Status, Tag
 from .search import order_by_relevance, search_signals
-from .visibility import visible_signals
+from .visibility import visible_signals, visible_tags
 
 
 class Sort:
@@ -170,7 +170,8 @@ def find_signals(membership, filters: SignalFilters) -> QuerySet:
 def tags_in_use(membership) -> QuerySet[Tag]:
     """The tags on signals the member can see, by name: a tag used only on drafts is not shown
     to someone who may not read drafts."""
-    return Tag.objects.filter(pk__in=visible_signals(membership).values("tags")).order_by("name")
+    used = visible_signals(membership).values("tags")
+    return visible_tags(membership).filter(pk__in=used).order_by("name")
 
 
 def authors(membership) -> QuerySet:

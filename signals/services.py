@@ -41,6 +41,16 @@ UPDATABLE_FIELDS = frozenset({*EDITABLE_FIELDS, "sources"})
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
+# Rules the forms check early (to show the message beside the field) and the services enforce
+# for every caller: each message is written here once.
+LEVEL_INVALID = _("Choose one of the levels.")
+AREA_INVALID = _("Choose one of your organisation's areas.")
+TRENDS_INVALID = _("Choose among your organisation's trends.")
+TOO_MANY_TAGS = _("Use at most %(max)d tags.")
+TAG_TOO_LONG = _("Keep each tag under %(max)d characters.")
+NO_SOURCE = _("Add at least one source: where did you see this?")
+TOO_MANY_SOURCES = _("Use at most %(num)d sources.")
+
 
 class SignalConflict(Exception):
     """Someone saved the signal after the form was opened. ``current`` is the signal as it is
@@ -261,17 +271,17 @@ def _validate(
     if signal.status not in Status.values:
         add("status", _("Choose a valid status."))
     if signal.level not in Level.values and "level" not in errors:
-        add("level", _("Choose one of the levels."))
+        add("level", LEVEL_INVALID)
     if signal.area_id and signal.area.organization_id != signal.organization_id:
-        add("area", _("Choose one of your organisation's areas."))
+        add("area", AREA_INVALID)
     if trends is not None and any(t.organization_id != signal.organization_id for t in trends):
-        add("trends", _("Choose among your organisation's trends."))
+        add("trends", TRENDS_INVALID)
     if tag_names is not None:
         if len(tag_names) > MAX_TAGS:
-            add("tags", _("Use at most %(max)d tags.") % {"max": MAX_TAGS})
+            add("tags", TOO_MANY_TAGS % {"max": MAX_TAGS})
         max_tag = Tag._meta.get_field("name").max_length
         if any(len(name) > max_tag for name in tag_names):
-            add("tags", _("Keep each tag under %(max)d characters.") % {"max": max_tag})
+            add("tags", TAG_TOO_LONG % {"max": max_tag})
     if sources is not None:
         source_errors = _source_errors(sources) + _source_id_errors(
             signal if existing else None, sources
@@ -284,9 +294,9 @@ def _validate(
 
 def _source_errors(sources: Sequence[SourceData]) -> list:
     if not sources:
-        return [_("Add at least one source: where did you see this?")]
+        return [NO_SOURCE]
     if len(sources) > MAX_SOURCES:
-        return [_("Use at most %(max)d sources.") % {"max": MAX_SOURCES}]
+        return [TOO_MANY_SOURCES % {"num": MAX_SOURCES}]
     errors = []
     for source in sources:
         if not (source.url or source.name):

@@ -1,40 +1,174 @@
-"""Changes the organisation admin makes to its tags and driving forces from the settings pages.
+"""Changes the organisation admin makes to its areas, trends, driving forces and tags.
 
-The forms of ``taxonomy_forms`` only validate (names unique within the organisation, choices
-from the organisation only); the writes happen here, each in one transaction.
+The only write path for them: the settings pages' forms check the input's shape, and each
+function here applies one change in one transaction and enforces the rules, each written once:
+names are unique within the organisation ignoring case ("Klimat" and "klimat" cannot both
+exist, åäö included), a driving force or trend comes from the same organisation, areas and
+trends are retired rather than deleted, a tag on signals is merged rather than deleted, and a
+driving force that trends belong to is kept. A refused change raises ``ValidationError`` keyed
+by field (or one of the errors below) and stores nothing.
 """
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 
-from .models import DrivingForce, Signal, Tag
+from organizations.models import Organization
+
+from .catalogue import install_default_catalogue
+from .models import Area, DrivingForce, Signal, Tag, Trend
 from .services import build_search_document
 
-
-class NameTakenError(Exception):
-    """The database refused a name another request took in the meantime."""
+NAME_TAKEN = {
+    Area: _("There is already an area named “%(name)s”."),
+    Trend: _("There is already a trend named “%(name)s”."),
+    DrivingForce: _("There is already a driving force named “%(name)s”."),
+    Tag: _("There is already a tag named “%(name)s”. To combine the two, merge this tag into it."),
+}
 
 
 class DrivingForceInUseError(Exception):
     """A driving force that trends still belong to is not deleted."""
 
 
-def tag_rename(*, tag: Tag, name: str) -> Tag:
-    """Rename a tag and rebuild the search text of the signals that have it.
+class TagInUseError(Exception):
+    """A tag that signals have is merged into another, not deleted."""
 
-    Raises ``NameTakenError`` (and changes nothing) when the organisation already has a tag of
-    that name, in any case: the form checks first, the database decides a race.
+
+def _check_name_free(obj: Model, name: str) -> None:
+    """Refuse a name the organisation already uses for another object of the same kind.
+
+    Compared in Python: SQLite's lower() folds only ASCII, and Swedish names have åäö.
     """
+    model = type(obj)
+    others = model._default_manager.filter(organization_id=obj.organization_id)
+    if obj.pk:
+        others = others.exclude(pk=obj.pk)
+    folded = name.casefold()
+    if any(other.casefold() == folded for other in others.values_list("name", flat=True)):
+        _refuse_name(model, name)
+
+
+def _refuse_name(model: type[Model], name: str):
+    raise ValidationError({"name": [ValidationError(NAME_TAKEN[model], params={"name": name})]})
+
+
+def _save_named(obj: Model, *, update_fields: list[str] | None = None) -> Model:
+    """Save after the name check; a name taken by a concurrent request (the database's unique
+    constraint) is the same refusal."""
+    _check_name_free(obj, obj.name)
     try:
+        with transaction.atomic():
+            obj.save(update_fields=update_fields)
+    except IntegrityError:
+        _refuse_name(type(obj), obj.name)
+    return obj
+
+
+def _check_driving_force(organization_id: int, driving_force: DrivingForce | None) -> None:
+    if driving_force is not None and driving_force.organization_id != organization_id:
+        raise ValidationError(
+            {"driving_force": [_("Choose one of your organisation's driving forces.")]}
+        )
+
+
+# --- areas -----------------------------------------------------------------------------------
+
+
+def area_create(*, organization: Organization, name: str, description: str = "") -> Area:
+    return _save_named(Area(organization=organization, name=name, description=description))
+
+
+def area_update(*, area: Area, name: str, description: str) -> Area:
+    area.name, area.description = name, description
+    return _save_named(area, update_fields=["name", "description", "updated_at"])
+
+
+# --- trends and driving forces ---------------------------------------------------------------
+
+
+def trend_create(
+    *,
+    organization: Organization,
+    name: str,
+    description: str = "",
+    driving_force: DrivingForce | None = None,
+) -> Trend:
+    _check_driving_force(organization.pk, driving_force)
+    trend = Trend(
+        organization=organization, name=name, description=description, driving_force=driving_force
+    )
+    return _save_named(trend)
+
+
+def trend_update(
+    *, trend: Trend, name: str, description: str, driving_force: DrivingForce | None
+) -> Trend:
+    _check_driving_force(trend.organization_id, driving_force)
+    trend.name, trend.description, trend.driving_force = name, description, driving_force
+    return _save_named(trend, update_fields=["name", "description", "driving_force", "updated_at"])
+
+
+def trends_restore_default(*, organization: Organization) -> int:
+    """Add what SKR's catalogue has and the organisation lacks; change nothing that exists.
+    Returns how many trends were added."""
+    trends = Trend.objects.filter(organization=organization)
+    before = trends.count()
+    install_default_catalogue(organization, areas=())
+    return trends.count() - before
+
+
+def driving_force_create(*, organization: Organization, name: str) -> DrivingForce:
+    return _save_named(DrivingForce(organization=organization, name=name))
+
+
+def driving_force_rename(*, driving_force: DrivingForce, name: str) -> DrivingForce:
+    driving_force.name = name
+    return _save_named(driving_force, update_fields=["name", "updated_at"])
+
+
+# --- retiring areas and trends ---------------------------------------------------------------
+
+
+def catalogue_item_set_active(*, item: Area | Trend, active: bool) -> Area | Trend:
+    """Retire an area or trend (it stays on the signals that have it, but is no longer offered
+    for new ones), or put it back in use. Neither is ever deleted."""
+    item.is_active = active
+    item.save(update_fields=["is_active", "updated_at"])
+    return item
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+def tag_rename(*, tag: Tag, name: str) -> Tag:
+    """Rename a tag and rebuild the search text of the signals that have it."""
+    old_name = tag.name
+    tag.name = name
+    try:
+        _check_name_free(tag, name)
         with transaction.atomic():
             Tag.objects.filter(pk=tag.pk).update(name=name)
             # Search reads tag names: the signals that have this tag must find the new one.
             _refresh_search_documents(tag.signals.values_list("pk", flat=True))
     except IntegrityError:
-        raise NameTakenError(name) from None
-    tag.name = name
+        tag.name = old_name
+        _refuse_name(Tag, name)
+    except ValidationError:
+        tag.name = old_name
+        raise
     return tag
+
+
+def tag_delete(*, tag: Tag) -> None:
+    """Delete a tag no signal has; one on signals is merged into another instead."""
+    with transaction.atomic():
+        if tag.signals.exists():
+            raise TagInUseError(tag.name)
+        tag.delete()
 
 
 @transaction.atomic

@@ -1,23 +1,28 @@
-"""Which signals a member may see: the one rule every signal view and export reads through.
+"""What of the signal register a member may see: one ``visible_<things>`` per kind of object,
+registered with ``organizations.access`` (which says how scoping works).
 
 The scanning group (scanners, editors, admins) sees all of its organisation's signals, drafts
-and archive included. Management reads what has been logged (the reports issue adds "in
-report"). Department staff see only signals that a published report or an open discussion has
-made visible; until those issues land, that is none.
+and archive included. Management reads logged signals. Department staff see no signal through
+the register itself.
+
+Areas, trends and driving forces are the organisation's shared vocabulary: every member sees
+them. Tags are typed on signals, so those outside the scanning group see only the tags of
+signals they can see (a tag used only on a draft says something about the draft). Sources
+are one hop away: a source is visible with its signal.
 """
 
 from django.db.models import QuerySet
 
+from organizations.access import organization_rows, visibility_rule
 from organizations.models import Membership
 from organizations.roles import SCANNING_GROUP, Role
 
-from .models import Signal, Status
+from .models import Area, DrivingForce, Signal, Source, Status, Tag, Trend
 
 ALL_STATUSES = frozenset(Status)
 
 # The statuses each role may read: the list, the export, the start page and the status filter
-# all follow this one table. The reports issue adds Status.IN_REPORT to management's; staff see
-# no status as such (the reports and discussions issues show them what has been published).
+# all follow this one table.
 VISIBLE_STATUSES: dict[str, frozenset[Status]] = {
     **dict.fromkeys(SCANNING_GROUP, ALL_STATUSES),
     Role.MANAGEMENT: frozenset({Status.LOGGED}),
@@ -29,15 +34,44 @@ def _statuses(membership: Membership | None) -> frozenset[Status]:
     return VISIBLE_STATUSES.get(membership.role, frozenset()) if membership else frozenset()
 
 
+@visibility_rule(Signal)
 def visible_signals(membership: Membership | None) -> QuerySet[Signal]:
     """The signals of the membership's organisation that its role may see."""
     statuses = _statuses(membership)
     if not statuses:
         return Signal.objects.none()
-    signals = Signal.objects.filter(organization_id=membership.organization_id)
+    signals = organization_rows(Signal, membership)
     if statuses == ALL_STATUSES:
         return signals
     return signals.filter(status__in=statuses)
+
+
+@visibility_rule(Source)
+def visible_sources(membership: Membership | None) -> QuerySet[Source]:
+    return Source.objects.filter(signal__in=visible_signals(membership))
+
+
+@visibility_rule(Area)
+def visible_areas(membership: Membership | None) -> QuerySet[Area]:
+    return organization_rows(Area, membership)
+
+
+@visibility_rule(Trend)
+def visible_trends(membership: Membership | None) -> QuerySet[Trend]:
+    return organization_rows(Trend, membership)
+
+
+@visibility_rule(DrivingForce)
+def visible_driving_forces(membership: Membership | None) -> QuerySet[DrivingForce]:
+    return organization_rows(DrivingForce, membership)
+
+
+@visibility_rule(Tag)
+def visible_tags(membership: Membership | None) -> QuerySet[Tag]:
+    tags = organization_rows(Tag, membership)
+    if _statuses(membership) == ALL_STATUSES:
+        return tags
+    return tags.filter(pk__in=visible_signals(membership).values("tags"))
 
 
 def visible_statuses(membership: Membership | None) -> list[Status]:

@@ -21,10 +21,10 @@ from organizations.access import organization_required
 from organizations.services import display_name
 
 from .. import csv_export
-from ..models import Area, Level, Trend
+from ..models import Level
 from ..search import MAX_QUERY_LENGTH
 from ..selectors import SignalFilters, Sort, authors, find_signals, signal_listing, tags_in_use
-from ..visibility import visible_statuses
+from ..visibility import visible_areas, visible_statuses, visible_trends
 
 PER_PAGE_CHOICES = (25, 50, 100)
 DEFAULT_PER_PAGE = PER_PAGE_CHOICES[0]
@@ -156,11 +156,10 @@ def _options(membership) -> dict:
     is named. Areas and trends are the organisation's configuration; tags and authors come
     from the signals the member can see, so no name from a draft reaches someone who may not
     read drafts."""
-    organization_id = membership.organization_id
     by_name = attrgetter("name")
     return {
-        "area": (_("All areas"), Area.objects.filter(organization_id=organization_id), by_name),
-        "trend": (_("All trends"), Trend.objects.filter(organization_id=organization_id), by_name),
+        "area": (_("All areas"), visible_areas(membership), by_name),
+        "trend": (_("All trends"), visible_trends(membership), by_name),
         "tag": (_("All tags"), tags_in_use(membership), by_name),
         "author": (_("Anyone"), authors(membership), display_name),
     }
@@ -202,7 +201,8 @@ def signal_list(request):
         query = params.copy()
         if page.number > 1:
             query["page"] = page.number
-        push_url(response, reverse("signals:list") + (f"?{query.urlencode()}" if query else ""))
+        list_url = reverse("signals:list", args=[request.organization.slug])
+        push_url(response, list_url + (f"?{query.urlencode()}" if query else ""))
     else:
         response = render(request, "signals/list.html", context)
     patch_vary_headers(response, ["HX-Request"])

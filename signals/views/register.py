@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations.access import get_for_organization, organization_required
+from core.forms import attach_errors
+from organizations.access import get_visible_or_404, organization_required
 
 from ..forms import INLINE_FIELDS, SignalForm, field_labels, source_formset
 from ..history import signal_history
@@ -38,10 +39,10 @@ DETAIL_TEMPLATE = "signals/detail.html"
 
 
 def _get_signal(request, pk: int) -> Signal:
-    signals = visible_signals(request.membership).select_related("area", "created_by")
-    return get_for_organization(
-        signals.prefetch_related("sources", "trends", "tags"), request, pk=pk
+    signals = visible_signals(request.membership).select_related(
+        "organization", "area", "created_by"
     )
+    return get_visible_or_404(signals.prefetch_related("sources", "trends", "tags"), pk=pk)
 
 
 # --- create and edit ----------------------------------------------------------------------
@@ -52,25 +53,25 @@ def _get_signal(request, pk: int) -> Signal:
 def signal_create_view(request):
     organization = request.organization
     if request.method == "POST":
-        form = SignalForm(request.POST, organization=organization)
+        form = SignalForm(request.POST, membership=request.membership)
         formset = source_formset(data=request.POST)
         if form.is_valid() & formset.is_valid():  # both, so every error shows at once
             try:
                 signal = signal_create(
-                    organization=organization,
+                    membership=request.membership,
                     user=request.user,
                     sources=formset.sources(),
                     **form.changes(),
                 )
             except ValidationError as exc:
-                _attach_errors(exc, form, formset)
+                attach_errors(exc, form, formset)
             else:
                 messages.success(request, _("The signal is logged. Thank you!"))
                 return redirect(signal)
     else:
-        form = SignalForm(organization=organization)
+        form = SignalForm(membership=request.membership)
         formset = source_formset()
-    _offer_title_suggestion(formset)
+    _offer_title_suggestion(formset, organization)
     return render(
         request, FORM_TEMPLATE, {"form": form, "formset": formset, "signal": None, "conflict": None}
     )
@@ -80,10 +81,9 @@ def signal_create_view(request):
 @require_http_methods(["GET", "POST"])
 def signal_edit(request, pk: int):
     signal = _get_signal(request, pk)
-    organization = request.organization
     conflict = None
     if request.method == "POST":
-        form = SignalForm(request.POST, organization=organization, signal=signal)
+        form = SignalForm(request.POST, membership=request.membership, signal=signal)
         formset = source_formset(data=request.POST, signal=signal)
         if form.is_valid() & formset.is_valid():
             try:
@@ -100,16 +100,16 @@ def signal_edit(request, pk: int):
                 # Keep everything the user typed; from now on it is based on their version.
                 data = request.POST.copy()
                 data["version"] = str(current.version)
-                form = SignalForm(data, organization=organization, signal=current)
+                form = SignalForm(data, membership=request.membership, signal=current)
                 formset = source_formset(data=data, signal=current)
                 signal = current
             except ValidationError as exc:
-                _attach_errors(exc, form, formset)
+                attach_errors(exc, form, formset)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(updated)
     else:
-        form = SignalForm(organization=organization, signal=signal)
+        form = SignalForm(membership=request.membership, signal=signal)
         formset = source_formset(signal=signal)
     return render(
         request,
@@ -152,28 +152,16 @@ def suggest_title_view(request):
     return render(request, f"{FORM_TEMPLATE}#title_suggestion", {"suggestion": suggestion})
 
 
-def _offer_title_suggestion(formset) -> None:
+def _offer_title_suggestion(formset, organization) -> None:
     first = formset.forms[0]
     first.fields["url"].widget.attrs.update(
         {
-            "hx-get": reverse("signals:suggest_title"),
+            "hx-get": reverse("signals:suggest_title", args=[organization.slug]),
             "hx-trigger": "change, input changed delay:700ms",
             "hx-target": "#title-suggestion",
             "hx-sync": "this:replace",
         }
     )
-
-
-def _attach_errors(exc: ValidationError, form, formset) -> None:
-    """Put a service's ValidationError on the fields it names (the rest on the form)."""
-    for name, messages_ in exc.message_dict.items():
-        for message in messages_:
-            if name == "sources" and formset is not None:
-                formset.non_form_errors().append(message)
-            elif name in form.fields:
-                form.add_error(name, message)
-            else:
-                form.add_error(None, message)
 
 
 def _differences(current: Signal, yours: dict, your_sources) -> list[dict]:
@@ -286,12 +274,11 @@ def signal_edit_field(request, pk: int, field: str):
     signal = _get_signal(request, pk)
     if field == "status" and signal.status not in EDITABLE_STATUSES:
         raise Http404
-    organization = request.organization
     conflict = None
     if request.method == "GET":
-        form = SignalForm(organization=organization, signal=signal, only=[field])
+        form = SignalForm(membership=request.membership, signal=signal, only=[field])
     else:
-        form = SignalForm(request.POST, organization=organization, signal=signal, only=[field])
+        form = SignalForm(request.POST, membership=request.membership, signal=signal, only=[field])
         if form.is_valid():
             try:
                 updated = signal_update(
@@ -305,9 +292,9 @@ def signal_edit_field(request, pk: int, field: str):
                 conflict = field_item(signal, field)
                 data = request.POST.copy()
                 data["version"] = str(signal.version)
-                form = SignalForm(data, organization=organization, signal=signal, only=[field])
+                form = SignalForm(data, membership=request.membership, signal=signal, only=[field])
             except ValidationError as exc:
-                _attach_errors(exc, form, None)
+                attach_errors(exc, form, None)
             else:
                 if not request.htmx:
                     messages.success(request, _("Your change is saved."))

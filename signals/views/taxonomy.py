@@ -1,28 +1,39 @@
 """Settings pages: the organisation admin manages its areas, trends, driving forces and tags.
 
-Every view needs ``manage_organization`` and fetches objects with ``get_for_organization``, so
-another organisation's area, trend or tag is a 404. Changes are POST-only and redirect back to
-the list with a message (post/redirect/get); a form with errors is shown again, nothing stored.
+Every view needs ``manage_organization`` and reads through ``visibility``, so another
+organisation's area, trend or tag is a 404. Changes are POST-only, made by
+``taxonomy_services``, and redirect back to the list with a message (post/redirect/get); a
+refused change shows the form again with the reason, nothing stored.
 
 Areas and trends are never deleted, only retired: they stay on the signals that have them but
 are no longer offered for new ones. A driving force is deleted only when no trend belongs to it.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from organizations.access import get_for_organization, organization_required
+from core.forms import attach_errors
+from organizations.access import get_visible_or_404, organization_required
 
-from .. import taxonomy_services
-from ..catalogue import install_default_catalogue
-from ..models import Area, DrivingForce, Tag, Trend
+from .. import taxonomy_services as services
 from ..taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMergeForm, TrendForm
+from ..visibility import (
+    visible_areas,
+    visible_driving_forces,
+    visible_tags,
+    visible_trends,
+)
 
 MANAGE = "manage_organization"
+
+
+def _to(request, name: str, *args):
+    return redirect(f"settings:{name}", request.organization.slug, *args)
 
 
 def _split_by_use(objects):
@@ -30,56 +41,40 @@ def _split_by_use(objects):
     return [o for o in objects if o.is_active], [o for o in objects if not o.is_active]
 
 
-def _form_page(request, form, *, section, title, submit, cancel_url, intro=""):
+def _form_page(request, form, *, section, title, submit, cancel, intro=""):
     return render(
         request,
-        "signals/settings/form.html",
+        "settings/form.html",
         {
             "form": form,
             "section": section,
             "title": title,
             "intro": intro,
             "submit": submit,
-            "cancel_url": cancel_url,
+            "cancel_url": f"settings:{cancel}",
         },
     )
 
 
-def _create_page(request, form_class, *, section, list_url, added, title, submit):
-    """Add an area, trend or driving force; ``added`` is the success message (%(name)s)."""
-    form = form_class(request.POST or None, organization=request.organization)
-    if request.method == "POST" and form.is_valid() and (obj := form.save()):
-        messages.success(request, added % {"name": obj.name})
-        return redirect(list_url)
+def _save_page(request, form, save, *, section, done, title, submit, intro=""):
+    """A create or edit page: on a valid POST, ``save(cleaned_data)`` (a service call) and back
+    to the ``section`` list with ``done`` (%(name)s); a refusal goes onto the form's fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as refused:
+            attach_errors(refused, form)
+        else:
+            messages.success(request, done % {"name": obj.name})
+            return _to(request, section)
     return _form_page(
-        request, form, section=section, title=title, submit=submit, cancel_url=list_url
+        request, form, section=section, title=title, intro=intro, submit=submit, cancel=section
     )
 
 
-def _edit_page(request, model, form_class, pk, *, section, list_url, saved, title, intro, submit):
-    """Edit one of the organisation's areas, trends or driving forces. ``title`` names it as it
-    was when the page opened (%(name)s), even if a rejected rename is in the form."""
-    obj = get_for_organization(model, request, pk=pk)
-    name = obj.name
-    form = form_class(request.POST or None, instance=obj, organization=request.organization)
-    if request.method == "POST" and form.is_valid() and form.save():
-        messages.success(request, saved % {"name": obj.name})
-        return redirect(list_url)
-    return _form_page(
-        request,
-        form,
-        section=section,
-        title=title % {"name": name},
-        intro=intro,
-        submit=submit,
-        cancel_url=list_url,
-    )
-
-
-def _set_active(request, model, pk, *, active: bool, list_url: str):
-    obj = get_for_organization(model, request, pk=pk)
-    obj.is_active = active
-    obj.save(update_fields=["is_active"])
+def _set_active(request, visible, pk, *, active: bool, section: str):
+    item = get_visible_or_404(visible(request.membership), pk=pk)
+    services.catalogue_item_set_active(item=item, active=active)
     if active:
         message = _("“%(name)s” is in use again.")
     else:
@@ -87,8 +82,8 @@ def _set_active(request, model, pk, *, active: bool, list_url: str):
             "“%(name)s” is retired: it stays on earlier signals "
             "but is no longer offered for new ones."
         )
-    messages.success(request, message % {"name": obj.name})
-    return redirect(list_url)
+    messages.success(request, message % {"name": item.name})
+    return _to(request, section)
 
 
 # --- Areas ---------------------------------------------------------------------------------
@@ -96,25 +91,23 @@ def _set_active(request, model, pk, *, active: bool, list_url: str):
 
 @organization_required(MANAGE)
 def areas(request):
-    all_areas = Area.objects.filter(organization=request.organization).annotate(
-        signal_count=Count("signals")
-    )
+    all_areas = visible_areas(request.membership).annotate(signal_count=Count("signals"))
     active, retired = _split_by_use(all_areas)
     return render(
         request,
-        "signals/settings/areas.html",
+        "settings/areas.html",
         {"section": "areas", "active": active, "retired": retired},
     )
 
 
 @organization_required(MANAGE)
 def area_create(request):
-    return _create_page(
+    return _save_page(
         request,
-        AreaForm,
+        AreaForm(request.POST or None),
+        lambda data: services.area_create(organization=request.organization, **data),
         section="areas",
-        list_url="signals:areas",
-        added=_("The area “%(name)s” was added."),
+        done=_("The area “%(name)s” was added."),
         title=_("Add an area"),
         submit=_("Add area"),
     )
@@ -122,15 +115,14 @@ def area_create(request):
 
 @organization_required(MANAGE)
 def area_edit(request, pk):
-    return _edit_page(
+    area = get_visible_or_404(visible_areas(request.membership), pk=pk)
+    return _save_page(
         request,
-        Area,
-        AreaForm,
-        pk,
+        AreaForm(request.POST or None, instance=area),
+        lambda data: services.area_update(area=area, **data),
         section="areas",
-        list_url="signals:areas",
-        saved=_("The area “%(name)s” was saved."),
-        title=_("Edit the area “%(name)s”"),
+        done=_("The area “%(name)s” was saved."),
+        title=_("Edit the area “%(name)s”") % {"name": area.name},
         intro=_("Renaming an area renames it on every signal that has it."),
         submit=_("Save area"),
     )
@@ -139,13 +131,13 @@ def area_edit(request, pk):
 @organization_required(MANAGE)
 @require_POST
 def area_retire(request, pk):
-    return _set_active(request, Area, pk, active=False, list_url="signals:areas")
+    return _set_active(request, visible_areas, pk, active=False, section="areas")
 
 
 @organization_required(MANAGE)
 @require_POST
 def area_reactivate(request, pk):
-    return _set_active(request, Area, pk, active=True, list_url="signals:areas")
+    return _set_active(request, visible_areas, pk, active=True, section="areas")
 
 
 # --- Trends --------------------------------------------------------------------------------
@@ -154,26 +146,26 @@ def area_reactivate(request, pk):
 @organization_required(MANAGE)
 def trends(request):
     all_trends = (
-        Trend.objects.filter(organization=request.organization)
+        visible_trends(request.membership)
         .select_related("driving_force")
         .annotate(signal_count=Count("signals"))
     )
     active, retired = _split_by_use(all_trends)
     return render(
         request,
-        "signals/settings/trends.html",
+        "settings/trends.html",
         {"section": "trends", "active": active, "retired": retired},
     )
 
 
 @organization_required(MANAGE)
 def trend_create(request):
-    return _create_page(
+    return _save_page(
         request,
-        TrendForm,
+        TrendForm(request.POST or None, membership=request.membership),
+        lambda data: services.trend_create(organization=request.organization, **data),
         section="trends",
-        list_url="signals:trends",
-        added=_("The trend “%(name)s” was added."),
+        done=_("The trend “%(name)s” was added."),
         title=_("Add a trend"),
         submit=_("Add trend"),
     )
@@ -181,15 +173,14 @@ def trend_create(request):
 
 @organization_required(MANAGE)
 def trend_edit(request, pk):
-    return _edit_page(
+    trend = get_visible_or_404(visible_trends(request.membership), pk=pk)
+    return _save_page(
         request,
-        Trend,
-        TrendForm,
-        pk,
+        TrendForm(request.POST or None, instance=trend, membership=request.membership),
+        lambda data: services.trend_update(trend=trend, **data),
         section="trends",
-        list_url="signals:trends",
-        saved=_("The trend “%(name)s” was saved."),
-        title=_("Edit the trend “%(name)s”"),
+        done=_("The trend “%(name)s” was saved."),
+        title=_("Edit the trend “%(name)s”") % {"name": trend.name},
         intro=_("Renaming a trend renames it on every signal that has it."),
         submit=_("Save trend"),
     )
@@ -198,23 +189,20 @@ def trend_edit(request, pk):
 @organization_required(MANAGE)
 @require_POST
 def trend_retire(request, pk):
-    return _set_active(request, Trend, pk, active=False, list_url="signals:trends")
+    return _set_active(request, visible_trends, pk, active=False, section="trends")
 
 
 @organization_required(MANAGE)
 @require_POST
 def trend_reactivate(request, pk):
-    return _set_active(request, Trend, pk, active=True, list_url="signals:trends")
+    return _set_active(request, visible_trends, pk, active=True, section="trends")
 
 
 @organization_required(MANAGE)
 @require_POST
 def trends_restore(request):
     """Add what SKR's catalogue has and ours lacks; change nothing that exists."""
-    organization = request.organization
-    before = organization.trends.count()
-    install_default_catalogue(organization, areas=())
-    added = organization.trends.count() - before
+    added = services.trends_restore_default(organization=request.organization)
     if added:
         messages.success(
             request,
@@ -233,7 +221,7 @@ def trends_restore(request):
                 "Retired ones stay retired until you put them back in use."
             ),
         )
-    return redirect("signals:trends")
+    return _to(request, "trends")
 
 
 # --- Driving forces ------------------------------------------------------------------------
@@ -241,24 +229,22 @@ def trends_restore(request):
 
 @organization_required(MANAGE)
 def driving_forces(request):
-    all_forces = DrivingForce.objects.filter(organization=request.organization).annotate(
-        trend_count=Count("trends")
-    )
+    all_forces = visible_driving_forces(request.membership).annotate(trend_count=Count("trends"))
     return render(
         request,
-        "signals/settings/driving_forces.html",
+        "settings/driving_forces.html",
         {"section": "driving_forces", "driving_forces": all_forces},
     )
 
 
 @organization_required(MANAGE)
 def driving_force_create(request):
-    return _create_page(
+    return _save_page(
         request,
-        DrivingForceForm,
+        DrivingForceForm(request.POST or None),
+        lambda data: services.driving_force_create(organization=request.organization, **data),
         section="driving_forces",
-        list_url="signals:driving_forces",
-        added=_("The driving force “%(name)s” was added."),
+        done=_("The driving force “%(name)s” was added."),
         title=_("Add a driving force"),
         submit=_("Add driving force"),
     )
@@ -266,15 +252,14 @@ def driving_force_create(request):
 
 @organization_required(MANAGE)
 def driving_force_edit(request, pk):
-    return _edit_page(
+    force = get_visible_or_404(visible_driving_forces(request.membership), pk=pk)
+    return _save_page(
         request,
-        DrivingForce,
-        DrivingForceForm,
-        pk,
+        DrivingForceForm(request.POST or None, instance=force),
+        lambda data: services.driving_force_rename(driving_force=force, **data),
         section="driving_forces",
-        list_url="signals:driving_forces",
-        saved=_("The driving force “%(name)s” was saved."),
-        title=_("Rename the driving force “%(name)s”"),
+        done=_("The driving force “%(name)s” was saved."),
+        title=_("Rename the driving force “%(name)s”") % {"name": force.name},
         intro=_("Renaming a driving force renames it on every trend that belongs to it."),
         submit=_("Save driving force"),
     )
@@ -283,10 +268,10 @@ def driving_force_edit(request, pk):
 @organization_required(MANAGE)
 @require_POST
 def driving_force_delete(request, pk):
-    force = get_for_organization(DrivingForce, request, pk=pk)
+    force = get_visible_or_404(visible_driving_forces(request.membership), pk=pk)
     try:
-        taxonomy_services.driving_force_delete(driving_force=force)
-    except taxonomy_services.DrivingForceInUseError:
+        services.driving_force_delete(driving_force=force)
+    except services.DrivingForceInUseError:
         messages.error(
             request,
             _(
@@ -299,7 +284,7 @@ def driving_force_delete(request, pk):
         messages.success(
             request, _("The driving force “%(name)s” was deleted.") % {"name": force.name}
         )
-    return redirect("signals:driving_forces")
+    return _to(request, "driving_forces")
 
 
 # --- Tags ----------------------------------------------------------------------------------
@@ -307,47 +292,48 @@ def driving_force_delete(request, pk):
 
 @organization_required(MANAGE)
 def tags(request):
-    all_tags = Tag.objects.filter(organization=request.organization).annotate(
-        signal_count=Count("signals")
-    )
-    return render(request, "signals/settings/tags.html", {"section": "tags", "tags": all_tags})
+    all_tags = visible_tags(request.membership).annotate(signal_count=Count("signals"))
+    return render(request, "settings/tags.html", {"section": "tags", "tags": all_tags})
 
 
 def _tag_page(request, tag, *, form=None, merge_form=None):
-    signal_count = tag.signals.count()
     return render(
         request,
-        "signals/settings/tag.html",
+        "settings/tag.html",
         {
             "section": "tags",
             "tag": tag,
-            "signal_count": signal_count,
-            "form": form or TagForm(instance=tag, organization=request.organization),
-            "merge_form": merge_form or TagMergeForm(tag=tag),
+            "signal_count": tag.signals.count(),
+            "form": form or TagForm(instance=tag),
+            "merge_form": merge_form or TagMergeForm(tag=tag, membership=request.membership),
         },
     )
+
+
+def _get_tag(request, pk):
+    return get_visible_or_404(visible_tags(request.membership), pk=pk)
 
 
 @organization_required(MANAGE)
 def tag_edit(request, pk):
     """The tag's page: rename it, merge it into another, or delete it when no signal has it."""
-    tag = get_for_organization(Tag, request, pk=pk)
+    tag = _get_tag(request, pk)
     if request.method != "POST":
         return _tag_page(request, tag)
     old_name = tag.name
-    form = TagForm(request.POST, instance=tag, organization=request.organization)
+    form = TagForm(request.POST, instance=tag)
     if form.is_valid():
         try:
-            taxonomy_services.tag_rename(tag=tag, name=form.cleaned_data["name"])
-        except taxonomy_services.NameTakenError:
-            form.add_error("name", form.duplicate_message % {"name": form.cleaned_data["name"]})
+            services.tag_rename(tag=tag, name=form.cleaned_data["name"])
+        except ValidationError as refused:
+            attach_errors(refused, form)
         else:
             messages.success(
                 request,
                 _("The tag “%(old)s” is now called “%(new)s”.")
                 % {"old": old_name, "new": tag.name},
             )
-            return redirect("signals:tags")
+            return _to(request, "tags")
     tag.name = old_name  # the form wrote the rejected name onto the instance
     return _tag_page(request, tag, form=form)
 
@@ -355,31 +341,33 @@ def tag_edit(request, pk):
 @organization_required(MANAGE)
 @require_POST
 def tag_merge(request, pk):
-    tag = get_for_organization(Tag, request, pk=pk)
-    form = TagMergeForm(request.POST, tag=tag)
+    tag = _get_tag(request, pk)
+    form = TagMergeForm(request.POST, tag=tag, membership=request.membership)
     if not form.is_valid():
         return _tag_page(request, tag, merge_form=form)
     name = tag.name
-    into = taxonomy_services.tag_merge(source=tag, target=form.cleaned_data["into"])
+    into = services.tag_merge(source=tag, target=form.cleaned_data["into"])
     messages.success(
         request,
         _("“%(old)s” was merged into “%(new)s”: its signals now have “%(new)s”.")
         % {"old": name, "new": into.name},
     )
-    return redirect("signals:tags")
+    return _to(request, "tags")
 
 
 @organization_required(MANAGE)
 @require_POST
 def tag_delete(request, pk):
-    tag = get_for_organization(Tag, request, pk=pk)
-    if tag.signals.exists():
+    tag = _get_tag(request, pk)
+    name = tag.name
+    try:
+        services.tag_delete(tag=tag)
+    except services.TagInUseError:
         messages.error(
             request,
             _("“%(name)s” is on signals and was not deleted. Merge it into another tag instead.")
-            % {"name": tag.name},
+            % {"name": name},
         )
-        return redirect("signals:tag_edit", pk=tag.pk)
-    tag.delete()
-    messages.success(request, _("The tag “%(name)s” was deleted.") % {"name": tag.name})
-    return redirect("signals:tags")
+        return _to(request, "tag_edit", tag.pk)
+    messages.success(request, _("The tag “%(name)s” was deleted.") % {"name": name})
+    return _to(request, "tags")
