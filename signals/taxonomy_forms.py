@@ -14,20 +14,27 @@ from .models import Area, DrivingForce, Tag, Trend
 from .visibility import visible_driving_forces, visible_tags
 
 
-class AreaForm(forms.ModelForm):
+class _ValidateOnly(forms.ModelForm):
+    """A model form for its fields and validation only: the write is a service's."""
+
+    def save(self, commit=True):
+        raise NotImplementedError("Write through signals.taxonomy_services.")
+
+
+class AreaForm(_ValidateOnly):
     class Meta:
         model = Area
         fields = ["name", "description"]
         help_texts = {"description": _("What the scanning group watches in this area.")}
 
 
-class DrivingForceForm(forms.ModelForm):
+class DrivingForceForm(_ValidateOnly):
     class Meta:
         model = DrivingForce
         fields = ["name"]
 
 
-class TrendForm(forms.ModelForm):
+class TrendForm(_ValidateOnly):
     class Meta:
         model = Trend
         fields = ["name", "description", "driving_force"]
@@ -39,7 +46,7 @@ class TrendForm(forms.ModelForm):
         field.empty_label = gettext("(none)")
 
 
-class TagForm(forms.ModelForm):
+class TagForm(_ValidateOnly):
     class Meta:
         model = Tag
         fields = ["name"]

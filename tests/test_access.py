@@ -1,4 +1,4 @@
-"""Who may open what: organization_required and get_for_organization, role by role.
+"""Who may open what: organization_required and get_visible_or_404, role by role.
 
 The matrix below is written out by hand from the product's roles (see shared/domain.md), not
 read from organizations/roles.py: a change to who may do what must change this test too.
@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from config.urls import urlpatterns as site_urlpatterns
-from organizations.access import get_for_organization, organization_required
+from organizations.access import get_visible_or_404, organization_required
 from organizations.roles import CAPABILITIES, Role
 from signals.models import Area
 
@@ -47,15 +47,15 @@ def _protected(capability):
 
 @organization_required("view_signals")
 def area_detail(request, pk):
-    area = get_for_organization(Area, request, pk=pk)
+    area = get_visible_or_404(Area, request.membership, pk=pk)
     return HttpResponse(area.name)
 
 
 # A tiny URLconf for this module: one page per capability, one object page, and the site's
 # own URLs (the 403/404 pages and the menu link to them).
 urlpatterns = [
-    *(path(f"test/{name}/", _protected(name)) for name in MAY),
-    path("test/areas/<int:pk>/", area_detail),
+    *(path(f"<slug:organization_slug>/test/{name}/", _protected(name)) for name in MAY),
+    path("<slug:organization_slug>/test/areas/<id:pk>/", area_detail),
     *site_urlpatterns,
 ]
 
@@ -73,7 +73,7 @@ def test_the_matrix_covers_every_capability():
 
 @pytest.mark.parametrize("capability", MAY)
 def test_anonymous_visitors_are_sent_to_the_login_page_and_back(client, db, capability):
-    response = client.get(f"/test/{capability}/?page=2")
+    response = client.get(f"/kungsbacka/test/{capability}/?page=2")
 
     assert response.status_code == 302
     assert response.url == f"/accounts/login/?next=/test/{capability}/%3Fpage%3D2"
@@ -84,7 +84,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page_and_back(client, db, capa
 def test_each_role_may_open_exactly_what_its_capabilities_allow(
     client_for, members, capability, role
 ):
-    response = client_for(members[role]).get(f"/test/{capability}/")
+    response = client_for(members[role]).get(f"/kungsbacka/test/{capability}/")
 
     if role in MAY[capability]:
         assert response.status_code == 200
@@ -95,12 +95,23 @@ def test_each_role_may_open_exactly_what_its_capabilities_allow(
 
 
 @pytest.mark.parametrize("capability", MAY)
-def test_a_user_without_any_membership_is_refused(client_for, db, capability):
+def test_someone_outside_the_organisation_is_told_the_page_does_not_exist(
+    client_for, kommun, other_members, capability
+):
+    """Not a member: 404, the same as for an organisation that does not exist, so nobody
+    learns which organisations use the installation."""
     outsider = get_user_model().objects.create_user("outsider", password="pw-for-tests")
 
-    response = client_for(outsider).get(f"/test/{capability}/")
+    for user in (outsider, other_members[Role.ADMIN]):
+        response = client_for(user).get(f"/kungsbacka/test/{capability}/")
+        assert response.status_code == 404
+    assert client_for(outsider).get(f"/nowhere/test/{capability}/").status_code == 404
 
-    assert response.status_code == 403
+
+def test_an_id_past_64_bits_is_a_plain_404(client_for, members):
+    response = client_for(members["admin"]).get("/kungsbacka/test/areas/99999999999999999999/")
+
+    assert response.status_code == 404
 
 
 def test_a_user_without_membership_cannot_open_the_start_page(client_for, db):
@@ -113,7 +124,7 @@ def test_a_user_without_membership_cannot_open_the_start_page(client_for, db):
 def test_objects_of_the_own_organisation_are_shown(client_for, members, kommun, role):
     area = Area.objects.filter(organization=kommun).first()
 
-    response = client_for(members[role]).get(f"/test/areas/{area.pk}/")
+    response = client_for(members[role]).get(f"/kungsbacka/test/areas/{area.pk}/")
 
     assert response.status_code == 200
     assert response.content.decode() == area.name
@@ -125,7 +136,7 @@ def test_objects_of_another_organisation_look_like_they_do_not_exist(
 ):
     area = Area.objects.filter(organization=other_kommun).first()
 
-    response = client_for(members[role]).get(f"/test/areas/{area.pk}/")
+    response = client_for(members[role]).get(f"/kungsbacka/test/areas/{area.pk}/")
 
     assert response.status_code == 404
     assert sv("The page could not be found") in response.content.decode()
@@ -138,8 +149,8 @@ def test_a_missing_object_and_another_organisations_object_answer_alike(
     client = client_for(members["admin"])
     area = Area.objects.filter(organization=other_kommun).first()
 
-    foreign = client.get(f"/test/areas/{area.pk}/")
-    missing = client.get("/test/areas/999999/")
+    foreign = client.get(f"/kungsbacka/test/areas/{area.pk}/")
+    missing = client.get("/kungsbacka/test/areas/999999/")
 
     assert foreign.status_code == missing.status_code == 404
     assert _page(foreign) == _page(missing)

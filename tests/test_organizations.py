@@ -1,11 +1,14 @@
-"""Working in one of several organisations: the switcher, and what it changes."""
+"""Working in several organisations: the organisation is in the address, so a page, a link or a
+form always means one organisation, whatever else is open in another tab."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from organizations.roles import Role
+from signals.models import Area, Signal
 from tests.conftest import make_member, make_organization
 
 
@@ -16,9 +19,9 @@ def sv(message: str) -> str:
 
 @pytest.fixture
 def both(kommun, other_kommun):
-    """A scanner in Kungsbacka who is also staff in Varberg."""
+    """A scanner in Kungsbacka who is also a scanner in Varberg."""
     user = make_member(kommun, Role.SCANNER, username="both")
-    Membership.objects.create(user=user, organization=other_kommun, role=Role.STAFF)
+    Membership.objects.create(user=user, organization=other_kommun, role=Role.SCANNER)
     return user
 
 
@@ -28,103 +31,137 @@ def brand(response) -> str:
     return html[start : html.index("</a>", start)]
 
 
-def test_a_member_of_two_organisations_starts_in_the_first_one(client_for, both):
-    response = client_for(both).get("/")
+def signal_data(organization, title):
+    area = Area.objects.filter(organization=organization).first()
+    return {
+        "title": title,
+        "motivation": "Det påverkar oss.",
+        "level": "outer",
+        "area": area.pk,
+        "status": "logged",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "1",
+        "sources-MAX_NUM_FORMS": "20",
+        "sources-0-url": "https://www.skr.se/",
+        "sources-0-name": "SKR",
+    }
 
-    assert "Kungsbacka kommun" in brand(response)
-    assert sv("Triage queue") in response.content.decode()
+
+def test_a_form_opened_in_one_organisation_writes_there_after_switching_in_another_tab(
+    client_for, both, kommun, other_kommun
+):
+    """The tab-switching case: open "Log a signal" in Kungsbacka, open Varberg in a second
+    tab, submit the first form. The signal lands in Kungsbacka, where the form came from."""
+    client = client_for(both)
+    create_in_kungsbacka = reverse("signals:create", args=[kommun.slug])
+    assert client.get(create_in_kungsbacka).status_code == 200
+    assert client.get(reverse("start", args=[other_kommun.slug])).status_code == 200
+
+    response = client.post(create_in_kungsbacka, signal_data(kommun, "Från första fliken"))
+
+    assert response.status_code == 302
+    signal = Signal.objects.get(title="Från första fliken")
+    assert signal.organization == kommun
+    assert response.url == reverse("signals:detail", args=[kommun.slug, signal.pk])
 
 
-def test_switching_shows_the_other_organisation_and_the_role_held_there(client_for, both):
+def test_a_form_posted_to_one_organisation_cannot_use_another_organisations_choices(
+    client_for, both, kommun, other_kommun
+):
+    client = client_for(both)
+    data = signal_data(other_kommun, "Med Varbergs område")  # Varberg's area id…
+
+    response = client.post(reverse("signals:create", args=[kommun.slug]), data)  # …in Kungsbacka
+
+    assert response.status_code == 200
+    assert not Signal.objects.filter(title="Med Varbergs område").exists()
+
+
+def test_each_organisation_has_its_own_addresses(client_for, both, kommun, other_kommun):
     client = client_for(both)
 
-    response = client.post(
-        "/organisation/switch/", {"organization": "varberg", "next": "/"}, follow=True
-    )
-
-    assert response.redirect_chain == [("/", 302)]
-    assert "Varbergs kommun" in brand(response)
-    html = response.content.decode()
-    assert sv("You are now working in %(name)s.") % {"name": "Varbergs kommun"} in html
-    # In Varberg the user is staff: the staff start page, not the scanning group's.
-    assert sv("Open discussions") in html
-    assert sv("Triage queue") not in html
-    # …and it stays that way on the next page.
-    assert "Varbergs kommun" in brand(client.get("/"))
+    assert "Kungsbacka kommun" in brand(client.get(reverse("start", args=[kommun.slug])))
+    assert "Varbergs kommun" in brand(client.get(reverse("start", args=[other_kommun.slug])))
 
 
-def test_the_switcher_lists_only_the_users_own_organisations(client_for, both, db):
+def test_after_login_the_start_page_is_the_organisation_last_used(client, both, other_kommun):
+    """Varberg sorts after Kungsbacka; having worked there last, that is where one starts."""
+    client.force_login(both)
+    client.get(reverse("start", args=[other_kommun.slug]))
+    client.logout()
+
+    client.force_login(both)
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.url == reverse("start", args=[other_kommun.slug])
+
+
+def test_someone_who_never_chose_starts_in_the_first_by_name(client_for, both, kommun):
+    response = client_for(both).get("/")
+
+    assert response.url == reverse("start", args=[kommun.slug])
+
+
+def test_the_switcher_links_to_each_of_the_users_own_organisations(client_for, both, db):
     make_organization("falkenberg", "Falkenbergs kommun", "Falkenberg")
 
-    html = client_for(both).get("/").content.decode()
+    html = client_for(both).get("/kungsbacka/").content.decode()
 
-    assert 'value="kungsbacka" selected' in html
-    assert 'value="varberg"' in html
+    assert '<a href="/kungsbacka/" aria-current="true">Kungsbacka kommun</a>' in html
+    assert '<a href="/varberg/">Varbergs kommun</a>' in html
     assert "Falkenbergs kommun" not in html
 
 
 def test_a_member_of_one_organisation_sees_no_switcher(client_for, members):
-    html = client_for(members["admin"]).get("/").content.decode()
+    html = client_for(members["admin"]).get("/kungsbacka/").content.decode()
 
-    assert 'action="/organisation/switch/"' not in html
-
-
-def test_switching_is_post_only(client_for, both):
-    client = client_for(both)
-
-    response = client.get("/organisation/switch/?organization=varberg")
-
-    assert response.status_code == 405
-    assert "Kungsbacka kommun" in brand(client.get("/"))
+    assert sv("Switch organisation") not in html
 
 
-def test_switching_to_an_organisation_one_is_not_a_member_of_changes_nothing(
-    client_for, members, other_kommun
-):
-    client = client_for(members["admin"])
+def test_the_role_shown_is_the_one_held_in_that_organisation(client_for, kommun, other_kommun):
+    user = make_member(kommun, Role.SCANNER, username="two-roles")
+    Membership.objects.create(user=user, organization=other_kommun, role=Role.STAFF)
+    client = client_for(user)
 
-    response = client.post("/organisation/switch/", {"organization": "varberg"}, follow=True)
-
-    html = response.content.decode()
-    assert sv("You are not a member of that organisation.") in html
-    assert "Kungsbacka kommun" in brand(response)
-    assert "Varbergs kommun" not in html
-
-
-def test_switching_returns_to_the_page_asked_for(client_for, both):
-    response = client_for(both).post(
-        "/organisation/switch/", {"organization": "varberg", "next": "/accounts/password_change/"}
-    )
-
-    assert response.status_code == 302
-    assert response.url == "/accounts/password_change/"
+    assert sv("Triage queue") in client.get("/kungsbacka/").content.decode()
+    html = client.get("/varberg/").content.decode()
+    assert sv("Open discussions") in html
+    assert sv("Triage queue") not in html
+    assert client.get(reverse("signals:create", args=[other_kommun.slug])).status_code == 403
 
 
 @pytest.mark.parametrize(
-    "next_url", ["https://evil.example/", "//evil.example/", "https:///evil.example/"]
+    ("old", "new"),
+    [
+        ("/signals/", "/varberg/signals/"),
+        ("/signals/?q=skola&level=inner", "/varberg/signals/?q=skola&level=inner"),
+        ("/signals/new/", "/varberg/signals/new/"),
+        ("/signals/12/history/", "/varberg/signals/12/history/"),
+        ("/signals/settings/areas/", "/varberg/settings/areas/"),
+        ("/organisation/members/", "/varberg/settings/members/"),
+    ],
 )
-def test_switching_never_sends_the_user_to_another_site(client_for, both, next_url):
-    response = client_for(both).post(
-        "/organisation/switch/", {"organization": "varberg", "next": next_url}
-    )
-
-    assert response.status_code == 302
-    assert response.url == "/"
-
-
-def test_switching_requires_login(client, db):
-    response = client.post("/organisation/switch/", {"organization": "varberg"})
-
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
-
-
-def test_losing_the_chosen_membership_falls_back_to_another(client_for, both, other_kommun):
+def test_old_addresses_lead_to_the_organisation_worked_in(client_for, both, other_kommun, old, new):
     client = client_for(both)
-    client.post("/organisation/switch/", {"organization": "varberg"})
+    client.get(reverse("start", args=[other_kommun.slug]))
 
-    Membership.objects.filter(user=both, organization=other_kommun).delete()
+    response = client.get(old)
 
-    response = client.get("/")
-    assert response.status_code == 200
-    assert "Kungsbacka kommun" in brand(response)
+    assert response.status_code == 302
+    assert response.url == new
+
+
+def test_a_form_posted_to_an_old_address_writes_nothing(client_for, both, kommun):
+    response = client_for(both).post("/signals/new/", signal_data(kommun, "Till gammal adress"))
+
+    assert response.status_code == 405
+    assert not Signal.objects.filter(title="Till gammal adress").exists()
+
+
+def test_a_slug_may_not_be_one_of_the_sites_own_addresses(db):
+    organization = Organization(name="Signals", slug="signals", perspective_name="Signals")
+
+    with pytest.raises(Exception, match="site's own addresses"):
+        organization.full_clean()

@@ -58,7 +58,7 @@ def signal_create_view(request):
         if form.is_valid() & formset.is_valid():  # both, so every error shows at once
             try:
                 signal = signal_create(
-                    membership=request.membership,
+                    organization=request.organization,
                     user=request.user,
                     sources=formset.sources(),
                     **form.changes(),

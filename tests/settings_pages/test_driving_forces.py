@@ -23,7 +23,7 @@ def test_the_list_shows_this_organisations_driving_forces_and_their_trends(
     admin_client, kommun, other_kommun
 ):
     DrivingForce.objects.create(organization=other_kommun, name="Varbergs egen")
-    response = admin_client.get(reverse("signals:driving_forces"))
+    response = admin_client.get(reverse("settings:driving_forces", args=[kommun.slug]))
     assert response.status_code == 200
     counts = {force.name: force.trend_count for force in response.context["driving_forces"]}
     assert counts == {
@@ -48,23 +48,27 @@ def test_the_list_takes_a_constant_number_of_queries(
     for number in range(30):
         DrivingForce.objects.create(organization=kommun, name=f"Drivkraft {number}")
     with django_assert_max_num_queries(6):
-        response = admin_client.get(reverse("signals:driving_forces"))
+        response = admin_client.get(reverse("settings:driving_forces", args=[kommun.slug]))
     assert len(response.context["driving_forces"]) == 35
 
 
 def test_adding_a_driving_force_and_choosing_it_for_a_trend(admin_client, kommun):
-    response = admin_client.post(reverse("signals:driving_force_create"), {"name": "Befolkning"})
+    response = admin_client.post(
+        reverse("settings:driving_force_create", args=[kommun.slug]), {"name": "Befolkning"}
+    )
     assert response.status_code == 302
-    assert response.url == reverse("signals:driving_forces")
+    assert response.url == reverse("settings:driving_forces", args=[kommun.slug])
     assert messages_of(response) == ["The driving force “Befolkning” was added."]
     befolkning = DrivingForce.objects.get(organization=kommun, name="Befolkning")
-    form = admin_client.get(reverse("signals:trend_create")).context["form"]
+    form = admin_client.get(reverse("settings:trend_create", args=[kommun.slug])).context["form"]
     assert befolkning in form.fields["driving_force"].queryset
 
 
 @pytest.mark.parametrize("name", ["teknik", "TEKNIK", "Teknik"])
 def test_a_name_already_used_in_any_case_is_a_field_error(admin_client, kommun, teknik, name):
-    response = admin_client.post(reverse("signals:driving_force_create"), {"name": name})
+    response = admin_client.post(
+        reverse("settings:driving_force_create", args=[kommun.slug]), {"name": name}
+    )
     assert response.status_code == 200
     assert field_errors(response, "name") == [f"There is already a driving force named “{name}”."]
     assert DrivingForce.objects.filter(organization=kommun).count() == 5
@@ -72,7 +76,9 @@ def test_a_name_already_used_in_any_case_is_a_field_error(admin_client, kommun, 
 
 def test_the_same_name_may_exist_in_another_organisation(admin_client, kommun, other_kommun):
     DrivingForce.objects.create(organization=other_kommun, name="Befolkning")
-    response = admin_client.post(reverse("signals:driving_force_create"), {"name": "Befolkning"})
+    response = admin_client.post(
+        reverse("settings:driving_force_create", args=[kommun.slug]), {"name": "Befolkning"}
+    )
     assert response.status_code == 302
     assert DrivingForce.objects.filter(organization=kommun, name="Befolkning").exists()
 
@@ -80,26 +86,31 @@ def test_the_same_name_may_exist_in_another_organisation(admin_client, kommun, o
 def test_renaming_a_driving_force_keeps_its_trends(admin_client, kommun, teknik):
     trends_before = set(teknik.trends.all())
     response = admin_client.post(
-        reverse("signals:driving_force_edit", args=[teknik.pk]), {"name": "Teknikutveckling"}
+        reverse("settings:driving_force_edit", args=[kommun.slug, teknik.pk]),
+        {"name": "Teknikutveckling"},
     )
     assert response.status_code == 302
     assert messages_of(response) == ["The driving force “Teknikutveckling” was saved."]
     teknik.refresh_from_db()
     assert teknik.name == "Teknikutveckling"
     assert set(teknik.trends.all()) == trends_before
-    page = admin_client.get(reverse("signals:trends")).content.decode()
+    page = admin_client.get(reverse("settings:trends", args=[kommun.slug])).content.decode()
     assert "Teknikutveckling" in page
 
 
 def test_deleting_a_driving_force_no_trend_belongs_to(admin_client, kommun, demografi):
-    response = admin_client.post(reverse("signals:driving_force_delete", args=[demografi.pk]))
+    response = admin_client.post(
+        reverse("settings:driving_force_delete", args=[kommun.slug, demografi.pk])
+    )
     assert response.status_code == 302
     assert not DrivingForce.objects.filter(pk=demografi.pk).exists()
     assert messages_of(response) == ["The driving force “Demografi” was deleted."]
 
 
 def test_a_driving_force_with_trends_is_not_deleted(admin_client, kommun, teknik):
-    response = admin_client.post(reverse("signals:driving_force_delete", args=[teknik.pk]))
+    response = admin_client.post(
+        reverse("settings:driving_force_delete", args=[kommun.slug, teknik.pk])
+    )
     assert response.status_code == 302
     assert DrivingForce.objects.filter(pk=teknik.pk).exists()
     assert Trend.objects.filter(driving_force=teknik).count() == 2
@@ -110,5 +121,5 @@ def test_a_driving_force_with_trends_is_not_deleted(admin_client, kommun, teknik
 
 def test_a_retired_trend_also_keeps_its_driving_force_from_deletion(admin_client, kommun, teknik):
     Trend.objects.filter(driving_force=teknik).update(is_active=False)
-    admin_client.post(reverse("signals:driving_force_delete", args=[teknik.pk]))
+    admin_client.post(reverse("settings:driving_force_delete", args=[kommun.slug, teknik.pk]))
     assert DrivingForce.objects.filter(pk=teknik.pk).exists()

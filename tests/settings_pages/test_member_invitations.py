@@ -35,7 +35,7 @@ def kim(other_members):
 
 def add(admin_client, email, first_name="", last_name="", role="staff"):
     response = admin_client.post(
-        reverse("member_add"),
+        reverse("settings:member_add", args=["kungsbacka"]),  # the `kommun` fixture
         {"email": email, "role": role, "first_name": first_name, "last_name": last_name},
     )
     assert response.status_code == 302
@@ -74,7 +74,7 @@ def test_an_existing_and_a_new_address_are_listed_alike(admin_client, kommun, ki
     add(admin_client, "kim@varberg.se")
     add(admin_client, "okand@varberg.se")
 
-    page = admin_client.get(reverse("members")).content.decode()
+    page = admin_client.get(reverse("settings:members", args=[kommun.slug])).content.decode()
 
     existing, new = row_of(page, "kim@varberg.se"), row_of(page, "okand@varberg.se")
     assert existing == new
@@ -89,17 +89,21 @@ def test_a_pending_member_is_named_as_typed_everywhere(admin_client, kommun, kim
     membership = Membership.objects.get(user=kim, organization=kommun)
 
     pages = [
-        admin_client.get(reverse("members")),
-        admin_client.get(reverse("member_role", args=[membership.pk])),
-        admin_client.get(reverse("member_remove", args=[membership.pk])),
+        admin_client.get(reverse("settings:members", args=[kommun.slug])),
+        admin_client.get(reverse("settings:member_role", args=[kommun.slug, membership.pk])),
+        admin_client.get(reverse("settings:member_remove", args=[kommun.slug, membership.pk])),
     ]
     for response in pages:
         html = response.content.decode()
         assert "Kim Berg" in html
         assert "Hemlig" not in html
-    changed = admin_client.post(reverse("member_role", args=[membership.pk]), {"role": "editor"})
+    changed = admin_client.post(
+        reverse("settings:member_role", args=[kommun.slug, membership.pk]), {"role": "editor"}
+    )
     assert shown(admin_client, changed) == ["Kim Berg is now Editor."]
-    removed = admin_client.post(reverse("member_remove", args=[membership.pk]))
+    removed = admin_client.post(
+        reverse("settings:member_remove", args=[kommun.slug, membership.pk])
+    )
     assert shown(admin_client, removed) == ["Kim Berg is no longer a member of Kungsbacka kommun."]
 
 
@@ -107,7 +111,7 @@ def test_a_pending_member_sorts_by_the_name_shown(admin_client, kommun, members,
     """Kim Hemlig would sort among the K's; as typed, "Örjan" sorts last."""
     add(admin_client, "kim@varberg.se", first_name="Örjan")
 
-    response = admin_client.get(reverse("members"))
+    response = admin_client.get(reverse("settings:members", args=[kommun.slug]))
 
     names = [row["name"] for row in response.context["rows"]]
     assert names[-1] == "Örjan"
@@ -121,7 +125,9 @@ def test_sending_the_invitation_again_answers_alike(admin_client, kommun, kim):
 
     def again(email):
         membership = Membership.objects.get(organization=kommun, invited_email=email)
-        response = admin_client.post(reverse("member_invite_again", args=[membership.pk]))
+        response = admin_client.post(
+            reverse("settings:member_invite_again", args=[kommun.slug, membership.pk])
+        )
         return response.status_code, [m.replace(email, "…") for m in shown(admin_client, response)]
 
     assert again("kim@varberg.se") == again("okand@varberg.se")
@@ -136,7 +142,11 @@ def test_the_other_organisation_sees_nothing_of_the_invitation(
 ):
     add(client_for(members["admin"]), "kim@varberg.se")
 
-    page = client_for(other_members["admin"]).get(reverse("members")).content.decode()
+    page = (
+        client_for(other_members["admin"])
+        .get(reverse("settings:members", args=[kommun.slug]))
+        .content.decode()
+    )
 
     assert "Kungsbacka" not in page
     assert "not yet accepted" not in page
@@ -158,9 +168,12 @@ def test_logging_in_accepts_the_membership_and_gives_access(admin_client, kommun
     assert not membership.is_pending
     switched = person.post("/organisation/switch/", {"organization": "kungsbacka", "next": "/"})
     assert messages_of(switched) == ["You are now working in Kungsbacka kommun."]
-    assert "Kungsbacka kommun" in person.get(reverse("home")).content.decode()
+    assert "Kungsbacka kommun" in person.get(reverse("home"), follow=True).content.decode()
     # The admin now sees the account's own name, and no note.
-    row = row_of(admin_client.get(reverse("members")).content.decode(), "kim@varberg.se")
+    row = row_of(
+        admin_client.get(reverse("settings:members", args=[kommun.slug])).content.decode(),
+        "kim@varberg.se",
+    )
     assert "Kim Hemlig" in row
     assert "Kim Berg" not in row
     assert "Invited" not in row
@@ -174,7 +187,7 @@ def test_a_pending_membership_gives_no_access_before_the_next_login(admin_client
     switched = person.post("/organisation/switch/", {"organization": "kungsbacka", "next": "/"})
 
     assert messages_of(switched) == ["You are not a member of that organisation."]
-    assert "Kungsbacka kommun" not in person.get(reverse("home")).content.decode()
+    assert "Kungsbacka kommun" not in person.get(reverse("home"), follow=True).content.decode()
 
 
 def test_a_new_person_accepts_by_logging_in_with_the_password_they_chose(
@@ -195,7 +208,7 @@ def test_a_new_person_accepts_by_logging_in_with_the_password_they_chose(
     assert log_in(client, membership.user.username, "Lång-och-säker-42").status_code == 302
     membership.refresh_from_db()
     assert not membership.is_pending
-    assert "Kungsbacka kommun" in client.get(reverse("home")).content.decode()
+    assert "Kungsbacka kommun" in client.get(reverse("home"), follow=True).content.decode()
 
 
 # --- memberships made other ways ------------------------------------------------------------

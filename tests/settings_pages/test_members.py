@@ -31,7 +31,7 @@ def test_the_list_shows_this_organisations_members_only(
     members["editor"].save()
     other_members["scanner"].email = "hemlig@varberg.se"
     other_members["scanner"].save()
-    response = admin_client.get(reverse("members"))
+    response = admin_client.get(reverse("settings:members", args=[kommun.slug]))
     assert response.status_code == 200
     listed = {row["membership"].user for row in response.context["rows"]}
     assert listed == set(members.values())
@@ -49,7 +49,7 @@ def test_the_list_takes_a_constant_number_of_queries(
     for number in range(30):
         make_member(kommun, Role.SCANNER, username=f"person{number}")
     with django_assert_max_num_queries(6):
-        response = admin_client.get(reverse("members"))
+        response = admin_client.get(reverse("settings:members", args=[kommun.slug]))
     assert len(response.context["rows"]) == 35
 
 
@@ -58,9 +58,11 @@ def test_the_list_takes_a_constant_number_of_queries(
 
 def test_changing_a_members_role(admin_client, kommun, members):
     membership = membership_of(members["scanner"], kommun)
-    response = admin_client.post(reverse("member_role", args=[membership.pk]), {"role": "editor"})
+    response = admin_client.post(
+        reverse("settings:member_role", args=[kommun.slug, membership.pk]), {"role": "editor"}
+    )
     assert response.status_code == 302
-    assert response.url == reverse("members")
+    assert response.url == reverse("settings:members", args=[kommun.slug])
     membership.refresh_from_db()
     assert membership.role == Role.EDITOR
     assert messages_of(response) == ["Scanner-kungsbacka is now Editor."]
@@ -69,7 +71,9 @@ def test_changing_a_members_role(admin_client, kommun, members):
 @pytest.mark.parametrize("role", ["superuser", "", "ADMIN"])
 def test_a_role_that_does_not_exist_is_a_field_error(admin_client, kommun, members, role):
     membership = membership_of(members["scanner"], kommun)
-    response = admin_client.post(reverse("member_role", args=[membership.pk]), {"role": role})
+    response = admin_client.post(
+        reverse("settings:member_role", args=[kommun.slug, membership.pk]), {"role": role}
+    )
     assert response.status_code == 200
     assert field_errors(response, "role")
     membership.refresh_from_db()
@@ -78,7 +82,9 @@ def test_a_role_that_does_not_exist_is_a_field_error(admin_client, kommun, membe
 
 def test_the_last_admin_cannot_step_down(admin_client, kommun, members):
     membership = membership_of(members["admin"], kommun)
-    response = admin_client.post(reverse("member_role", args=[membership.pk]), {"role": "editor"})
+    response = admin_client.post(
+        reverse("settings:member_role", args=[kommun.slug, membership.pk]), {"role": "editor"}
+    )
     assert response.status_code == 200
     assert field_errors(response, "role") == [
         "Admin-kungsbacka is the only administrator of Kungsbacka kommun. "
@@ -91,18 +97,20 @@ def test_the_last_admin_cannot_step_down(admin_client, kommun, members):
 def test_an_admin_may_step_down_when_another_admin_remains(admin_client, kommun, members):
     make_member(kommun, Role.ADMIN, username="admin2")
     membership = membership_of(members["admin"], kommun)
-    response = admin_client.post(reverse("member_role", args=[membership.pk]), {"role": "editor"})
+    response = admin_client.post(
+        reverse("settings:member_role", args=[kommun.slug, membership.pk]), {"role": "editor"}
+    )
     # The settings are no longer theirs: back to the start page.
     assert response.status_code == 302
     assert response.url == reverse("home")
     membership.refresh_from_db()
     assert membership.role == Role.EDITOR
-    assert admin_client.get(reverse("members")).status_code == 403
+    assert admin_client.get(reverse("settings:members", args=[kommun.slug])).status_code == 403
 
 
 def test_the_role_page_works_without_the_list(admin_client, kommun, members):
     membership = membership_of(members["staff"], kommun)
-    response = admin_client.get(reverse("member_role", args=[membership.pk]))
+    response = admin_client.get(reverse("settings:member_role", args=[kommun.slug, membership.pk]))
     assert response.status_code == 200
     assert response.context["form"].initial["role"] == Role.STAFF
 
@@ -116,7 +124,7 @@ def test_removing_a_member_asks_first_then_removes_the_membership_only(
     scanner = members["scanner"]
     Membership.objects.create(user=scanner, organization=other_kommun, role=Role.EDITOR)
     membership = membership_of(scanner, kommun)
-    url = reverse("member_remove", args=[membership.pk])
+    url = reverse("settings:member_remove", args=[kommun.slug, membership.pk])
 
     confirm = admin_client.get(url)
     assert confirm.status_code == 200
@@ -125,7 +133,7 @@ def test_removing_a_member_asks_first_then_removes_the_membership_only(
 
     response = admin_client.post(url)
     assert response.status_code == 302
-    assert response.url == reverse("members")
+    assert response.url == reverse("settings:members", args=[kommun.slug])
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert User.objects.filter(pk=scanner.pk).exists()
     assert membership_of(scanner, other_kommun).role == Role.EDITOR
@@ -136,7 +144,9 @@ def test_removing_a_member_asks_first_then_removes_the_membership_only(
 
 def test_the_last_admin_cannot_remove_themselves(admin_client, kommun, members):
     membership = membership_of(members["admin"], kommun)
-    response = admin_client.post(reverse("member_remove", args=[membership.pk]))
+    response = admin_client.post(
+        reverse("settings:member_remove", args=[kommun.slug, membership.pk])
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert 'class="error-summary"' in page
@@ -147,7 +157,9 @@ def test_the_last_admin_cannot_remove_themselves(admin_client, kommun, members):
 def test_an_admin_may_leave_when_another_admin_remains(admin_client, kommun, members):
     make_member(kommun, Role.ADMIN, username="admin2")
     membership = membership_of(members["admin"], kommun)
-    response = admin_client.post(reverse("member_remove", args=[membership.pk]))
+    response = admin_client.post(
+        reverse("settings:member_remove", args=[kommun.slug, membership.pk])
+    )
     assert response.status_code == 302
     assert response.url == reverse("home")
     assert not Membership.objects.filter(pk=membership.pk).exists()
@@ -156,7 +168,7 @@ def test_an_admin_may_leave_when_another_admin_remains(admin_client, kommun, mem
 def test_another_admin_can_be_removed(admin_client, kommun, members):
     second = make_member(kommun, Role.ADMIN, username="admin2")
     membership = membership_of(second, kommun)
-    admin_client.post(reverse("member_remove", args=[membership.pk]))
+    admin_client.post(reverse("settings:member_remove", args=[kommun.slug, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
@@ -169,7 +181,8 @@ def test_adding_an_existing_account_by_email(admin_client, kommun, other_kommun,
     person.save()
     users_before = User.objects.count()
     response = admin_client.post(
-        reverse("member_add"), {"email": "kim.berg@varberg.se", "role": "scanner"}
+        reverse("settings:member_add", args=[kommun.slug]),
+        {"email": "kim.berg@varberg.se", "role": "scanner"},
     )
     assert response.status_code == 302
     assert membership_of(person, kommun).role == Role.SCANNER
@@ -203,7 +216,7 @@ def test_the_answer_is_the_same_whether_the_address_has_an_account_or_not(
 
     def add(email):
         response = admin_client.post(
-            reverse("member_add"),
+            reverse("settings:member_add", args=[kommun.slug]),
             {"email": email, "role": "staff", "first_name": "", "last_name": ""},
         )
         followed = admin_client.get(response.url)
@@ -224,7 +237,8 @@ def test_the_success_message_never_names_the_person(admin_client, kommun, other_
     person.email = "hemlig@varberg.se"
     person.save()
     response = admin_client.post(
-        reverse("member_add"), {"email": "hemlig@varberg.se", "role": "scanner"}
+        reverse("settings:member_add", args=[kommun.slug]),
+        {"email": "hemlig@varberg.se", "role": "scanner"},
     )
     (message,) = messages_of(response)
     assert "Hemliga" not in message
@@ -236,7 +250,8 @@ def test_adding_someone_who_is_already_a_member_is_a_field_error(admin_client, k
     members["editor"].email = "anna@kungsbacka.se"
     members["editor"].save()
     response = admin_client.post(
-        reverse("member_add"), {"email": "anna@kungsbacka.se", "role": "admin"}
+        reverse("settings:member_add", args=[kommun.slug]),
+        {"email": "anna@kungsbacka.se", "role": "admin"},
     )
     assert field_errors(response, "email") == [
         "anna@kungsbacka.se is already a member of Kungsbacka kommun."
@@ -248,7 +263,8 @@ def test_an_address_shared_by_several_accounts_is_a_field_error(admin_client, ko
     User.objects.create_user("a1", email="delad@example.se")
     User.objects.create_user("a2", email="delad@example.se")
     response = admin_client.post(
-        reverse("member_add"), {"email": "delad@example.se", "role": "scanner"}
+        reverse("settings:member_add", args=[kommun.slug]),
+        {"email": "delad@example.se", "role": "scanner"},
     )
     assert field_errors(response, "email")
     assert not Membership.objects.filter(user__email="delad@example.se").exists()
@@ -265,7 +281,7 @@ def test_an_address_shared_by_several_accounts_is_a_field_error(admin_client, ko
 )
 def test_bad_input_stores_nothing(admin_client, kommun, data):
     users_before = User.objects.count()
-    response = admin_client.post(reverse("member_add"), data)
+    response = admin_client.post(reverse("settings:member_add", args=[kommun.slug]), data)
     assert response.status_code == 200
     assert response.context["form"].errors
     assert 'class="error-summary"' in response.content.decode()
@@ -275,7 +291,7 @@ def test_bad_input_stores_nothing(admin_client, kommun, data):
 
 def test_inviting_a_new_person_sends_a_link_to_choose_a_password(client, admin_client, kommun):
     response = admin_client.post(
-        reverse("member_add"),
+        reverse("settings:member_add", args=[kommun.slug]),
         {
             "email": "nya.kollegan@kungsbacka.se",
             "role": "editor",
@@ -317,7 +333,10 @@ def test_inviting_a_new_person_sends_a_link_to_choose_a_password(client, admin_c
 
 def test_a_new_username_does_not_collide_with_an_existing_one(admin_client, kommun):
     User.objects.create_user("anna", email="anna@annanstans.se")
-    admin_client.post(reverse("member_add"), {"email": "anna@kungsbacka.se", "role": "scanner"})
+    admin_client.post(
+        reverse("settings:member_add", args=[kommun.slug]),
+        {"email": "anna@kungsbacka.se", "role": "scanner"},
+    )
     assert User.objects.get(email="anna@kungsbacka.se").username == "anna2"
 
 
@@ -327,20 +346,28 @@ def test_adding_an_existing_account_that_never_chose_a_password_sends_the_invita
     invited = User.objects.create_user("invited", email="inbjuden@example.se")
     invited.set_unusable_password()
     invited.save()
-    admin_client.post(reverse("member_add"), {"email": "inbjuden@example.se", "role": "staff"})
+    admin_client.post(
+        reverse("settings:member_add", args=[kommun.slug]),
+        {"email": "inbjuden@example.se", "role": "staff"},
+    )
     assert membership_of(invited, kommun).role == Role.STAFF
     assert [m.to for m in mail.outbox] == [["inbjuden@example.se"]]
 
 
 def test_sending_the_link_again(admin_client, kommun):
-    admin_client.post(reverse("member_add"), {"email": "ny@kungsbacka.se", "role": "scanner"})
+    admin_client.post(
+        reverse("settings:member_add", args=[kommun.slug]),
+        {"email": "ny@kungsbacka.se", "role": "scanner"},
+    )
     membership = Membership.objects.get(user__email="ny@kungsbacka.se")
-    page = admin_client.get(reverse("members")).content.decode()
+    page = admin_client.get(reverse("settings:members", args=[kommun.slug])).content.decode()
     # Pending until they log in, and noted alike whether or not the address had an account:
     # "has not chosen a password yet" would tell (see test_member_invitations.py).
     assert "Invited: not yet accepted" in page
     assert "Invited: has not chosen a password yet" not in page
-    response = admin_client.post(reverse("member_invite_again", args=[membership.pk]))
+    response = admin_client.post(
+        reverse("settings:member_invite_again", args=[kommun.slug, membership.pk])
+    )
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     assert mail.outbox[1].to == ["ny@kungsbacka.se"]
@@ -356,11 +383,13 @@ def test_a_member_who_never_chose_a_password_is_noted_and_can_get_the_link_again
     person.email = "utan@kungsbacka.se"
     person.set_unusable_password()
     person.save()
-    page = admin_client.get(reverse("members")).content.decode()
+    page = admin_client.get(reverse("settings:members", args=[kommun.slug])).content.decode()
     assert "Invited: has not chosen a password yet" in page
     assert "Invited: not yet accepted" not in page
     response = admin_client.post(
-        reverse("member_invite_again", args=[membership_of(person, kommun).pk])
+        reverse(
+            "settings:member_invite_again", args=[kommun.slug, membership_of(person, kommun).pk]
+        )
     )
     assert [m.to for m in mail.outbox] == [["utan@kungsbacka.se"]]
     assert "/accounts/reset/" in mail.outbox[0].body
@@ -373,7 +402,9 @@ def test_no_link_is_sent_to_someone_who_has_a_password(admin_client, kommun, mem
     members["scanner"].email = "scanner@kungsbacka.se"
     members["scanner"].save()
     membership = membership_of(members["scanner"], kommun)
-    response = admin_client.post(reverse("member_invite_again", args=[membership.pk]))
+    response = admin_client.post(
+        reverse("settings:member_invite_again", args=[kommun.slug, membership.pk])
+    )
     assert response.status_code == 302
     assert mail.outbox == []
     assert messages_of(response) == ["Scanner-kungsbacka has already chosen a password."]

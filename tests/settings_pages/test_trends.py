@@ -25,7 +25,7 @@ def test_the_list_shows_trends_with_driving_force_and_signal_count(
     trend.driving_force = teknik
     trend.save()
     make_signal(kommun, members["scanner"], trends=[trend])
-    response = admin_client.get(reverse("signals:trends"))
+    response = admin_client.get(reverse("settings:trends", args=[kommun.slug]))
     row = next(t for t in response.context["active"] if t.pk == trend.pk)
     assert row.signal_count == 1
     assert row.driving_force == teknik
@@ -34,10 +34,12 @@ def test_the_list_shows_trends_with_driving_force_and_signal_count(
     assert "Restore SKR's default catalogue" in page
 
 
-def test_in_use_and_retired_trends_share_one_table_with_the_driving_force(admin_client, trend):
+def test_in_use_and_retired_trends_share_one_table_with_the_driving_force(
+    kommun, admin_client, trend
+):
     trend.is_active = False
     trend.save()
-    response = admin_client.get(reverse("signals:trends"))
+    response = admin_client.get(reverse("settings:trends", args=[kommun.slug]))
     used = [template.name for template in response.templates]
     assert used.count("signals/settings/catalogue_table.html") == 2
     page = response.content.decode()
@@ -56,13 +58,13 @@ def test_the_list_takes_a_constant_number_of_queries(
         )
         make_signal(kommun, members["scanner"], trends=[trend])
     with django_assert_max_num_queries(6):
-        response = admin_client.get(reverse("signals:trends"))
+        response = admin_client.get(reverse("settings:trends", args=[kommun.slug]))
     assert len(response.context["active"]) == 40
 
 
 def test_adding_a_trend_with_a_driving_force(admin_client, kommun, teknik):
     response = admin_client.post(
-        reverse("signals:trend_create"),
+        reverse("settings:trend_create", args=[kommun.slug]),
         {
             "name": "AI i vardagen",
             "description": "Generativ AI överallt.",
@@ -76,12 +78,14 @@ def test_adding_a_trend_with_a_driving_force(admin_client, kommun, teknik):
 
 
 def test_the_driving_force_is_optional(admin_client, kommun):
-    admin_client.post(reverse("signals:trend_create"), {"name": "Utan drivkraft"})
+    admin_client.post(
+        reverse("settings:trend_create", args=[kommun.slug]), {"name": "Utan drivkraft"}
+    )
     assert Trend.objects.get(name="Utan drivkraft").driving_force is None
 
 
 def test_only_this_organisations_driving_forces_are_offered(admin_client, kommun, other_kommun):
-    form = admin_client.get(reverse("signals:trend_create")).context["form"]
+    form = admin_client.get(reverse("settings:trend_create", args=[kommun.slug])).context["form"]
     offered = set(form.fields["driving_force"].queryset)
     assert offered == set(DrivingForce.objects.filter(organization=kommun))
 
@@ -89,7 +93,8 @@ def test_only_this_organisations_driving_forces_are_offered(admin_client, kommun
 def test_another_organisations_driving_force_is_a_field_error(admin_client, kommun, other_kommun):
     theirs = DrivingForce.objects.get(organization=other_kommun, name="Teknik")
     response = admin_client.post(
-        reverse("signals:trend_create"), {"name": "Smygtrend", "driving_force": theirs.pk}
+        reverse("settings:trend_create", args=[kommun.slug]),
+        {"name": "Smygtrend", "driving_force": theirs.pk},
     )
     assert response.status_code == 200
     assert field_errors(response, "driving_force")
@@ -97,16 +102,18 @@ def test_another_organisations_driving_force_is_a_field_error(admin_client, komm
 
 
 def test_a_trend_name_already_used_is_a_field_error(admin_client, kommun, trend):
-    response = admin_client.post(reverse("signals:trend_create"), {"name": trend.name.upper()})
+    response = admin_client.post(
+        reverse("settings:trend_create", args=[kommun.slug]), {"name": trend.name.upper()}
+    )
     assert field_errors(response, "name") == [
         f"There is already a trend named “{trend.name.upper()}”."
     ]
     assert Trend.objects.filter(organization=kommun).count() == len(SKR_TRENDS)
 
 
-def test_editing_a_trend(admin_client, trend, teknik):
+def test_editing_a_trend(kommun, admin_client, trend, teknik):
     response = admin_client.post(
-        reverse("signals:trend_edit", args=[trend.pk]),
+        reverse("settings:trend_edit", args=[kommun.slug, trend.pk]),
         {"name": "Livslångt lärande", "description": "Omställning.", "driving_force": teknik.pk},
     )
     assert response.status_code == 302
@@ -119,13 +126,13 @@ def test_editing_a_trend(admin_client, trend, teknik):
 
 
 def test_editing_a_trend_with_another_organisations_driving_force_changes_nothing(
-    admin_client, trend, other_kommun
+    kommun, admin_client, trend, other_kommun
 ):
     trend.driving_force = None
     trend.save()
     theirs = DrivingForce.objects.get(organization=other_kommun, name="Teknik")
     response = admin_client.post(
-        reverse("signals:trend_edit", args=[trend.pk]),
+        reverse("settings:trend_edit", args=[kommun.slug, trend.pk]),
         {"name": "Nytt namn", "driving_force": theirs.pk},
     )
     assert field_errors(response, "driving_force")
@@ -135,11 +142,11 @@ def test_editing_a_trend_with_another_organisations_driving_force_changes_nothin
 
 def test_retiring_and_putting_back_a_trend(admin_client, kommun, members, trend):
     signal = make_signal(kommun, members["scanner"], trends=[trend])
-    admin_client.post(reverse("signals:trend_retire", args=[trend.pk]))
+    admin_client.post(reverse("settings:trend_retire", args=[kommun.slug, trend.pk]))
     trend.refresh_from_db()
     assert not trend.is_active
     assert list(signal.trends.all()) == [trend]
-    response = admin_client.post(reverse("signals:trend_reactivate", args=[trend.pk]))
+    response = admin_client.post(reverse("settings:trend_reactivate", args=[kommun.slug, trend.pk]))
     trend.refresh_from_db()
     assert trend.is_active
     assert messages_of(response)[-1] == f"“{trend.name}” is in use again."
@@ -157,7 +164,7 @@ def test_restoring_skrs_catalogue_adds_only_what_is_missing(admin_client, kommun
     renamed.save()
     Area.objects.filter(organization=kommun, name="Digitalisering").delete()
 
-    response = admin_client.post(reverse("signals:trends_restore"))
+    response = admin_client.post(reverse("settings:trends_restore", args=[kommun.slug]))
 
     assert response.status_code == 302
     names = set(Trend.objects.filter(organization=kommun).values_list("name", flat=True))
@@ -172,14 +179,14 @@ def test_restoring_skrs_catalogue_adds_only_what_is_missing(admin_client, kommun
 
 
 def test_restoring_a_complete_catalogue_says_there_was_nothing_to_add(admin_client, kommun):
-    response = admin_client.post(reverse("signals:trends_restore"))
+    response = admin_client.post(reverse("settings:trends_restore", args=[kommun.slug]))
     assert Trend.objects.filter(organization=kommun).count() == len(SKR_TRENDS)
     assert messages_of(response)[0].startswith("Nothing to add")
 
 
 def test_restoring_leaves_other_organisations_alone(admin_client, kommun, other_kommun):
     Trend.objects.filter(organization=other_kommun, name=SKR_TRENDS[0]).delete()
-    admin_client.post(reverse("signals:trends_restore"))
+    admin_client.post(reverse("settings:trends_restore", args=[kommun.slug]))
     assert not Trend.objects.filter(organization=other_kommun, name=SKR_TRENDS[0]).exists()
 
 
@@ -214,7 +221,7 @@ def test_restoring_the_catalogue_never_overrides_an_admins_choice(admin_client, 
     none_chosen.save()
     Trend.objects.filter(organization=kommun, name=SKR_TRENDS[2]).delete()
 
-    admin_client.post(reverse("signals:trends_restore"))
+    admin_client.post(reverse("settings:trends_restore", args=[kommun.slug]))
 
     forces = driving_forces_of(kommun)
     assert forces[trend.name] == "Klimat"
@@ -223,6 +230,6 @@ def test_restoring_the_catalogue_never_overrides_an_admins_choice(admin_client, 
     assert forces[SKR_TRENDS[2]] == SKR_TREND_DRIVING_FORCES[SKR_TRENDS[2]]
 
 
-def test_the_trends_page_links_to_the_driving_forces(admin_client):
-    page = admin_client.get(reverse("signals:trends")).content.decode()
-    assert f'href="{reverse("signals:driving_forces")}"' in page
+def test_the_trends_page_links_to_the_driving_forces(kommun, admin_client):
+    page = admin_client.get(reverse("settings:trends", args=[kommun.slug])).content.decode()
+    assert f'href="{reverse("settings:driving_forces", args=[kommun.slug])}"' in page

@@ -16,7 +16,7 @@ from signals.models import Level, Status
 
 from .factories import make_signal
 
-EXPORT = reverse("signals:export")
+EXPORT = reverse("signals:export", args=["kungsbacka"])  # the `kommun` fixture
 HEADER = [
     "ID",
     "Logged",
@@ -175,9 +175,9 @@ def test_another_organisation_exports_only_its_own(
     assert [row[2] for row in parse(body)[1:]] == ["Varbergs signal"]
 
 
-def test_the_list_links_to_the_export_with_its_filters(client_for, members, skolval):
+def test_the_list_links_to_the_export_with_its_filters(kommun, client_for, members, skolval):
     html = client_for(members[Role.SCANNER]).get(
-        reverse("signals:list"), {"level": "outer", "per_page": 50}
+        reverse("signals:list", args=[kommun.slug]), {"level": "outer", "per_page": 50}
     )
     assert f'href="{EXPORT}?level=outer"' in html.content.decode()
 

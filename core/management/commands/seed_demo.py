@@ -5,6 +5,7 @@ from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
 from signals.catalogue import install_default_catalogue
 from signals.demo import seed_signals
+from signals.models import Signal
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
             f"Signals: {signals_added} demo signals added, "
-            f"{organization.signals.count()} in the register."
+            f"{Signal.objects.filter(organization=organization).count()} in the register."
         )
         self.stdout.write(f"Log in with any of these (password: {settings.SPANING_DEMO_PASSWORD}):")
         for username, first_name, last_name, role in DEMO_USERS:
