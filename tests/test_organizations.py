@@ -6,7 +6,8 @@ from django.utils.translation import gettext
 
 from organizations.models import Membership
 from organizations.roles import Role
-from tests.conftest import make_member, make_organization
+from tests.conftest import make_member
+from tests.factories import MembershipFactory, OrganizationFactory
 
 
 def sv(message: str) -> str:
@@ -18,7 +19,7 @@ def sv(message: str) -> str:
 def both(kommun, other_kommun):
     """A scanner in Kungsbacka who is also staff in Varberg."""
     user = make_member(kommun, Role.SCANNER, username="both")
-    Membership.objects.create(user=user, organization=other_kommun, role=Role.STAFF)
+    MembershipFactory(user=user, organization=other_kommun, role=Role.STAFF)
     return user
 
 
@@ -54,7 +55,7 @@ def test_switching_shows_the_other_organisation_and_the_role_held_there(client_f
 
 
 def test_the_switcher_lists_only_the_users_own_organisations(client_for, both, db):
-    make_organization("falkenberg", "Falkenbergs kommun", "Falkenberg")
+    OrganizationFactory(slug="falkenberg", name="Falkenbergs kommun", perspective_name="Falkenberg")
 
     html = client_for(both).get("/").content.decode()
 
