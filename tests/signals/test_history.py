@@ -16,10 +16,7 @@ from signals.services import (
     signal_update,
 )
 
-
-@pytest.fixture(autouse=True)
-def _english(client):
-    client.cookies["django_language"] = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def create(kommun, user, **overrides):
