@@ -13,37 +13,23 @@ from django.utils import translation
 
 from signals.forms import SignalForm, source_formset
 from signals.models import Area, Level, Signal, Source, Status, Tag, Trend
-from signals.services import SourceData, signal_create, signal_update
+from signals.services import SourceData, signal_update
+
+from ..factories import SignalFactory
 
 SCANNING_GROUP = ["scanner", "editor", "admin"]
 NOT_LOGGING = ["management", "staff"]
 
 
-@pytest.fixture(autouse=True)
-def _english(client):
-    """Assert on the English source strings (the Swedish translation may change)."""
-    client.cookies["django_language"] = "en"
-
-
-@pytest.fixture
-def signal(kommun, members):
-    return signal_create(
-        organization=kommun,
-        user=members["scanner"],
-        title="Regionen inför AI-stöd i skolan",
-        description="Region Halland **testar** AI.",
-        motivation="Våra skolor står inför samma beslut.",
-        level=Level.NEAR,
-        sources=[SourceData(url="https://www.regionhalland.se/nyhet", name="Region Halland")],
-        tags=["AI"],
-    )
+# Assert on the English source strings (the Swedish translation may change).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
 def draft(kommun, members):
-    return signal_create(
+    return SignalFactory(
         organization=kommun,
-        user=members["scanner"],
+        created_by=members["scanner"],
         title="Utkast om klimatanpassning",
         motivation="Kan påverka vår översiktsplan.",
         level=Level.INNER,
