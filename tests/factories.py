@@ -9,8 +9,8 @@ tests read what the write side would have left.
     OrganizationFactory()                       # with the default catalogue (as every real one)
     OrganizationFactory(catalogue=False)        # no areas, trends or driving forces
     MembershipFactory(organization=o, role=Role.EDITOR).user
-    SignalFactory(organization=o, area="Digitalisering", trends=["Ökad polarisering och
-                  utsatthet"], tags=["skola", tag], sources=[("https://skr.se/", "SKR")])
+    SignalFactory(organization=o, area="Digitalisering", trends=[trend], tags=["skola", tag],
+                  sources=[("https://skr.se/", "SKR")])  # area and trends also by name
 """
 
 import factory
