@@ -5,11 +5,13 @@ test can check that nothing of one organisation is visible from the other.
 """
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.conf import settings
 
-from organizations.models import Membership, Organization
+from organizations.models import Organization
 from organizations.roles import Role
-from signals.catalogue import install_default_catalogue
+from signals.models import Level
+
+from .factories import MembershipFactory, OrganizationFactory, SignalFactory
 
 
 @pytest.fixture(autouse=True)
@@ -23,29 +25,23 @@ def _fast_and_quiet(settings):
     }
 
 
-def make_organization(slug: str, name: str, perspective: str) -> Organization:
-    organization = Organization.objects.create(slug=slug, name=name, perspective_name=perspective)
-    install_default_catalogue(organization)
-    return organization
-
-
 def make_member(organization: Organization, role: str, username: str | None = None):
+    """A user (password "pw-for-tests") with this role in the organisation, named after it:
+    "scanner-kungsbacka", first name "Scanner-kungsbacka"."""
     username = username or f"{role}-{organization.slug}"
-    user = get_user_model().objects.create_user(
-        username=username, password="pw-for-tests", first_name=username.capitalize()
-    )
-    Membership.objects.create(user=user, organization=organization, role=role)
-    return user
+    return MembershipFactory(organization=organization, role=role, user__username=username).user
 
 
 @pytest.fixture
 def kommun(db):
-    return make_organization("kungsbacka", "Kungsbacka kommun", "Kungsbacka")
+    return OrganizationFactory(
+        slug="kungsbacka", name="Kungsbacka kommun", perspective_name="Kungsbacka"
+    )
 
 
 @pytest.fixture
 def other_kommun(db):
-    return make_organization("varberg", "Varbergs kommun", "Varberg")
+    return OrganizationFactory(slug="varberg", name="Varbergs kommun", perspective_name="Varberg")
 
 
 @pytest.fixture
@@ -57,6 +53,35 @@ def members(kommun):
 @pytest.fixture
 def other_members(other_kommun):
     return {role: make_member(other_kommun, role) for role in Role.values}
+
+
+@pytest.fixture
+def signal(kommun, members):
+    """A logged signal of `kommun`, by its scanner: one source (Region Halland), the tag "AI"."""
+    return SignalFactory(
+        organization=kommun,
+        created_by=members["scanner"],
+        title="Regionen inför AI-stöd i skolan",
+        description="Region Halland **testar** AI.",
+        motivation="Våra skolor står inför samma beslut.",
+        level=Level.NEAR,
+        sources=[("https://www.regionhalland.se/nyhet", "Region Halland")],
+        tags=["AI"],
+    )
+
+
+def in_english(client):
+    """The client asks for the English interface (the language cookie; Swedish is the
+    default), so assertions read the source strings, whatever the translation says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def english(client):
+    """The test client, in English. A module asks for it in every test with
+    ``pytestmark = pytest.mark.usefixtures("english")``."""
+    return in_english(client)
 
 
 @pytest.fixture

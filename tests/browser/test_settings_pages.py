@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from signals.models import Area, Tag
 
-from ..settings_pages.conftest import make_signal
+from ..factories import SignalFactory
 
 PAGES = [
     "/signals/settings/areas/",
@@ -29,7 +29,7 @@ def lived_in(kommun, members):
     Area.objects.filter(organization=kommun, name="Samhällsbyggnad").update(is_active=False)
     used = Tag.objects.create(organization=kommun, name="förskola")
     Tag.objects.create(organization=kommun, name="oanvänd")
-    make_signal(kommun, members["scanner"], tags=[used])
+    SignalFactory(organization=kommun, created_by=members["scanner"], tags=[used])
     invited = get_user_model().objects.create_user("ny", email="ny@kungsbacka.se")
     invited.set_unusable_password()
     invited.save()

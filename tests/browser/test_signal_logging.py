@@ -10,7 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from signals.models import Level, Signal, Status
-from signals.services import SourceData, signal_create, signal_update
+from signals.services import SourceData, signal_update
+
+from ..factories import SignalFactory
 
 
 def tab_to(page, selector: str, limit: int = 100):
@@ -128,9 +130,9 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
     assert_accessible(page)
 
     # And the register finds it among others: search from the keyboard, open the result.
-    signal_create(
+    SignalFactory(
         organization=kommun,
-        user=members["editor"],
+        created_by=members["editor"],
         title="Ny busslinje till Särö",
         motivation="Fler reser kollektivt till kusten.",
         level=Level.INNER,
@@ -158,9 +160,9 @@ def test_a_form_opened_before_a_colleagues_save_tells_of_the_conflict(
 ):
     """Anna opens the motivation; Bertil saves a new motivation; Anna opens and saves the
     title; Anna saves her motivation: she is told, and Bertil's text stays."""
-    signal = signal_create(
+    signal = SignalFactory(
         organization=kommun,
-        user=members["scanner"],
+        created_by=members["scanner"],
         title="Regionen inför AI-stöd i skolan",
         motivation="Våra skolor står inför samma beslut.",
         level=Level.NEAR,

@@ -11,30 +11,35 @@ from playwright.sync_api import expect
 
 from signals.models import Level, Status
 
-from ..signals.factories import make_signal
+from ..factories import SignalFactory
 
 
 @pytest.fixture
 def register(kommun, members):
     scanner = members["scanner"]
-    make_signal(
-        kommun,
+    SignalFactory(
+        organization=kommun,
         title="Ny förskola i Hede",
         level=Level.INNER,
         area="Samhällsbyggnad",
         tags=["förskola"],
         created_by=scanner,
     )
-    make_signal(
-        kommun,
+    SignalFactory(
+        organization=kommun,
         title="Halland bygger ut förskolorna",
         level=Level.NEAR,
         description="Regionen räknar med fler barn i förskola.",
         created_by=scanner,
     )
-    make_signal(kommun, title="Bussar på vätgas i Göteborg", level=Level.NEAR, created_by=scanner)
-    make_signal(
-        kommun,
+    SignalFactory(
+        organization=kommun,
+        title="Bussar på vätgas i Göteborg",
+        level=Level.NEAR,
+        created_by=scanner,
+    )
+    SignalFactory(
+        organization=kommun,
         title="EU:s AI-förordning",
         level=Level.OUTER,
         status=Status.DRAFT,
@@ -102,7 +107,7 @@ def test_pages_follow_by_keyboard_and_focus_moves_to_the_new_page(
     page, kommun, members, login_as, assert_accessible
 ):
     for n in range(30):
-        make_signal(kommun, title=f"Signal {n:02d}", created_by=members["scanner"])
+        SignalFactory(organization=kommun, title=f"Signal {n:02d}", created_by=members["scanner"])
     login_as(page, members["scanner"].username)
     page.goto("/signals/")
     expect(results(page)).to_have_count(25)

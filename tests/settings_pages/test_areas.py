@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from signals.models import Area
 
-from .conftest import field_errors, make_signal, messages_of
+from ..factories import SignalFactory
+from .conftest import field_errors, messages_of
 
 
 @pytest.fixture
@@ -16,8 +17,8 @@ def area(kommun):
 def test_the_list_shows_areas_in_use_and_retired_with_their_signal_counts(
     admin_client, kommun, members, area
 ):
-    make_signal(kommun, members["scanner"], area=area)
-    make_signal(kommun, members["scanner"], area=area)
+    SignalFactory(organization=kommun, created_by=members["scanner"], area=area)
+    SignalFactory(organization=kommun, created_by=members["scanner"], area=area)
     Area.objects.create(organization=kommun, name="Gamla området", is_active=False)
     response = admin_client.get(reverse("settings:areas", args=[kommun.slug]))
     assert response.status_code == 200
@@ -52,7 +53,7 @@ def test_the_list_takes_a_constant_number_of_queries(
 ):
     for number in range(30):
         area = Area.objects.create(organization=kommun, name=f"Område {number}")
-        make_signal(kommun, members["scanner"], area=area)
+        SignalFactory(organization=kommun, created_by=members["scanner"], area=area)
     with django_assert_max_num_queries(6):
         response = admin_client.get(reverse("settings:areas", args=[kommun.slug]))
     assert len(response.context["active"]) == 36
@@ -162,7 +163,7 @@ def test_renaming_to_another_areas_name_is_a_field_error(kommun, admin_client, a
 
 
 def test_retiring_keeps_the_area_on_its_signals(admin_client, kommun, members, area):
-    signal = make_signal(kommun, members["scanner"], area=area)
+    signal = SignalFactory(organization=kommun, created_by=members["scanner"], area=area)
     response = admin_client.post(reverse("settings:area_retire", args=[kommun.slug, area.pk]))
     assert response.status_code == 302
     area.refresh_from_db()

@@ -4,7 +4,6 @@ only what its admin typed: nothing tells whether the address already had an acco
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
@@ -16,7 +15,8 @@ from organizations.demo import seed_people
 from organizations.models import Membership
 from organizations.roles import Role
 
-from ..conftest import make_member
+from ..conftest import in_english, make_member
+from ..factories import MembershipFactory
 from .conftest import messages_of
 
 User = get_user_model()
@@ -58,9 +58,7 @@ def row_of(page: str, email: str) -> str:
 
 def english_client() -> Client:
     """A second browser, beside the admin's."""
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+    return in_english(Client())
 
 
 def log_in(client, username, password=PASSWORD):
@@ -248,7 +246,7 @@ def test_memberships_from_before_invitations_count_as_accepted():
 def test_the_django_admin_shows_whether_a_membership_is_accepted(client, kommun, members, kim):
     superuser = User.objects.create_superuser("root", "root@example.se", PASSWORD)
     client.force_login(superuser)
-    Membership.objects.create(user=kim, organization=kommun, role=Role.STAFF, accepted_at=None)
+    MembershipFactory(user=kim, organization=kommun, role=Role.STAFF, pending=True)
 
     assert client.get(reverse("admin:organizations_membership_changelist")).status_code == 200
     page = client.get(reverse("admin:auth_user_change", args=[kim.pk]))

@@ -12,6 +12,7 @@ from organizations.roles import Role
 from organizations.services import LastAdminError, membership_change_role, membership_remove
 
 from ..conftest import make_member
+from ..factories import MembershipFactory
 from .conftest import field_errors, messages_of
 
 User = get_user_model()
@@ -122,7 +123,7 @@ def test_removing_a_member_asks_first_then_removes_the_membership_only(
     admin_client, kommun, members, other_kommun
 ):
     scanner = members["scanner"]
-    Membership.objects.create(user=scanner, organization=other_kommun, role=Role.EDITOR)
+    MembershipFactory(user=scanner, organization=other_kommun, role=Role.EDITOR)
     membership = membership_of(scanner, kommun)
     url = reverse("settings:member_remove", args=[kommun.slug, membership.pk])
 

@@ -9,7 +9,8 @@ from signals.services import SourceData, signal_create, signal_update
 from signals.taxonomy_forms import TagForm
 from signals.taxonomy_services import tag_merge, tag_rename
 
-from .conftest import field_errors, make_signal, messages_of
+from ..factories import SignalFactory
+from .conftest import field_errors, messages_of
 
 
 @pytest.fixture
@@ -25,8 +26,8 @@ def other_tag(kommun):
 def test_the_list_shows_each_tag_with_its_number_of_signals(
     admin_client, kommun, members, tag, other_tag
 ):
-    make_signal(kommun, members["scanner"], tags=[tag])
-    make_signal(kommun, members["scanner"], tags=[tag, other_tag])
+    SignalFactory(organization=kommun, created_by=members["scanner"], tags=[tag])
+    SignalFactory(organization=kommun, created_by=members["scanner"], tags=[tag, other_tag])
     Tag.objects.create(organization=kommun, name="oanvänd")
     response = admin_client.get(reverse("settings:tags", args=[kommun.slug]))
     counts = {t.name: t.signal_count for t in response.context["tags"]}
@@ -47,14 +48,14 @@ def test_the_list_is_one_query_whatever_the_number_of_tags(
     admin_client, kommun, members, django_assert_max_num_queries
 ):
     tags = [Tag.objects.create(organization=kommun, name=f"tagg {n}") for n in range(40)]
-    make_signal(kommun, members["scanner"], tags=tags)
+    SignalFactory(organization=kommun, created_by=members["scanner"], tags=tags)
     with django_assert_max_num_queries(6):
         response = admin_client.get(reverse("settings:tags", args=[kommun.slug]))
     assert len(response.context["tags"]) == 40
 
 
 def test_renaming_a_tag(admin_client, kommun, members, tag):
-    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    signal = SignalFactory(organization=kommun, created_by=members["scanner"], tags=[tag])
     response = admin_client.post(
         reverse("settings:tag_edit", args=[kommun.slug, tag.pk]), {"name": "Förskolor"}
     )
@@ -106,7 +107,7 @@ def test_the_tag_form_only_validates(tag):
 
 
 def test_renaming_in_the_service_rebuilds_the_search_text(kommun, members, tag):
-    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    signal = SignalFactory(organization=kommun, created_by=members["scanner"], tags=[tag])
     tag_rename(tag=tag, name="Förskoleklass")
     signal.refresh_from_db()
     assert Tag.objects.get(pk=tag.pk).name == "Förskoleklass"
@@ -116,7 +117,7 @@ def test_renaming_in_the_service_rebuilds_the_search_text(kommun, members, tag):
 def test_merging_in_the_service_refuses_another_organisations_tag(
     kommun, members, other_kommun, tag
 ):
-    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    signal = SignalFactory(organization=kommun, created_by=members["scanner"], tags=[tag])
     theirs = Tag.objects.create(organization=other_kommun, name="skola")
     with pytest.raises(ValueError):
         tag_merge(source=tag, target=theirs)
@@ -126,11 +127,19 @@ def test_merging_in_the_service_refuses_another_organisations_tag(
 
 
 def test_merging_moves_the_signals_to_the_other_tag(admin_client, kommun, members, tag, other_tag):
-    only_merged = make_signal(kommun, members["scanner"], title="A", tags=[tag])
-    both = make_signal(kommun, members["scanner"], title="B", tags=[tag, other_tag])
-    only_target = make_signal(kommun, members["scanner"], title="C", tags=[other_tag])
+    only_merged = SignalFactory(
+        organization=kommun, created_by=members["scanner"], title="A", tags=[tag]
+    )
+    both = SignalFactory(
+        organization=kommun, created_by=members["scanner"], title="B", tags=[tag, other_tag]
+    )
+    only_target = SignalFactory(
+        organization=kommun, created_by=members["scanner"], title="C", tags=[other_tag]
+    )
     untouched_tag = Tag.objects.create(organization=kommun, name="bygg")
-    untouched = make_signal(kommun, members["scanner"], title="D", tags=[untouched_tag])
+    untouched = SignalFactory(
+        organization=kommun, created_by=members["scanner"], title="D", tags=[untouched_tag]
+    )
 
     response = admin_client.post(
         reverse("settings:tag_merge", args=[kommun.slug, tag.pk]), {"into": other_tag.pk}
@@ -151,7 +160,9 @@ def test_merging_moves_the_signals_to_the_other_tag(admin_client, kommun, member
 
 
 def _history_page(client, signal) -> str:
-    response = client.get(reverse("signals:history", args=[signal.organization.slug, signal.pk]))
+    response = client.get(
+        reverse("signals:history", args=[kommun.slug, signal.organization.slug, signal.pk])
+    )
     assert response.status_code == 200
     return response.content.decode()
 
@@ -229,7 +240,7 @@ def test_deleting_an_unused_tag_leaves_the_history_as_it_was(
 def test_merging_into_another_organisations_tag_is_a_field_error(
     admin_client, kommun, members, other_kommun, tag
 ):
-    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    signal = SignalFactory(organization=kommun, created_by=members["scanner"], tags=[tag])
     theirs = Tag.objects.create(organization=other_kommun, name="skola")
     response = admin_client.post(
         reverse("settings:tag_merge", args=[kommun.slug, tag.pk]), {"into": theirs.pk}
@@ -265,7 +276,7 @@ def test_deleting_an_unused_tag(kommun, admin_client, tag):
 
 
 def test_a_tag_in_use_is_not_deleted(admin_client, kommun, members, tag):
-    signal = make_signal(kommun, members["scanner"], tags=[tag])
+    signal = SignalFactory(organization=kommun, created_by=members["scanner"], tags=[tag])
     response = admin_client.post(reverse("settings:tag_delete", args=[kommun.slug, tag.pk]))
     assert response.status_code == 302
     assert list(signal.tags.all()) == [tag]

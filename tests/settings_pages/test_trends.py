@@ -6,7 +6,8 @@ from django.urls import reverse
 from signals.catalogue import SKR_TREND_DRIVING_FORCES, SKR_TRENDS
 from signals.models import Area, DrivingForce, Trend
 
-from .conftest import field_errors, make_signal, messages_of
+from ..factories import SignalFactory
+from .conftest import field_errors, messages_of
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def test_the_list_shows_trends_with_driving_force_and_signal_count(
 ):
     trend.driving_force = teknik
     trend.save()
-    make_signal(kommun, members["scanner"], trends=[trend])
+    SignalFactory(organization=kommun, created_by=members["scanner"], trends=[trend])
     response = admin_client.get(reverse("settings:trends", args=[kommun.slug]))
     row = next(t for t in response.context["active"] if t.pk == trend.pk)
     assert row.signal_count == 1
@@ -56,7 +57,7 @@ def test_the_list_takes_a_constant_number_of_queries(
         trend = Trend.objects.create(
             organization=kommun, name=f"Trend {number}", driving_force=teknik
         )
-        make_signal(kommun, members["scanner"], trends=[trend])
+        SignalFactory(organization=kommun, created_by=members["scanner"], trends=[trend])
     with django_assert_max_num_queries(6):
         response = admin_client.get(reverse("settings:trends", args=[kommun.slug]))
     assert len(response.context["active"]) == 40
@@ -141,7 +142,7 @@ def test_editing_a_trend_with_another_organisations_driving_force_changes_nothin
 
 
 def test_retiring_and_putting_back_a_trend(admin_client, kommun, members, trend):
-    signal = make_signal(kommun, members["scanner"], trends=[trend])
+    signal = SignalFactory(organization=kommun, created_by=members["scanner"], trends=[trend])
     admin_client.post(reverse("settings:trend_retire", args=[kommun.slug, trend.pk]))
     trend.refresh_from_db()
     assert not trend.is_active

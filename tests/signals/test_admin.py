@@ -5,28 +5,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from signals.models import Area, Level, Signal, Tag, Trend
-from signals.services import SourceData, signal_create
+from signals.models import Area, Signal, Tag, Trend
 
 
 @pytest.fixture
-def signal(kommun, members):
-    return signal_create(
-        organization=kommun,
-        user=members["scanner"],
-        title="Regionen inför AI-stöd i skolan",
-        motivation="Våra skolor står inför samma beslut.",
-        level=Level.NEAR,
-        sources=[SourceData(url="https://www.regionhalland.se/nyhet", name="Region Halland")],
-        tags=["AI"],
-    )
-
-
-@pytest.fixture
-def root_client(db, client):
-    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
-    client.cookies["django_language"] = "en"
-    return client
+def root_client(db, english):
+    english.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    return english
 
 
 def change_data(signal, **changes):

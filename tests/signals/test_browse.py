@@ -12,18 +12,16 @@ from django.urls import reverse
 from organizations.roles import Role
 from signals.models import Area, Level, Status, Trend
 
-from .factories import make_signal
+from ..factories import SignalFactory
 
 # The `kommun` fixture is Kungsbacka.
-LIST = reverse("signals:list", args=["kungsbacka"])
+LIST = reverse("signals:list", args=[kommun.slug, "kungsbacka"])
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SCANNING_GROUP = [Role.SCANNER, Role.EDITOR, Role.ADMIN]
 
 
-@pytest.fixture(autouse=True)
-def _english(client, settings):
-    """The assertions read the English interface (Swedish is the default)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+# The assertions read the English interface (Swedish is the default).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def titles(response) -> list[str]:
@@ -47,8 +45,8 @@ def register(kommun, members):
     """Three signals that differ in every filterable way, and one in another organisation."""
     t1, t2 = Trend.objects.filter(organization=kommun).order_by("name")[:2]
     return {
-        "bygglov": make_signal(
-            kommun,
+        "bygglov": SignalFactory(
+            organization=kommun,
             title="Ny e-tjänst för bygglov",
             level=Level.INNER,
             area="Digitalisering",
@@ -59,8 +57,8 @@ def register(kommun, members):
             created_at=datetime(2025, 3, 10, 9, tzinfo=STOCKHOLM),
             impact=2,
         ),
-        "vatgas": make_signal(
-            kommun,
+        "vatgas": SignalFactory(
+            organization=kommun,
             title="Halland satsar på vätgas",
             level=Level.NEAR,
             area="Klimat och miljö",
@@ -71,8 +69,8 @@ def register(kommun, members):
             created_at=datetime(2025, 4, 1, 0, 30, tzinfo=STOCKHOLM),
             impact=4,
         ),
-        "ai": make_signal(
-            kommun,
+        "ai": SignalFactory(
+            organization=kommun,
             title="EU:s nya AI-förordning",
             level=Level.OUTER,
             area="Välfärd och hälsa",
@@ -87,8 +85,8 @@ def register(kommun, members):
 
 @pytest.fixture
 def foreign(other_kommun, other_members):
-    return make_signal(
-        other_kommun,
+    return SignalFactory(
+        organization=other_kommun,
         title="Varbergs e-tjänst för bygglov",
         level=Level.INNER,
         area="Digitalisering",
@@ -99,7 +97,7 @@ def foreign(other_kommun, other_members):
 # --- access -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [LIST, reverse("signals:export", args=["kungsbacka"])])
+@pytest.mark.parametrize("url", [LIST, reverse("signals:export", args=[kommun.slug, "kungsbacka"])])
 def test_anonymous_is_sent_to_login(client, url):
     response = client.get(url + "?level=inner")
     assert response.status_code == 302
@@ -205,7 +203,7 @@ def test_the_status_filter_offers_exactly_the_statuses_the_member_sees(
     client_for, kommun, members, role
 ):
     for status in Status:
-        make_signal(kommun, title=f"Status {status.value}", status=status)
+        SignalFactory(organization=kommun, title=f"Status {status.value}", status=status)
     response = client_for(members[role]).get(LIST)
     seen = {title.removeprefix("Status ") for title in titles(response)}
     offered = {str(Status(value).label) for value in seen}
@@ -222,8 +220,8 @@ def test_people_are_named_by_full_name_else_username(
     anna.first_name, anna.last_name = "Anna", "Åberg"
     anna.save()
     nameless = django_user_model.objects.create_user("bertil.b", password="x")
-    make_signal(kommun, title="Av Anna", created_by=anna)
-    make_signal(kommun, title="Av Bertil", created_by=nameless)
+    SignalFactory(organization=kommun, title="Av Anna", created_by=anna)
+    SignalFactory(organization=kommun, title="Av Bertil", created_by=nameless)
     list_page = client_for(anna).get(LIST)
     html = list_page.content.decode()
     assert '<span class="signal-table__author">Anna Åberg</span>' in html
@@ -375,8 +373,8 @@ def test_the_row_header_is_only_the_title(client_for, members, register):
 @pytest.fixture
 def thirty(kommun, members):
     return [
-        make_signal(
-            kommun,
+        SignalFactory(
+            organization=kommun,
             title=f"Signal {n:02d}",
             # Every other day from 1 January: 00–15 in January, 16–29 in February.
             created_at=datetime(2025, 1, 1, 12, tzinfo=STOCKHOLM) + timedelta(days=2 * n),
@@ -429,9 +427,21 @@ def test_sorting(client_for, members, thirty, sort, first_titles):
 
 
 def test_sorting_by_impact_puts_unscored_last(client_for, kommun, members):
-    make_signal(kommun, title="Unscored", created_at=datetime(2025, 5, 1, tzinfo=STOCKHOLM))
-    make_signal(kommun, title="Small", impact=1, created_at=datetime(2025, 1, 1, tzinfo=STOCKHOLM))
-    make_signal(kommun, title="Large", impact=3, created_at=datetime(2025, 1, 1, tzinfo=STOCKHOLM))
+    SignalFactory(
+        organization=kommun, title="Unscored", created_at=datetime(2025, 5, 1, tzinfo=STOCKHOLM)
+    )
+    SignalFactory(
+        organization=kommun,
+        title="Small",
+        impact=1,
+        created_at=datetime(2025, 1, 1, tzinfo=STOCKHOLM),
+    )
+    SignalFactory(
+        organization=kommun,
+        title="Large",
+        impact=3,
+        created_at=datetime(2025, 1, 1, tzinfo=STOCKHOLM),
+    )
     response = client_for(members[Role.SCANNER]).get(LIST, {"sort": "impact"})
     assert titles(response) == ["Large", "Small", "Unscored"]
 
@@ -439,7 +449,7 @@ def test_sorting_by_impact_puts_unscored_last(client_for, kommun, members):
 @pytest.mark.postgres
 def test_sorting_by_title_follows_the_swedish_alphabet(client_for, kommun, members):
     for title in ["Ödla", "Ärende", "Zebra", "Åtgärd", "apelsin"]:
-        make_signal(kommun, title=title)
+        SignalFactory(organization=kommun, title=title)
     response = client_for(members[Role.SCANNER]).get(LIST, {"sort": "title"})
     assert titles(response) == ["apelsin", "Zebra", "Åtgärd", "Ärende", "Ödla"]
 
@@ -487,8 +497,8 @@ def hundred_and_twenty(kommun, members):
     areas = list(Area.objects.filter(organization=kommun))
     trends = list(Trend.objects.filter(organization=kommun))
     return [
-        make_signal(
-            kommun,
+        SignalFactory(
+            organization=kommun,
             level=[Level.INNER, Level.NEAR, Level.OUTER][n % 3],
             area=areas[n % len(areas)],
             trends=[trends[n % 10], trends[(n + 3) % 10]],
@@ -593,7 +603,7 @@ def test_the_menu_marks_the_list_as_current(client_for, members):
 def test_the_start_page_shows_the_latest_five_working_signals(
     client_for, kommun, members, thirty, django_assert_max_num_queries
 ):
-    make_signal(kommun, title="Arkiverad nyss", status=Status.ARCHIVED)
+    SignalFactory(organization=kommun, title="Arkiverad nyss", status=Status.ARCHIVED)
     client = client_for(members[Role.SCANNER])
     with django_assert_max_num_queries(6):
         html = client.get(reverse("home"), follow=True).content.decode()

@@ -14,9 +14,9 @@ from organizations.roles import Role
 from signals.csv_export import defuse
 from signals.models import Level, Status
 
-from .factories import make_signal
+from ..factories import SignalFactory
 
-EXPORT = reverse("signals:export", args=["kungsbacka"])  # the `kommun` fixture
+EXPORT = reverse("signals:export", args=[kommun.slug, "kungsbacka"])  # the `kommun` fixture
 HEADER = [
     "ID",
     "Logged",
@@ -35,9 +35,7 @@ HEADER = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def download(client, **params):
@@ -56,8 +54,8 @@ def parse(body: bytes) -> list[list[str]]:
 
 @pytest.fixture
 def skolval(kommun, members):
-    return make_signal(
-        kommun,
+    return SignalFactory(
+        organization=kommun,
         title="Skolvalet ändras: närhetsprincipen får större vikt",
         description="Regeringen föreslår ändringar i skollagen.",
         motivation="Därför är detta intressant för Kungsbacka: "
@@ -105,7 +103,9 @@ def test_the_file_is_utf8_with_bom_semicolons_and_a_header(client_for, members, 
 
 
 def test_a_line_break_in_a_motivation_stays_inside_its_cell(client_for, kommun, members):
-    make_signal(kommun, title="Två rader", motivation='Första raden;\nandra raden med "citat".')
+    SignalFactory(
+        organization=kommun, title="Två rader", motivation='Första raden;\nandra raden med "citat".'
+    )
     _, body = download(client_for(members[Role.SCANNER]))
     rows = parse(body)
     assert len(rows) == 2
@@ -123,7 +123,7 @@ def test_a_line_break_in_a_motivation_stays_inside_its_cell(client_for, kommun, 
     ],
 )
 def test_cells_a_spreadsheet_would_run_as_formulas_are_defused(client_for, kommun, members, title):
-    make_signal(kommun, title=title, motivation="=1+1")
+    SignalFactory(organization=kommun, title=title, motivation="=1+1")
     _, body = download(client_for(members[Role.SCANNER]))
     row = parse(body)[1]
     assert row[2] == "'" + title
@@ -138,8 +138,8 @@ def test_defuse_leaves_ordinary_text_and_numbers_alone():
 
 
 def test_the_export_applies_the_lists_filters_and_order(client_for, kommun, members, skolval):
-    make_signal(kommun, title="Närvärld A", level=Level.NEAR)
-    make_signal(kommun, title="Närvärld B", level=Level.NEAR)
+    SignalFactory(organization=kommun, title="Närvärld A", level=Level.NEAR)
+    SignalFactory(organization=kommun, title="Närvärld B", level=Level.NEAR)
     _, body = download(client_for(members[Role.SCANNER]), level="near", sort="title")
     assert [row[2] for row in parse(body)[1:]] == ["Närvärld A", "Närvärld B"]
     _, body = download(client_for(members[Role.SCANNER]), q="skolplatser")
@@ -149,8 +149,8 @@ def test_the_export_applies_the_lists_filters_and_order(client_for, kommun, memb
 def test_the_export_shows_only_what_the_member_may_see(
     client_for, kommun, other_kommun, members, skolval
 ):
-    make_signal(kommun, title="Ett utkast", status=Status.DRAFT)
-    make_signal(other_kommun, title="Varbergs signal")
+    SignalFactory(organization=kommun, title="Ett utkast", status=Status.DRAFT)
+    SignalFactory(organization=other_kommun, title="Varbergs signal")
     _, body = download(client_for(members[Role.SCANNER]))
     assert {row[2] for row in parse(body)[1:]} == {skolval.title, "Ett utkast"}
     _, body = download(client_for(members[Role.MANAGEMENT]))
@@ -161,8 +161,8 @@ def test_the_export_shows_only_what_the_member_may_see(
 
 @pytest.mark.parametrize("role", [Role.SCANNER, Role.EDITOR, Role.ADMIN])
 def test_the_scanning_group_exports_every_status(client_for, kommun, members, skolval, role):
-    make_signal(kommun, title="Ett utkast", status=Status.DRAFT)
-    make_signal(kommun, title="Arkiverad", status=Status.ARCHIVED)
+    SignalFactory(organization=kommun, title="Ett utkast", status=Status.DRAFT)
+    SignalFactory(organization=kommun, title="Arkiverad", status=Status.ARCHIVED)
     _, body = download(client_for(members[role]))
     assert {row[2] for row in parse(body)[1:]} == {skolval.title, "Ett utkast", "Arkiverad"}
 
@@ -170,14 +170,14 @@ def test_the_scanning_group_exports_every_status(client_for, kommun, members, sk
 def test_another_organisation_exports_only_its_own(
     client_for, other_kommun, other_members, skolval
 ):
-    make_signal(other_kommun, title="Varbergs signal")
+    SignalFactory(organization=other_kommun, title="Varbergs signal")
     _, body = download(client_for(other_members[Role.SCANNER]))
     assert [row[2] for row in parse(body)[1:]] == ["Varbergs signal"]
 
 
 def test_the_list_links_to_the_export_with_its_filters(kommun, client_for, members, skolval):
     html = client_for(members[Role.SCANNER]).get(
-        reverse("signals:list", args=[kommun.slug]), {"level": "outer", "per_page": 50}
+        reverse("signals:list", args=[kommun.slug, kommun.slug]), {"level": "outer", "per_page": 50}
     )
     assert f'href="{EXPORT}?level=outer"' in html.content.decode()
 
@@ -186,8 +186,11 @@ def test_the_export_reads_in_chunks_with_a_fixed_number_of_queries(
     client_for, kommun, members, django_assert_max_num_queries
 ):
     for n in range(30):
-        make_signal(
-            kommun, title=f"S{n}", tags=["a", "b"], trends=["Ökad polarisering och utsatthet"]
+        SignalFactory(
+            organization=kommun,
+            title=f"S{n}",
+            tags=["a", "b"],
+            trends=["Ökad polarisering och utsatthet"],
         )
     client = client_for(members[Role.SCANNER])
     with django_assert_max_num_queries(12):

@@ -9,9 +9,9 @@ from signals.models import Status
 from signals.search import search_signals
 from signals.selectors import SignalFilters, find_signals
 
-from .factories import make_signal
+from ..factories import SignalFactory
 
-LIST = reverse("signals:list", args=["kungsbacka"])  # the `kommun` fixture
+LIST = reverse("signals:list", args=[kommun.slug, "kungsbacka"])  # the `kommun` fixture
 # PostgreSQL full text: deselected on SQLite (tests/conftest.py); .ci/run runs the suite on
 # PostgreSQL too.
 postgres_only = pytest.mark.postgres
@@ -19,8 +19,8 @@ postgres_only = pytest.mark.postgres
 
 @pytest.fixture
 def forskola(kommun, members):
-    return make_signal(
-        kommun,
+    return SignalFactory(
+        organization=kommun,
         title="Ny förskola i Kolla Parksvik",
         description="Kommunen bygger en förskola med plats för 120 barn.",
         motivation="Därför är detta intressant för Kungsbacka: barnomsorgen växer i norr.",
@@ -32,8 +32,8 @@ def forskola(kommun, members):
 
 @pytest.fixture
 def solceller(kommun, members):
-    return make_signal(
-        kommun,
+    return SignalFactory(
+        organization=kommun,
         title="Solceller på kommunens tak",
         motivation="Därför är detta intressant för Kungsbacka: lägre energikostnader.",
         sources=[("https://www.energimyndigheten.se/", "Energimyndigheten")],
@@ -87,9 +87,9 @@ def test_websearch_syntax_excludes_words(members, forskola, solceller):
 
 @postgres_only
 def test_relevance_puts_the_better_match_first(kommun, members):
-    make_signal(kommun, title="Vätgas nämns en gång", description="Om vätgas.")
-    make_signal(
-        kommun,
+    SignalFactory(organization=kommun, title="Vätgas nämns en gång", description="Om vätgas.")
+    SignalFactory(
+        organization=kommun,
         title="Vätgas, vätgas, vätgas",
         description="Vätgas i Halland: vätgastankstation och vätgasbussar.",
     )
@@ -115,7 +115,7 @@ def test_the_search_expression_is_the_index_expression(kommun):
 
 
 def test_search_respects_the_organisation(client_for, members, other_kommun, forskola):
-    make_signal(other_kommun, title="Varbergs nya förskola")
+    SignalFactory(organization=other_kommun, title="Varbergs nya förskola")
     response = client_for(members[Role.SCANNER]).get(LIST, {"q": "förskola"})
     html = response.content.decode()
     assert forskola.title in html
@@ -123,8 +123,8 @@ def test_search_respects_the_organisation(client_for, members, other_kommun, for
 
 
 def test_search_respects_visibility(client_for, kommun, members, forskola):
-    make_signal(kommun, title="Utkast om förskola", status=Status.DRAFT)
-    make_signal(kommun, title="Arkiverad förskola", status=Status.ARCHIVED)
+    SignalFactory(organization=kommun, title="Utkast om förskola", status=Status.DRAFT)
+    SignalFactory(organization=kommun, title="Arkiverad förskola", status=Status.ARCHIVED)
     management = client_for(members[Role.MANAGEMENT]).get(LIST, {"q": "förskola"})
     html = management.content.decode()
     assert forskola.title in html
@@ -140,7 +140,7 @@ def test_search_respects_visibility(client_for, kommun, members, forskola):
 
 
 def test_search_combines_with_filters(client_for, kommun, members, forskola):
-    make_signal(kommun, title="Förskola i Halland", level="near")
+    SignalFactory(organization=kommun, title="Förskola i Halland", level="near")
     response = client_for(members[Role.SCANNER]).get(LIST, {"q": "förskola", "level": "near"})
     html = response.content.decode()
     assert "Förskola i Halland" in html

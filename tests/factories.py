@@ -1,0 +1,233 @@
+"""factory_boy factories for every model, the one way tests make data.
+
+Rows are written straight to the database (fast, and independent of the forms and services),
+but a signal is stored the way ``signals.services.signal_create`` stores it: its sources,
+trends and tags set, ``search_document`` composed by ``build_search_document`` after them, and
+one history record ("+") attributed to ``created_by`` at ``created_at``, so history and search
+tests read what the write side would have left.
+
+    OrganizationFactory()                       # with the default catalogue (as every real one)
+    OrganizationFactory(catalogue=False)        # no areas, trends or driving forces
+    MembershipFactory(organization=o, role=Role.EDITOR).user
+    SignalFactory(organization=o, area="Digitalisering", trends=[trend], tags=["skola", tag],
+                  sources=[("https://skr.se/", "SKR")])  # area and trends also by name
+"""
+
+import factory
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+from factory.django import DjangoModelFactory, Password
+
+from organizations.models import Membership, Organization
+from organizations.roles import Role
+from signals.catalogue import install_default_catalogue
+from signals.models import Area, DrivingForce, Level, Signal, Source, Status, Tag, Trend
+from signals.services import build_search_document
+
+TEST_PASSWORD = "pw-for-tests"
+
+
+class OrganizationFactory(DjangoModelFactory):
+    """An organisation. ``catalogue=False`` leaves out the default catalogue (SKR's driving
+    forces and trends, and the demo's areas); ``catalogue__areas=()`` keeps only the trends."""
+
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    perspective_name = factory.Sequence(lambda n: f"Testort{n}")
+    name = factory.LazyAttribute(lambda o: f"{o.perspective_name} kommun")
+    slug = factory.LazyAttribute(lambda o: slugify(o.perspective_name))
+
+    @factory.post_generation
+    def catalogue(organization, create, extracted, **kwargs):
+        if create and extracted is not False:
+            install_default_catalogue(organization, **kwargs)
+
+
+class UserFactory(DjangoModelFactory):
+    """A user who logs in with ``TEST_PASSWORD``, named after the username ("Anna" for "anna")."""
+
+    class Meta:
+        model = settings.AUTH_USER_MODEL
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"anvandare{n}")
+    first_name = factory.LazyAttribute(lambda u: u.username.capitalize())
+    password = Password(TEST_PASSWORD)
+
+
+class MembershipFactory(DjangoModelFactory):
+    """A user's accepted role in an organisation; ``pending=True`` for an invitation not yet
+    accepted (by logging in)."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.SCANNER
+
+    class Params:
+        pending = factory.Trait(accepted_at=None)
+
+
+class AreaFactory(DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    organization = factory.SubFactory(OrganizationFactory, catalogue=False)
+    name = factory.Sequence(lambda n: f"Testområde {n}")
+
+
+class DrivingForceFactory(DjangoModelFactory):
+    class Meta:
+        model = DrivingForce
+
+    organization = factory.SubFactory(OrganizationFactory, catalogue=False)
+    name = factory.Sequence(lambda n: f"Testdrivkraft {n}")
+
+
+class TrendFactory(DjangoModelFactory):
+    class Meta:
+        model = Trend
+
+    organization = factory.SubFactory(OrganizationFactory, catalogue=False)
+    name = factory.Sequence(lambda n: f"Testtrend {n}")
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    organization = factory.SubFactory(OrganizationFactory, catalogue=False)
+    name = factory.Sequence(lambda n: f"testtagg {n}")
+
+
+def _trend(organization, trend: Trend | str) -> Trend:
+    if isinstance(trend, str):
+        return Trend.objects.get(organization=organization, name=trend)
+    return trend
+
+
+def _tags(organization, tags) -> list[Tag]:
+    """Tags as objects or names; a name is the organisation's tag of that name ignoring case
+    (as the write side matches them), created if it has none."""
+    by_name = {tag.name.casefold(): tag for tag in Tag.objects.filter(organization=organization)}
+    resolved = []
+    for tag in tags:
+        if isinstance(tag, str):
+            if tag.casefold() not in by_name:
+                by_name[tag.casefold()] = TagFactory(organization=organization, name=tag)
+            tag = by_name[tag.casefold()]
+        resolved.append(tag)
+    return resolved
+
+
+def _source_fields(source) -> dict:
+    """A source given as ``(url, name)`` or as ``signals.services.SourceData``."""
+    if isinstance(source, tuple):
+        url, name = source
+        return {"url": url, "name": name}
+    return {"url": source.url, "name": source.name, "published_on": source.published_on}
+
+
+class SignalFactory(DjangoModelFactory):
+    """A signal as the write side stores it (see the module's docstring).
+
+    ``area`` and each of ``trends`` may be an object or a name within the organisation;
+    ``tags`` objects or names (missing names are created, as the write side does);
+    ``sources`` a list of ``(url, name)`` or ``SourceData``, by default one (SKR).
+    """
+
+    class Meta:
+        model = Signal
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Signal nummer {n}")
+    description = ""
+    motivation = "Därför är detta intressant för oss: det påverkar våra verksamheter."
+    level = Level.OUTER
+    status = Status.LOGGED
+    area = None
+    created_by = None
+    created_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("area"), str):
+            kwargs["area"] = Area.objects.get(
+                organization=kwargs["organization"], name=kwargs["area"]
+            )
+        return kwargs
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The one history record is written once everything is set (_after_postgeneration).
+        signal = model_class(*args, **kwargs)
+        signal.save_without_historical_record()
+        return signal
+
+    @factory.post_generation
+    def sources(signal, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = [("https://www.skr.se/", "SKR")]
+        for position, source in enumerate(extracted):
+            row = Source(signal=signal, position=position, **_source_fields(source))
+            row._history_user, row._history_date = signal.created_by, signal.created_at
+            row.save()
+
+    @factory.post_generation
+    def trends(signal, create, extracted, **kwargs):
+        if create and extracted:
+            signal.skip_history_when_saving = True
+            try:
+                signal.trends.set(_trend(signal.organization, trend) for trend in extracted)
+            finally:
+                del signal.skip_history_when_saving
+
+    @factory.post_generation
+    def tags(signal, create, extracted, **kwargs):
+        if create and extracted:
+            signal.skip_history_when_saving = True
+            try:
+                signal.tags.set(_tags(signal.organization, extracted))
+            finally:
+                del signal.skip_history_when_saving
+
+    @classmethod
+    def _after_postgeneration(cls, signal, create, results=None):
+        """Compose the search document and write the history record, as the write side does."""
+        if not create:
+            return
+        signal.search_document = build_search_document(signal)
+        signal._history_user, signal._history_date = signal.created_by, signal.created_at
+        signal.save(update_fields=["search_document", "updated_at"])
+        del signal._history_user, signal._history_date
+        # Written by an update, so simple-history typed it "changed"; it is the creation.
+        signal.history.filter(history_type="~").update(history_type="+")
+
+
+class SourceFactory(DjangoModelFactory):
+    """One more source of a signal (by default of a new signal with none other). The signal's
+    search document is composed again to include it."""
+
+    class Meta:
+        model = Source
+        skip_postgeneration_save = True
+
+    signal = factory.SubFactory(SignalFactory, sources=[])
+    url = factory.Sequence(lambda n: f"https://example.se/artikel-{n}")
+    name = factory.Sequence(lambda n: f"Källa {n}")
+    position = factory.LazyAttribute(lambda o: o.signal.sources.count() if o.signal.pk else 0)
+
+    @factory.post_generation
+    def search_document(source, create, extracted, **kwargs):
+        if create:
+            signal = source.signal
+            signal.search_document = build_search_document(signal)
+            Signal.objects.filter(pk=signal.pk).update(search_document=signal.search_document)
