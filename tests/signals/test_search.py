@@ -11,7 +11,7 @@ from signals.selectors import SignalFilters, find_signals
 
 from ..factories import SignalFactory
 
-LIST = reverse("signals:list", args=[kommun.slug, "kungsbacka"])  # the `kommun` fixture
+LIST = reverse("signals:list", args=["kungsbacka"])  # the `kommun` fixture
 # PostgreSQL full text: deselected on SQLite (tests/conftest.py); .ci/run runs the suite on
 # PostgreSQL too.
 postgres_only = pytest.mark.postgres
