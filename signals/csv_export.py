@@ -12,12 +12,8 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from organizations.services import display_name
-
-from .models import Certainty, Impact, Level, Status, TimeHorizon
+from . import display
 
 BOM = "\ufeff"
 DELIMITER = ";"
@@ -42,65 +38,39 @@ class _Echo:
         return value
 
 
-def _labels():
-    """Headers and choice labels, translated now, while the request's language is active
-    (the rows are produced later, as the response is sent)."""
-    headers = [
-        _("ID"),
-        _("Logged"),
-        _("Title"),
-        _("Level"),
-        _("Area"),
-        _("Trends"),
-        _("Tags"),
-        _("Status"),
-        _("Why this is interesting for us"),
-        _("Sources"),
-        _("Logged by"),
-        _("Time horizon"),
-        _("Impact (1–4)"),
-        _("Certainty (1–3)"),
-    ]
-    choices = {
-        "level": {c.value: str(c.label) for c in Level},
-        "status": {c.value: str(c.label) for c in Status},
-        "time_horizon": {c.value: str(c.label) for c in TimeHorizon},
-    }
-    return headers, choices
-
-
-def _row(signal, choices) -> list:
-    author = signal.created_by
-    return [
-        signal.pk,
-        timezone.localtime(signal.created_at).strftime("%Y-%m-%d %H:%M"),
-        signal.title,
-        choices["level"].get(signal.level, signal.level),
-        signal.area.name if signal.area else "",
-        LIST_SEPARATOR.join(trend.name for trend in signal.trends.all()),
-        LIST_SEPARATOR.join(tag.name for tag in signal.tags.all()),
-        choices["status"].get(signal.status, signal.status),
-        signal.motivation,
-        " ".join(source.url for source in signal.sources.all() if source.url),
-        display_name(author) if author else "",
-        choices["time_horizon"].get(signal.time_horizon, ""),
-        signal.impact if signal.impact in Impact.values else "",
-        signal.certainty if signal.certainty in Certainty.values else "",
-    ]
+# The file's columns, in order; each one's header and cells come from ``display``.
+COLUMNS = (
+    "id",
+    "created_at",
+    "title",
+    "level",
+    "area",
+    "trends",
+    "tags",
+    "status",
+    "motivation",
+    "sources",
+    "created_by",
+    "time_horizon",
+    "impact",
+    "certainty",
+)
 
 
 def rows(signals: QuerySet) -> Iterator[str]:
     """The file, line by line: the BOM and header first, then one line per signal."""
-    headers, choices = _labels()
+    # Made now, while the request's language is active (the rows are produced later, as the
+    # response is sent).
+    spreadsheet = display.Spreadsheet(COLUMNS, separator=LIST_SEPARATOR)
     writer = csv.writer(_Echo(), delimiter=DELIMITER, lineterminator="\r\n")
     signals = signals.select_related("area", "created_by").prefetch_related(
         "trends", "tags", "sources"
     )
 
     def generate():
-        yield BOM + writer.writerow(headers)
+        yield BOM + writer.writerow(spreadsheet.headers)
         for signal in signals.iterator(chunk_size=CHUNK_SIZE):
-            yield writer.writerow([defuse(cell) for cell in _row(signal, choices)])
+            yield writer.writerow([defuse(cell) for cell in spreadsheet.row(signal)])
 
     return generate()
 

@@ -7,9 +7,9 @@ from django.forms import formset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import display
 from .models import (
     EDITABLE_FIELDS,
-    LEVEL_EXPLANATIONS,
     Area,
     Certainty,
     Impact,
@@ -45,35 +45,6 @@ INLINE_FIELDS = EDITABLE_FIELDS
 
 NOT_ASSESSED = _("Not assessed")
 
-# How the forms, the detail page and the history name each field ("motivation" names the
-# organisation: see motivation_label).
-FIELD_LABELS = {
-    "title": _("Title"),
-    "description": _("Description"),
-    "level": _("Level"),
-    "area": _("Area"),
-    "trends": _("Trends"),
-    "tags": _("Tags"),
-    "time_horizon": _("Time horizon"),
-    "impact": _("Estimated impact"),
-    "certainty": _("Certainty"),
-    "status": _("Status"),
-}
-
-
-def motivation_label(organization) -> str:
-    return gettext("Why this is interesting for %(organization)s") % {
-        "organization": organization.perspective_name
-    }
-
-
-def field_labels(organization) -> dict[str, str]:
-    """Every editable field's label in the current language, the motivation's with the
-    organisation's name."""
-    labels = {name: str(label) for name, label in FIELD_LABELS.items()}
-    labels["motivation"] = motivation_label(organization)
-    return labels
-
 
 class LevelRadioSelect(forms.RadioSelect):
     """Radio buttons whose labels carry the level's explanation from the domain guide."""
@@ -82,7 +53,7 @@ class LevelRadioSelect(forms.RadioSelect):
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        option["explanation"] = LEVEL_EXPLANATIONS.get(value, "")
+        option["explanation"] = display.FIELDS["level"].explanation(value)
         return option
 
 
@@ -90,10 +61,10 @@ class SignalForm(forms.Form):
     required_css_class = "required"
 
     title = forms.CharField(
-        label=FIELD_LABELS["title"], max_length=Signal._meta.get_field("title").max_length
+        label=display.FIELDS["title"].label, max_length=Signal._meta.get_field("title").max_length
     )
     description = forms.CharField(
-        label=FIELD_LABELS["description"],
+        label=display.FIELDS["description"].label,
         required=False,
         max_length=MAX_DESCRIPTION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -108,7 +79,7 @@ class SignalForm(forms.Form):
         error_messages={"required": _("Say why this matters for us: it is what makes a signal.")},
     )
     level = forms.ChoiceField(
-        label=FIELD_LABELS["level"],
+        label=display.FIELDS["level"].label,
         choices=Level.choices,
         widget=LevelRadioSelect,
         error_messages={
@@ -117,46 +88,46 @@ class SignalForm(forms.Form):
         },
     )
     area = forms.ModelChoiceField(
-        label=FIELD_LABELS["area"],
+        label=display.FIELDS["area"].label,
         queryset=Area.objects.none(),
         required=False,
         empty_label=_("No area"),
         error_messages={"invalid_choice": AREA_INVALID},
     )
     trends = forms.ModelMultipleChoiceField(
-        label=FIELD_LABELS["trends"],
+        label=display.FIELDS["trends"].label,
         queryset=Trend.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": TRENDS_INVALID},
     )
     tags = forms.CharField(
-        label=FIELD_LABELS["tags"],
+        label=display.FIELDS["tags"].label,
         required=False,
         max_length=1000,
         help_text=_("Separate tags with commas, e.g. school, AI, housing."),
     )
     time_horizon = forms.ChoiceField(
-        label=FIELD_LABELS["time_horizon"],
+        label=display.FIELDS["time_horizon"].label,
         choices=[("", NOT_ASSESSED), *TimeHorizon.choices],
         required=False,
     )
     impact = forms.TypedChoiceField(
-        label=FIELD_LABELS["impact"],
+        label=display.FIELDS["impact"].label,
         choices=[("", NOT_ASSESSED), *Impact.choices],
         coerce=int,
         empty_value=None,
         required=False,
     )
     certainty = forms.TypedChoiceField(
-        label=FIELD_LABELS["certainty"],
+        label=display.FIELDS["certainty"].label,
         choices=[("", NOT_ASSESSED), *Certainty.choices],
         coerce=int,
         empty_value=None,
         required=False,
     )
     status = forms.ChoiceField(
-        label=FIELD_LABELS["status"],
+        label=display.FIELDS["status"].label,
         choices=[(status.value, status.label) for status in EDITABLE_STATUSES],
         initial=Status.LOGGED,
         widget=forms.RadioSelect,
@@ -172,7 +143,7 @@ class SignalForm(forms.Form):
         organization = membership.organization
         self.organization = organization
         self.signal = signal
-        self.fields["motivation"].label = motivation_label(organization)
+        self.fields["motivation"].label = display.label("motivation", organization)
         # Active choices, plus whatever the signal already has (a retired area stays shown).
         current_area = signal.area_id if signal else None
         current_trends = list(signal.trends.values_list("pk", flat=True)) if signal else []

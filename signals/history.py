@@ -2,8 +2,8 @@
 
 Each write in ``services`` leaves one ``Signal`` history record, and stamps the history records
 of the sources it touched with the same time; here they are put back together as one change,
-and their values shown as a person would name them (choices by their label, areas, trends and
-tags by name) in the current language.
+and their values shown as every page shows them (``display.stored_text``: choices by their
+label, areas, trends and tags by name) in the current language.
 
 The page reads a fixed number of queries however long the history: the records, their trends
 and tags (one query each, compared as id sets here rather than by ``diff_against`` per record),
@@ -24,7 +24,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from .models import EDITABLE_FIELDS, Area, Signal, Source, Status, Tag, Trend
+from . import display
+from .models import EDITABLE_FIELDS, Signal, Source, Status
 
 # Not worth showing: they change with every save, or never.
 IGNORED_FIELDS = ["version", "updated_at", "organization", "created_by", "created_at"]
@@ -49,9 +50,9 @@ class HistoryEntry:
 
 
 def signal_history(
-    signal: Signal, labels: dict[str, str], *, include_drafts: bool = True
+    signal: Signal, labels: dict[str, str] | None = None, *, include_drafts: bool = True
 ) -> list[HistoryEntry]:
-    """The signal's changes, newest first. ``labels`` names the fields as the forms do.
+    """The signal's changes, newest first. ``labels`` names the fields (``display.labels``).
 
     Without ``include_drafts`` the records of while the signal was not visible to such a reader
     are left out (``visible_to_readers_without_drafts``): the first one after them reads as the
@@ -67,7 +68,9 @@ def signal_history(
         shown = visible_to_readers_without_drafts([record.status for record in records])
     m2m = _m2m_values(signal)
     sources_by_time = _source_changes(signal)
-    names = _Names(signal)
+    names = display.StoredNames(signal.organization_id)
+    if labels is None:
+        labels = display.labels(signal.organization)
     entries = []
     previous = None  # the last record shown
     skipped = False  # whether records were left out since then
@@ -121,9 +124,9 @@ def _field_changes(previous, record, m2m, names, labels) -> list[FieldChange]:
             changes.append((name, old, new))
     return [
         FieldChange(
-            label=labels.get(name) or _field_label(name),
-            old=names.show(name, old),
-            new=names.show(name, new),
+            label=labels.get(name) or display.label(name),
+            old=display.stored_text(name, old, names),
+            new=display.stored_text(name, new, names),
         )
         for name, old, new in sorted(changes, key=lambda change: _order(change[0]))
     ]
@@ -145,10 +148,6 @@ def _m2m_values(signal: Signal) -> dict[str, dict[int, frozenset[int]]]:
 
 def _order(name: str) -> int:
     return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
-
-
-def _field_label(name: str) -> str:
-    return str(Signal._meta.get_field(name).verbose_name).capitalize()
 
 
 def _describe_source(record) -> str:
@@ -184,37 +183,3 @@ def _source_changes(signal: Signal) -> dict[datetime, list[str]]:
             changes[record.history_date].append(text)
         previous_by_source[record.id] = record
     return changes
-
-
-class _Names:
-    """Turns stored values into what people call them."""
-
-    def __init__(self, signal: Signal):
-        self.areas = dict(
-            Area.objects.filter(organization=signal.organization_id).values_list("pk", "name")
-        )
-        self.trends = dict(
-            Trend.objects.filter(organization=signal.organization_id).values_list("pk", "name")
-        )
-        self.tags = dict(
-            Tag.objects.filter(organization=signal.organization_id).values_list("pk", "name")
-        )
-
-    def show(self, name: str, value) -> str:
-        if name == "area":
-            return self.areas.get(value, _("(removed area)")) if value else ""
-        if name in ("trends", "tags"):
-            lookup, gone = (
-                (self.trends, _("(deleted trend)"))
-                if name == "trends"
-                else (self.tags, _("(deleted tag)"))
-            )
-            known = sorted(lookup[pk] for pk in value if pk in lookup)
-            deleted = [gone for pk in value if pk not in lookup]
-            return ", ".join([*known, *deleted])
-        if value in (None, ""):
-            return ""
-        model_field = Signal._meta.get_field(name)
-        if model_field.choices:
-            return str(dict(model_field.flatchoices).get(value, value))
-        return str(value)

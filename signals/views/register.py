@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import attach_errors
 from organizations.access import get_visible_or_404, organization_required
 
-from ..forms import INLINE_FIELDS, SignalForm, field_labels, source_formset
+from .. import display
+from ..forms import INLINE_FIELDS, SignalForm, source_formset
 from ..history import signal_history
-from ..markdown import render_markdown
-from ..models import LEVEL_EXPLANATIONS, Signal, Status
+from ..models import Signal, Status
 from ..services import (
     EDITABLE_STATUSES,
     MAX_SOURCES,
@@ -182,9 +182,7 @@ def _differences(current: Signal, yours: dict, your_sources) -> list[dict]:
             differing.append(field_item(current, name))
     saved_sources = [(s.url, s.name, s.published_on) for s in current.sources.all()]
     if saved_sources != [(s.url, s.name, s.published_on) for s in your_sources]:
-        differing.append(
-            {"name": "sources", "label": _("Sources"), "value": list(current.sources.all())}
-        )
+        differing.append(field_item(current, "sources"))
     return differing
 
 
@@ -192,25 +190,9 @@ def _differences(current: Signal, yours: dict, your_sources) -> list[dict]:
 
 
 def field_item(signal: Signal, name: str, labels: dict | None = None) -> dict:
-    """What the detail page shows for one field: its label and value, ready for the template."""
-    labels = labels or field_labels(signal.organization)
-    item = {"name": name, "label": labels.get(name, name), "explanation": "", "code": ""}
-    if name == "description":
-        value = render_markdown(signal.description)
-    elif name == "area":
-        value = signal.area.name if signal.area else ""
-    elif name == "trends":
-        value = [trend.name for trend in signal.trends.all()]
-    elif name == "tags":
-        value = [tag.name for tag in signal.tags.all()]
-    elif name in ("level", "time_horizon", "impact", "certainty", "status"):
-        value = getattr(signal, f"get_{name}_display")() if getattr(signal, name) else ""
-        if name == "level":
-            item["explanation"] = LEVEL_EXPLANATIONS.get(signal.level, "")
-            item["code"] = signal.level
-    else:
-        value = getattr(signal, name)
-    item["value"] = value
+    """What the detail page shows for one field (``display.item``), and whether it may be
+    edited there."""
+    item = display.item(signal, name, labels)
     item["editable"] = name != "status" or signal.status in EDITABLE_STATUSES
     return item
 
@@ -228,7 +210,7 @@ def _inline_form_context(form: SignalForm, field: str) -> dict:
 
 
 def _detail_context(request, signal: Signal, *, editing=None, form=None, conflict=None):
-    labels = field_labels(signal.organization)
+    labels = display.labels(signal.organization)
     items = [field_item(signal, name, labels) for name in INLINE_FIELDS]
     context = {
         "signal": signal,
@@ -345,7 +327,7 @@ def signal_restore_view(request, pk: int):
     messages.success(
         request,
         _("“%(title)s” is restored as %(status)s.")
-        % {"title": signal.title, "status": signal.get_status_display().lower()},
+        % {"title": signal.title, "status": display.text(signal, "status").lower()},
     )
     return redirect(signal)
 
@@ -358,7 +340,7 @@ def signal_history_view(request, pk: int):
     signal = _get_signal(request, pk)
     entries = signal_history(
         signal,
-        field_labels(signal.organization),
+        display.labels(signal.organization),
         include_drafts=Status.DRAFT in visible_statuses(request.membership),
     )
     return render(

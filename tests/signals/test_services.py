@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from signals.forms import field_labels
+from signals.display import labels as field_labels
 from signals.history import signal_history
 from signals.models import Area, Level, Signal, Source, Status, Tag, Trend
 from signals.services import (
