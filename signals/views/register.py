@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.lib.markdown import render_markdown
 from organizations.access import get_for_organization, organization_required
 
 from ..forms import INLINE_FIELDS, SignalForm, field_labels, source_formset
 from ..history import signal_history
-from ..markdown import render_markdown
 from ..models import LEVEL_EXPLANATIONS, Signal, Status
 from ..services import (
     EDITABLE_STATUSES,
