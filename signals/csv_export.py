@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.services import display_name
+from core.lib.people import display_name
 
 from .models import Certainty, Impact, Level, Status, TimeHorizon
 
