@@ -1,7 +1,8 @@
 """Shared fixtures: two organisations and one user per role in each.
 
 `kommun` is the organisation under test; `other_kommun` holds the same roles, so every access
-test can check that nothing of one organisation is visible from the other.
+test can check that nothing of one organisation is visible from the other. `page_server` is a
+web server on 127.0.0.1 for tests that fetch over real HTTP (tests/pageserver.py).
 """
 
 import pytest
@@ -10,6 +11,8 @@ from django.contrib.auth import get_user_model
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from signals.catalogue import install_default_catalogue
+
+from .pageserver import PageServer
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +60,16 @@ def members(kommun):
 @pytest.fixture
 def other_members(other_kommun):
     return {role: make_member(other_kommun, role) for role in Role.values}
+
+
+@pytest.fixture
+def page_server(settings):
+    """A web server on 127.0.0.1 for this test (tests/pageserver.py); the fetch may reach
+    exactly it: FETCH_ALLOW_PRIVATE_HOSTS is its host:port and nothing else."""
+    server = PageServer()
+    settings.FETCH_ALLOW_PRIVATE_HOSTS = [server.host_port]
+    yield server
+    server.close()
 
 
 @pytest.fixture
