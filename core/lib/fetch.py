@@ -156,11 +156,36 @@ def fetch(
 
 
 def is_public_address(address: str) -> bool:
-    """Whether an IP address (as getaddrinfo gives it) is on the public internet."""
+    """Whether an IP address (as getaddrinfo gives it) is on the public internet.
+
+    IPv6 addresses that carry an IPv4 address (IPv4-mapped and -compatible, 6to4, NAT64,
+    Teredo) are public only if that IPv4 address is: they can lead to it."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return _is_public(ip.ipv4_mapped)
+        if ip in _NAT64_LOCAL_USE:
+            return False
+        if not all(_is_public(embedded) for embedded in _embedded_ipv4(ip)):
+            return False
     return _is_public(ip)
+
+
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+_TEREDO = ipaddress.ip_network("2001::/32")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    if ip in _TEREDO:
+        return list(ip.teredo)  # (server, client); the client's bits are stored inverted
+    if ip in _SIX_TO_FOUR:
+        return [ip.sixtofour]
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
 
 
 def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:

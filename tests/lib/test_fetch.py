@@ -252,6 +252,7 @@ def test_every_error_is_a_fetch_error():
         "93.184.216.34",
         "2606:4700:4700::1111",
         "::ffff:93.184.216.34",  # IPv4-mapped, of a public address
+        "2002:5db8:d822::1",  # 6to4, of a public address
     ],
 )
 def test_public_addresses(address):
@@ -278,3 +279,42 @@ def test_public_addresses(address):
 )
 def test_private_addresses(address):
     assert not is_public_address(address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        # 6to4 (2002::/16): the IPv4 address is bits 16-47.
+        "2002:7f00:1::1",  # 127.0.0.1
+        "2002:a00:1::1",  # 10.0.0.1
+        "2002:c0a8:1::1",  # 192.168.0.1
+        "2002:a9fe:a9fe::1",  # 169.254.169.254
+        # NAT64 (64:ff9b::/96): the IPv4 address is the last 32 bits.
+        "64:ff9b::127.0.0.1",
+        "64:ff9b::10.0.0.1",
+        "64:ff9b::169.254.169.254",
+        # Local-use NAT64 (64:ff9b:1::/48): local by definition, whatever it embeds.
+        "64:ff9b:1::93.184.216.34",
+        "64:ff9b:1:7f00:1::",
+        # Teredo (2001::/32): server 93.184.216.34, client in the last 32 bits, inverted.
+        "2001:0:5db8:d822::80ff:fffe",  # client 127.0.0.1
+        "2001:0:5db8:d822::f5ff:fffe",  # client 10.0.0.1
+        "2001:0:5db8:d822::5601:5601",  # client 169.254.169.254
+        # IPv4-mapped (::ffff:0:0/96).
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "::ffff:169.254.169.254",
+        # IPv4-compatible (::a.b.c.d).
+        "::127.0.0.1",
+        "::10.0.0.1",
+        "::169.254.169.254",
+    ],
+)
+def test_ipv6_forms_of_private_ipv4_addresses_are_private(address):
+    assert not is_public_address(address)
+
+
+def test_a_6to4_address_is_refused_on_its_ipv4_address_alone():
+    """Python counts 2002::/16 as global; only the embedded address tells them apart."""
+    assert is_public_address("2002:5db8:d822::1")
+    assert not is_public_address("2002:7f00:1::1")
