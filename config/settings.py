@@ -6,6 +6,7 @@ variables listed in README.md; a missing or malformed value stops start-up with 
 ImproperlyConfigured message that names the variable.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,6 +43,32 @@ def _env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+
+
+def _env_host_ports(name: str) -> list[str]:
+    """Comma-separated host:port pairs (an IPv6 host in brackets), each as "host:port" in lower
+    case; refuse anything that is not exactly that."""
+    raw = env.str(name, default="")
+    pairs = []
+    for entry in filter(None, (part.strip() for part in raw.split(","))):
+        host, _colon, port = entry.rpartition(":")
+        ipv6 = host.startswith("[") and host.endswith("]")
+        try:
+            if ipv6:
+                ipaddress.IPv6Address(host[1:-1])
+            valid_host = bool(host) and (ipv6 or not any(c in host for c in ":/@[] \t"))
+            valid_port = port.isdigit() and 0 < int(port) < 65536
+        except ValueError:
+            valid_host = False
+        if not (valid_host and valid_port):
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated host:port pairs, e.g. "
+                f"intranet.kommun.se:443,10.0.0.5:8080; got {entry!r}."
+            )
+        if ipv6:
+            host = f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
+        pairs.append(f"{host.lower()}:{int(port)}")
+    return pairs
 
 
 DEBUG = _env_bool("DEBUG", True)
@@ -305,6 +332,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": timedelta(hours=23).total_seconds()},
     },
 }
+
+# --- Fetching pages and feeds (core.lib.fetch) -------------------------------------------------
+# Addresses people type are fetched only from public hosts, so they cannot reach our own
+# network. A municipality's intranet sources are real: these exact host:port pairs (the host as
+# written in the address) may resolve to private addresses. Empty by default.
+FETCH_ALLOW_PRIVATE_HOSTS = _env_host_ports("FETCH_ALLOW_PRIVATE_HOSTS")
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

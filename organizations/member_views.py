@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lib.people import display_name
+
 from .access import get_visible_or_404, organization_required
 from .forms import MemberAddForm, MembershipRoleForm
 from .models import Membership
 from .roles import Role
 from .services import (
     LastAdminError,
-    display_name,
     invitation_send,
     member_email,
     member_invite,

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.lib.people import display_name
+
 from .models import Membership, Organization
 from .roles import Role
 
@@ -47,10 +49,6 @@ class LastAdminError(Exception):
             )
             % {"name": member_name(membership), "organization": membership.organization}
         )
-
-
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def member_name(membership: Membership) -> str:

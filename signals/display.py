@@ -22,14 +22,14 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from organizations.services import display_name
+from core.lib.markdown import render_markdown
+from core.lib.people import display_name
 
-from .markdown import render_markdown
 from .models import LEVEL_EXPLANATIONS, Signal
 
 # How a page lays a value out (the detail template's ``field_value`` partial).
 TEXT = "text"  # line breaks kept
-MARKDOWN = "markdown"  # rendered and sanitised (signals.markdown)
+MARKDOWN = "markdown"  # rendered and sanitised (core.lib.markdown)
 LIST = "list"  # one chip per name
 BADGE = "badge"  # a coloured mark per choice (CSS class ``<field>--<code>``), with explanation
 SOURCES = "sources"  # the source links

@@ -1,7 +1,8 @@
 """Shared fixtures: two organisations and one user per role in each.
 
 `kommun` is the organisation under test; `other_kommun` holds the same roles, so every access
-test can check that nothing of one organisation is visible from the other.
+test can check that nothing of one organisation is visible from the other. `page_server` is a
+web server on 127.0.0.1 for tests that fetch over real HTTP (tests/pageserver.py).
 """
 
 import pytest
@@ -12,6 +13,7 @@ from organizations.roles import Role
 from signals.models import Level
 
 from .factories import MembershipFactory, OrganizationFactory, SignalFactory
+from .pageserver import PageServer
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +84,16 @@ def english(client):
     """The test client, in English. A module asks for it in every test with
     ``pytestmark = pytest.mark.usefixtures("english")``."""
     return in_english(client)
+
+
+@pytest.fixture
+def page_server(settings):
+    """A web server on 127.0.0.1 for this test (tests/pageserver.py); the fetch may reach
+    exactly it: FETCH_ALLOW_PRIVATE_HOSTS is its host:port and nothing else."""
+    server = PageServer()
+    settings.FETCH_ALLOW_PRIVATE_HOSTS = [server.host_port]
+    yield server
+    server.close()
 
 
 @pytest.fixture

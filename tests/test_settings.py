@@ -148,6 +148,25 @@ def test_a_malformed_number_names_the_variable(manage):
     assert "ImproperlyConfigured: PROXY_COUNT must be a whole number" in result.stderr
 
 
+def test_private_hosts_for_fetching_are_exact_host_port_pairs(manage):
+    show = "from django.conf import settings; print(settings.FETCH_ALLOW_PRIVATE_HOSTS)"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        FETCH_ALLOW_PRIVATE_HOSTS="Intranet.Kommun.se:443, 10.0.0.5:8080,[fd00:0::5]:80",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ("['intranet.kommun.se:443', '10.0.0.5:8080', '[fd00::5]:80']")
+
+    result = manage("check", FETCH_ALLOW_PRIVATE_HOSTS="intranet.kommun.se")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: FETCH_ALLOW_PRIVATE_HOSTS must be comma-separated host:port" in (
+        result.stderr
+    )
+
+
 SHOW_RUNTIME = (
     "from django.conf import settings; from django.db import connection; "
     "cursor = connection.cursor(); cursor.execute('PRAGMA journal_mode'); "

@@ -1,6 +1,6 @@
 from django import template
 
-from organizations.services import display_name as _display_name
+from core.lib.people import display_name as _display_name
 
 register = template.Library()
 

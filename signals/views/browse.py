@@ -17,8 +17,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
+from core.lib.people import display_name
 from organizations.access import organization_required
-from organizations.services import display_name
 
 from .. import csv_export
 from ..models import Level

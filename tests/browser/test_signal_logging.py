@@ -2,8 +2,6 @@
 WCAG 2.1 AA violations on the form (empty and with errors) or on the detail page."""
 
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import translation
@@ -194,28 +192,11 @@ def test_a_form_opened_before_a_colleagues_save_tells_of_the_conflict(
     assert (signal.title, signal.motivation) == ("Annas rubrik", "Bertils text.")
 
 
-class _ArticlePage(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"<html><head><title>Skolverket: nya riktlinjer</title></head></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def article(settings):
-    settings.SIGNALS_TITLE_FETCH_ALLOW_PRIVATE = True
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _ArticlePage)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/artikel"
-    httpd.shutdown()
-    httpd.server_close()
+def article(page_server):
+    return page_server.add(
+        "/artikel", "<html><head><title>Skolverket: nya riktlinjer</title></head></html>"
+    )
 
 
 def test_a_suggested_title_is_used_only_when_asked(

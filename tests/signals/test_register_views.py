@@ -2,8 +2,6 @@
 for every role and for another organisation's members."""
 
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -662,34 +660,17 @@ def test_the_history_is_in_the_users_language(kommun, members, client_for, signa
 # --- quick capture ----------------------------------------------------------------------------
 
 
-class _Page(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"<html><head><title>Skolverket: nya riktlinjer</title></head></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def page_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/artikel"
-    httpd.shutdown()
-    httpd.server_close()
+def article(page_server):
+    return page_server.add(
+        "/artikel", "<html><head><title>Skolverket: nya riktlinjer</title></head></html>"
+    )
 
 
-def test_the_title_is_offered_never_filled_in(kommun, members, client_for, page_server, settings):
-    settings.SIGNALS_TITLE_FETCH_ALLOW_PRIVATE = True
+def test_the_title_is_offered_never_filled_in(kommun, members, client_for, article):
     client = client_for(members["scanner"])
     url = reverse("signals:suggest_title", args=[kommun.slug])
-    html = client.get(url, {"url": page_server, "title": ""}, HTTP_HX_REQUEST="true").content
+    html = client.get(url, {"url": article, "title": ""}, HTTP_HX_REQUEST="true").content
     html = html.decode()
     # Even into an empty title field nothing is swapped: the user may be typing by the time
     # the answer comes. The suggestion comes with a button that uses it when clicked.
@@ -698,16 +679,17 @@ def test_the_title_is_offered_never_filled_in(kommun, members, client_for, page_
     assert 'data-use-title="Skolverket: nya riktlinjer" aria-controls="id_title"' in html
     assert "Use this title" in html
     # A title the user already typed is never replaced; the suggestion is only mentioned.
-    html = client.get(url, {"sources-0-url": page_server, "title": "Min"}).content.decode()
+    html = client.get(url, {"sources-0-url": article, "title": "Min"}).content.decode()
     assert "hx-swap-oob" not in html
     assert "Skolverket: nya riktlinjer" in html
 
 
 def test_by_default_no_title_is_fetched_from_our_own_network(
-    kommun, members, client_for, page_server
+    kommun, members, client_for, article, settings
 ):
+    settings.FETCH_ALLOW_PRIVATE_HOSTS = []
     response = client_for(members["scanner"]).get(
-        reverse("signals:suggest_title", args=[kommun.slug]), {"url": page_server}
+        reverse("signals:suggest_title", args=[kommun.slug]), {"url": article}
     )
     assert response.status_code == 200
     assert response.content == b""

@@ -1,16 +1,14 @@
 """Quick capture's title suggestion: useful when the page is reachable, harmless otherwise, and
 never a way into our own network."""
 
-import contextlib
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from core.lib.fetch import is_public_address
 from signals import title_suggestion
-from signals.title_suggestion import is_public_address, suggest_title
+from signals.title_suggestion import suggest_title
 
 PAGES = {
     "/plain": (
@@ -29,97 +27,60 @@ PAGES = {
     "/missing": (404, "text/html", "<title>Not found</title>"),
     "/huge": (200, "text/html", "<html>" + "x" * (2 * 1024 * 1024) + "<title>Too far</title>"),
 }
-
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path.startswith("/redirect-to/"):
-            self.send_response(302)
-            target = self.path.removeprefix("/redirect-to/")
-            self.send_header("Location", target if target.startswith("http") else f"/{target}")
-            self.end_headers()
-            return
-        if self.path == "/slow":
-            time.sleep(3)
-        if self.path.startswith("/drip"):
-            self.drip()
-            return
-        status, content_type, body = PAGES.get(self.path, PAGES["/plain"])
-        encoded = body.encode("iso-8859-1" if "8859" in content_type else "utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(encoded)))
-        self.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(encoded)
-
-    def drip(self):
-        """A byte at a time, each well within a read's timeout but slow in total: the headers
-        (/drip-headers) or the body (/drip-body). Gives up after ~6 s."""
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 200\r\n\r\n"
-        body = b"<html><head>" + b" " * 150 + b"<title>Too late</title>"
-        dripped = head + body if self.path == "/drip-headers" else body
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            if self.path != "/drip-headers":
-                self.wfile.write(head)
-                self.wfile.flush()
-            started = time.monotonic()
-            for byte in dripped:
-                if time.monotonic() - started > 6:
-                    break
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(0.05)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+# A byte every 50 ms, each well within a read's timeout but slow in total: the headers
+# (/drip-headers) or the body (/drip-body).
+DRIP_HEAD = {"Content-Type": "text/html", "Content-Length": "200"}
+DRIP_BODY = "<html><head>" + " " * 150 + "<title>Too late</title>"
 
 
 @pytest.fixture
-def allow_private(settings):
-    settings.SIGNALS_TITLE_FETCH_ALLOW_PRIVATE = True
+def server(page_server):
+    for path, (status, content_type, body) in PAGES.items():
+        page_server.add(path, body, status=status, content_type=content_type)
+    page_server.add("/slow", PAGES["/plain"][2], delay=3)
+    for path, drip_headers in [("/drip-headers", True), ("/drip-body", False)]:
+        page_server.add(
+            path,
+            DRIP_BODY,
+            content_type=None,
+            headers=DRIP_HEAD,
+            drip=0.05,
+            drip_headers=drip_headers,
+        )
+    page_server.redirect("/redirect-to/og", "/og")
+    page_server.redirect(f"/redirect-to/{page_server.base_url}/plain", page_server.url("/plain"))
+    return page_server.base_url
 
 
-def test_it_suggests_the_page_title(server, allow_private):
+def test_it_suggests_the_page_title(server):
     assert suggest_title(f"{server}/plain") == "Ny rapport & mer"
 
 
-def test_og_title_wins_over_the_title_element(server, allow_private):
+def test_og_title_wins_over_the_title_element(server):
     assert suggest_title(f"{server}/og") == "Regionen satsar på AI"
 
 
-def test_it_reads_the_declared_charset(server, allow_private):
+def test_it_reads_the_declared_charset(server):
     assert suggest_title(f"{server}/latin1") == "Förskola i Åsa"
 
 
-def test_it_follows_redirects(server, allow_private):
+def test_it_follows_redirects(server):
     assert suggest_title(f"{server}/redirect-to/og") == "Regionen satsar på AI"
 
 
 @pytest.mark.parametrize("path", ["/pdf", "/missing", "/huge"])
-def test_anything_but_a_small_html_page_gives_no_suggestion(server, allow_private, path):
+def test_anything_but_a_small_html_page_gives_no_suggestion(server, path):
     assert suggest_title(f"{server}{path}") == ""
 
 
-def test_a_slow_page_gives_up_quickly(server, allow_private):
+def test_a_slow_page_gives_up_quickly(server):
     started = time.monotonic()
     assert suggest_title(f"{server}/slow") == ""
     assert time.monotonic() - started < 2.8
 
 
 @pytest.mark.parametrize("path", ["/drip-headers", "/drip-body"])
-def test_a_page_that_drips_slowly_gives_up_at_the_deadline(server, allow_private, path):
+def test_a_page_that_drips_slowly_gives_up_at_the_deadline(server, path):
     """Each byte comes well within a read's timeout: only a deadline for the whole fetch stops
     the server from holding one of our workers."""
     started = time.monotonic()
@@ -127,7 +88,8 @@ def test_a_page_that_drips_slowly_gives_up_at_the_deadline(server, allow_private
     assert time.monotonic() - started < title_suggestion.TIMEOUT_SECONDS + 0.5
 
 
-def test_by_default_our_own_machine_is_refused(server):
+def test_by_default_our_own_machine_is_refused(server, settings):
+    settings.FETCH_ALLOW_PRIVATE_HOSTS = []
     assert suggest_title(f"{server}/plain") == ""
 
 
@@ -170,6 +132,7 @@ def test_a_redirect_from_a_public_host_into_our_network_is_refused(server, monke
             address = ("127.0.0.1", port)
         return real_connect(address, *args, **kwargs)
 
+    settings.FETCH_ALLOW_PRIVATE_HOSTS = []
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(socket, "create_connection", create_connection)
 
@@ -178,7 +141,7 @@ def test_a_redirect_from_a_public_host_into_our_network_is_refused(server, monke
     # … and a redirect from it to our own machine is not.
     assert suggest_title(f"http://news.example:{port}/redirect-to/{server}/plain") == ""
     # (The same redirect is followed when private addresses are allowed: the check refused it.)
-    settings.SIGNALS_TITLE_FETCH_ALLOW_PRIVATE = True
+    settings.FETCH_ALLOW_PRIVATE_HOSTS = [f"127.0.0.1:{port}"]
     assert suggest_title(f"http://news.example:{port}/redirect-to/{server}/plain") != ""
 
 

@@ -1,7 +1,8 @@
-"""A signal's description: plain text or a small, safe subset of Markdown, rendered to HTML.
+"""Text people write, such as a signal's description: plain text or a small, safe subset of
+Markdown, rendered to HTML.
 
-Two layers. Markdown is run with its raw-HTML handling switched off, so HTML typed into a
-description is shown as the text it is, never as markup. nh3 then keeps only the tags below
+Two layers. Markdown is run with its raw-HTML handling switched off, so HTML typed into the
+text is shown as the text it is, never as markup. nh3 then keeps only the tags below
 and only http(s)/mailto links, which carry rel="noopener noreferrer nofollow".
 """
 

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from signals.markdown import render_markdown
+from core.lib.markdown import render_markdown
 
 
 def test_it_renders_the_simple_subset():

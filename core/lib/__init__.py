@@ -1,0 +1,2 @@
+"""Small shared pieces every app may use, each module with one job and no knowledge of the
+apps: a safe HTTP fetch, Markdown rendering, how a person is named."""

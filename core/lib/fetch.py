@@ -1,0 +1,378 @@
+"""Fetching a page or feed from an address someone typed, without that becoming a way into our
+own network.
+
+The fetch runs on our server, so an address must not reach our own machines: its host is
+resolved once, every address it resolves to must be public, and the connection goes to exactly
+that checked address (no second lookup an attacker could answer differently). Redirects are
+followed by hand, each hop checked the same way.
+
+The whole fetch (name lookup, connection, every redirect, headers and body) has one deadline:
+each read from the socket may only wait for what is left of it, so a server that sends a byte
+at a time cannot hold a worker longer than ``timeout``. The body is capped at ``max_bytes``.
+
+A municipality's own intranet sources are real, so ``settings.FETCH_ALLOW_PRIVATE_HOSTS``
+lists exact ``host:port`` pairs (the host as written in the address) that may resolve to
+private addresses; nothing else may.
+
+Every failure is a ``FetchError`` whose message says what went wrong in plain words.
+"""
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from email.message import Message
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+
+USER_AGENT = "Spaning/1.0 (environmental scanning)"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Headers that identify the caller to one server; a redirect elsewhere must not carry them on.
+CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+_CHUNK = 65536
+
+# getaddrinfo has no timeout of its own; a small pool bounds how long we wait for it.
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fetch-dns")
+
+
+class FetchError(Exception):
+    """The address could not be fetched; ``str(error)`` says why, for people to read."""
+
+    def __init__(self, message: str, *, url: str = ""):
+        super().__init__(message)
+        self.url = url
+
+
+class AddressRefused(FetchError):
+    """Not an address we fetch: not http(s), credentials in it, or not a public host."""
+
+
+class ResponseTooLarge(FetchError):
+    """The body is larger than ``max_bytes``."""
+
+
+class FetchTimeout(FetchError):
+    """The whole fetch took longer than ``timeout``."""
+
+
+class ConnectionFailed(FetchError):
+    """The host has no such name, or could not be connected to (refused, reset, TLS)."""
+
+
+class BadResponse(FetchError):
+    """The server answered, but not with something we can use: an error status (``status``),
+    broken HTTP, or too many or empty redirects (``status`` is then None or the redirect's)."""
+
+    def __init__(self, message: str, *, url: str = "", status: int | None = None):
+        super().__init__(message, url=url)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A 2xx answer, or 304 Not Modified to a conditional request (``body`` then empty)."""
+
+    url: str  # after redirects
+    status: int
+    headers: Message  # case-insensitive: headers["ETag"], headers.get("Last-Modified")
+    body: bytes
+    charset: str | None  # as declared in Content-Type; None when not declared
+    truncated: bool = False  # only with truncate=True: the body is the first max_bytes
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        """The media type, lower case, without parameters; "" when the server sent none."""
+        return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+
+
+def fetch(
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+    max_redirects: int = 3,
+    truncate: bool = False,
+) -> FetchResult:
+    """GET ``url`` and return the answer, following up to ``max_redirects`` redirects.
+
+    ``headers`` are sent with every request (e.g. If-None-Match / If-Modified-Since for a
+    conditional GET, or Accept); they override the defaults (User-Agent, ``Accept: */*``,
+    ``Accept-Encoding: identity``). The body is what the server sent, never decompressed.
+    A body over ``max_bytes`` raises ResponseTooLarge, or with ``truncate=True`` is cut there
+    (for callers that only need the start, like a page's title).
+
+    Raises AddressRefused, ConnectionFailed, FetchTimeout, ResponseTooLarge or BadResponse,
+    all FetchError.
+    """
+    deadline = time.monotonic() + timeout
+    first_url = url
+    request_headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "*/*",
+        "Accept-Encoding": "identity",
+        **(headers or {}),
+    }
+    try:
+        for _hop in range(max_redirects + 1):
+            result = _get(url, request_headers, deadline, max_bytes, truncate)
+            if result.status not in REDIRECT_STATUSES:
+                break
+            location = result.headers.get("Location")
+            if not location:
+                raise BadResponse(
+                    f"{url} redirects ({result.status}) without saying where to",
+                    url=url,
+                    status=result.status,
+                )
+            next_url = urljoin(url, location.strip())
+            if _origin(next_url) != _origin(url):
+                request_headers = {
+                    name: value
+                    for name, value in request_headers.items()
+                    if name.lower() not in CREDENTIAL_HEADERS
+                }
+            url = next_url
+        else:
+            raise BadResponse(
+                f"{first_url} redirects more than {max_redirects} times", url=first_url
+            )
+    except (_DeadlinePassed, TimeoutError):
+        raise FetchTimeout(
+            f"{first_url} did not answer completely in time ({timeout:g} s)", url=first_url
+        ) from None
+    if result.status == 304 or 200 <= result.status < 300:
+        return result
+    raise BadResponse(f"{url} answered with status {result.status}", url=url, status=result.status)
+
+
+def is_public_address(address: str) -> bool:
+    """Whether an IP address (as getaddrinfo gives it) is on the public internet.
+
+    IPv6 addresses that carry an IPv4 address (IPv4-mapped and -compatible, 6to4, NAT64,
+    Teredo) are public only if that IPv4 address is: they can lead to it."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return _is_public(ip.ipv4_mapped)
+        if ip in _NAT64_LOCAL_USE:
+            return False
+        if not all(_is_public(embedded) for embedded in _embedded_ipv4(ip)):
+            return False
+    return _is_public(ip)
+
+
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+_TEREDO = ipaddress.ip_network("2001::/32")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    if ip in _TEREDO:
+        return list(ip.teredo)  # (server, client); the client's bits are stored inverted
+    if ip in _SIX_TO_FOUR:
+        return [ip.sixtofour]
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+class _DeadlinePassed(Exception):
+    pass
+
+
+def _remaining(deadline: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _DeadlinePassed
+    return remaining
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme.lower(), (parts.hostname or ""), port
+
+
+def _check_url(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise AddressRefused(f"Only absolute http(s) addresses are fetched, not {url!r}", url=url)
+    if parts.username or parts.password:
+        raise AddressRefused("Addresses with a user name or password are not fetched", url=url)
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        raise AddressRefused(f"{url!r} has an invalid port", url=url) from None
+    return scheme, parts.hostname, port
+
+
+def _private_allowed(host: str, port: int) -> bool:
+    """Whether host:port is listed in FETCH_ALLOW_PRIVATE_HOSTS (an IPv6 host in brackets,
+    written the short way)."""
+    host = host.lower()
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return False
+    allowed = {entry.strip().lower() for entry in settings.FETCH_ALLOW_PRIVATE_HOSTS}
+    return f"{host}:{port}" in allowed
+
+
+def _resolve(url: str, host: str, port: int, deadline: float) -> str:
+    """One address for host, after checking that every address it has is public."""
+    future = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    try:
+        infos = future.result(timeout=_remaining(deadline))
+    except FutureTimeout:
+        raise _DeadlinePassed from None
+    except (OSError, UnicodeError) as exc:
+        raise ConnectionFailed(f"{host} could not be found: {exc}", url=url) from None
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise ConnectionFailed(f"{host} has no address", url=url)
+    if not _private_allowed(host, port):
+        for address in addresses:
+            if not is_public_address(address):
+                raise AddressRefused(
+                    f"{host} resolves to {address}, which is not a public address", url=url
+                )
+    return addresses[0]
+
+
+class _DeadlineMixin:
+    """A socket whose every read waits at most until the fetch's deadline (a plain timeout
+    applies per read, so a slow drip of bytes would renew it again and again)."""
+
+    deadline = float("inf")
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        self.settimeout(_remaining(self.deadline))
+        return super().recv_into(buffer, nbytes, flags)
+
+
+class _DeadlineSocket(_DeadlineMixin, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_DeadlineMixin, ssl.SSLSocket):
+    pass
+
+
+def _connect(address: str, port: int, deadline: float) -> _DeadlineSocket:
+    plain = socket.create_connection((address, port), _remaining(deadline))
+    sock = _DeadlineSocket(fileno=plain.detach())
+    sock.deadline = deadline
+    sock.settimeout(_remaining(deadline))
+    return sock
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address we checked, whatever the host name would resolve to now."""
+
+    def __init__(self, host, port, address, deadline):
+        super().__init__(host, port, timeout=_remaining(deadline))
+        self._address = address
+        self._deadline = deadline
+
+    def connect(self):
+        self.sock = _connect(self._address, self.port, self._deadline)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host, port, address, deadline):
+        context = ssl.create_default_context()
+        context.sslsocket_class = _DeadlineSSLSocket
+        super().__init__(host, port, timeout=_remaining(deadline), context=context)
+        self._address = address
+        self._deadline = deadline
+
+    def connect(self):
+        sock = _connect(self._address, self.port, self._deadline)
+        # Certificate and SNI are checked against the host name, as a browser would.
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock.deadline = self._deadline
+
+
+def _get(url, headers, deadline, max_bytes, truncate) -> FetchResult:
+    """One request, no redirects followed."""
+    scheme, host, port = _check_url(url)
+    address = _resolve(url, host, port, deadline)
+    connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection = connection_class(host, port, address, deadline)
+    except http.client.InvalidURL as exc:
+        raise AddressRefused(f"{url!r} is not a valid address: {exc}", url=url) from None
+    try:
+        connection.request("GET", target, headers=headers)
+        response = connection.getresponse()
+        body, truncated = b"", False
+        if 200 <= response.status < 300:
+            body, truncated = _read_body(url, response, max_bytes, truncate)
+        return FetchResult(
+            url=url,
+            status=response.status,
+            headers=response.headers,
+            body=body,
+            charset=response.headers.get_content_charset(),
+            truncated=truncated,
+        )
+    except http.client.InvalidURL as exc:
+        raise AddressRefused(f"{url!r} is not a valid address: {exc}", url=url) from None
+    except http.client.HTTPException as exc:
+        raise BadResponse(
+            f"{url} did not answer with valid HTTP ({type(exc).__name__})", url=url
+        ) from None
+    except (_DeadlinePassed, TimeoutError):
+        raise
+    except OSError as exc:
+        raise ConnectionFailed(f"Could not connect to {host}: {exc}", url=url) from None
+    finally:
+        connection.close()
+
+
+def _read_body(url, response, max_bytes, truncate) -> tuple[bytes, bool]:
+    too_large = ResponseTooLarge(f"{url} is larger than {max_bytes} bytes", url=url)
+    declared = response.getheader("Content-Length", "")
+    if not truncate and declared.strip().isdigit() and int(declared) > max_bytes:
+        raise too_large
+    body = bytearray()
+    # One byte past the cap tells "exactly max_bytes" from "more than that".
+    while len(body) <= max_bytes:
+        chunk = response.read(min(_CHUNK, max_bytes + 1 - len(body)))
+        if not chunk:
+            return bytes(body), False
+        body += chunk
+    if not truncate:
+        raise too_large
+    return bytes(body[:max_bytes]), True
