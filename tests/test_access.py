@@ -76,7 +76,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page_and_back(client, db, capa
     response = client.get(f"/kungsbacka/test/{capability}/?page=2")
 
     assert response.status_code == 302
-    assert response.url == f"/accounts/login/?next=/test/{capability}/%3Fpage%3D2"
+    assert response.url == f"/accounts/login/?next=/kungsbacka/test/{capability}/%3Fpage%3D2"
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -24,7 +24,7 @@ def test_logging_in_leads_to_the_start_page(client, members):
 
     assert response.status_code == 302
     assert response.url == "/"
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow=True).status_code == 200
 
 
 def test_logging_in_returns_to_the_page_first_asked_for(client, members):
@@ -136,7 +136,7 @@ def test_changing_the_password(client_for, members):
     user.refresh_from_db()
     assert user.check_password("a-new-long-passphrase")
     # The session that changed it stays logged in.
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow=True).status_code == 200
 
 
 def test_changing_the_password_needs_the_old_one(client_for, members):

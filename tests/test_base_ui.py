@@ -29,9 +29,9 @@ urlpatterns = [path("test/broken/", broken), *site_urlpatterns]
 PAGES = [
     ("anonymous", "/accounts/login/"),
     ("anonymous", "/accounts/password_reset/"),
-    ("scanner", "/"),
-    ("management", "/"),
-    ("staff", "/"),
+    ("scanner", "/kungsbacka/"),
+    ("management", "/kungsbacka/"),
+    ("staff", "/kungsbacka/"),
     ("scanner", "/accounts/password_change/"),
     ("scanner", "/no-such-page/"),
 ]
@@ -149,7 +149,7 @@ def test_each_role_starts_where_its_work_is(
     # Three today (session, user, memberships); the start pages' own lists will add a few,
     # but never one per row.
     with django_assert_max_num_queries(10):
-        response = client.get("/")
+        response = client.get("/kungsbacka/")
 
     assert response.status_code == 200
     template, headings = START_PAGES[role]
@@ -165,7 +165,7 @@ def test_each_role_starts_where_its_work_is(
 
 
 def test_the_scanning_group_is_asked_what_matters_for_its_own_organisation(client_for, members):
-    html = client_for(members["scanner"]).get("/").content.decode()
+    html = client_for(members["scanner"]).get("/kungsbacka/").content.decode()
 
     assert sv("What have you seen that matters for %(org)s?") % {"org": "Kungsbacka"} in html
 
@@ -179,9 +179,9 @@ def nav_links(response) -> list[str]:
 @pytest.mark.parametrize("role", Role.values)
 def test_the_menu_links_only_to_pages_the_role_may_open(client_for, members, role):
     client = client_for(members[role])
-    links = nav_links(client.get("/"))
+    links = nav_links(client.get("/kungsbacka/"))
 
-    assert "/" in links
+    assert "/kungsbacka/" in links
     for link in links:
         view = resolve(link.split("?")[0]).func
         capability = getattr(view, "required_capability", None)
@@ -191,19 +191,19 @@ def test_the_menu_links_only_to_pages_the_role_may_open(client_for, members, rol
 
 
 def test_the_start_link_is_marked_as_the_current_page(client_for, members):
-    html = client_for(members["staff"]).get("/").content.decode()
+    html = client_for(members["staff"]).get("/kungsbacka/").content.decode()
 
-    assert re.search(r'<a href="/" aria-current="page">', html)
+    assert re.search(r'<a href="/kungsbacka/" aria-current="page">', html)
 
 
 def test_site_administration_is_in_the_menu_only_for_superusers(client_for, members):
     admin = members["admin"]
-    assert "/admin/" not in nav_links(client_for(admin).get("/"))
+    assert "/admin/" not in nav_links(client_for(admin).get("/kungsbacka/"))
 
     admin.is_staff = admin.is_superuser = True
     admin.save()
 
-    assert "/admin/" in nav_links(client_for(admin).get("/"))
+    assert "/admin/" in nav_links(client_for(admin).get("/kungsbacka/"))
 
 
 def test_visitors_who_are_not_logged_in_see_no_menu(client, db):

@@ -70,7 +70,7 @@ def test_the_choice_holds_after_logging_in(client, members):
     choose(client, "en")
     client.post("/accounts/login/", {"username": "scanner-kungsbacka", "password": "pw-for-tests"})
 
-    response = client.get("/")
+    response = client.get("/", follow=True)
 
     assert html_lang(response) == '<html lang="en">'
     assert "Triage queue" in response.content.decode()

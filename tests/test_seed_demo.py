@@ -122,7 +122,7 @@ def test_every_demo_user_can_log_in_with_the_demo_password(client, username):
     response = client.post("/accounts/login/", {"username": username, "password": "spaning-demo"})
 
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow=True).status_code == 200
 
 
 @pytest.mark.django_db

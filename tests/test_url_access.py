@@ -21,10 +21,13 @@ OUTSIDE_THE_PRODUCT = {
 # Product views without a capability, by URL name, and why.
 ALLOWED_WITHOUT_CAPABILITY = {
     "healthz": "the load balancer's health check: no session, no organisation data",
-    "switch_organization": (
-        "chooses which organisation to work in, so it cannot require one; it is login_required "
-        "and only ever switches to one of the user's own memberships"
+    "home": (
+        "/ chooses the organisation to go to, so it cannot be inside one; it is login_required "
+        "and only redirects to the start page of one of the user's own organisations"
     ),
+    "moved_signals_root": "old address: login_required, GET only, redirects into the URL",
+    "moved_signals": "old address: login_required, GET only, redirects into the URL",
+    "moved_organisation": "old address: login_required, GET only, redirects into the URL",
 }
 
 
@@ -63,7 +66,7 @@ def test_every_product_view_requires_a_capability():
 
 def test_the_walk_sees_the_product_and_not_the_sections_outside_it():
     names = {name for _, name, _ in product_views()}
-    assert {"home", "signals:list", "signals:detail", "members"} <= names
+    assert {"start", "signals:list", "signals:detail", "settings:members"} <= names
     assert not any(name and name.startswith("admin:") for name in names)
     assert "login" not in names
     assert "set_language" not in names
@@ -77,3 +80,21 @@ def test_the_allow_list_names_only_views_that_exist_and_lack_a_capability():
         assert not hasattr(views[name], "required_capability"), (
             f"{name} now requires a capability; take it off the allow-list"
         )
+
+
+def test_every_product_view_names_its_organisation_in_the_url():
+    """organization_required resolves the organisation from the URL; a product page outside
+    /<organisation>/ would have none and answer 404 to everyone."""
+    outside = [
+        f"/{route} ({name})"
+        for route, name, view in product_views()
+        if hasattr(view, "required_capability")
+        and not route.startswith("<slug:organization_slug>/")
+    ]
+    assert not outside, "Product views outside /<organisation>/: " + ", ".join(outside)
+
+
+def test_every_id_in_a_url_fits_64_bits():
+    """Ids are <id:…> (1 to 18 digits): a longer number is a 404, never a database overflow."""
+    unbounded = [f"/{route} ({name})" for route, name, _view in product_views() if "<int:" in route]
+    assert not unbounded, "Use <id:…> instead of <int:…>: " + ", ".join(unbounded)

@@ -6,6 +6,7 @@ passing once the lead has translated them to Swedish.
 
 import pytest
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
 
 @pytest.fixture(autouse=True)
@@ -14,8 +15,12 @@ def _english(english):
 
 
 @pytest.fixture
-def admin_client(client_for, members):
-    return client_for(members["admin"])
+def admin_client(client_for, members, kommun):
+    """The admin of `kommun`, logged in and working there (the session knows the
+    organisation, so query counts are those of a page opened in the middle of work)."""
+    client = client_for(members["admin"])
+    client.get(reverse("start", args=[kommun.slug]))
+    return client
 
 
 def messages_of(response) -> list[str]:

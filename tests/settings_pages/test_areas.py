@@ -35,7 +35,7 @@ def test_both_tables_are_the_one_shared_table(admin_client, kommun):
     Area.objects.create(organization=kommun, name="Gamla området", is_active=False)
     response = admin_client.get(reverse("settings:areas", args=[kommun.slug]))
     used = [template.name for template in response.templates]
-    assert used.count("signals/settings/catalogue_table.html") == 2
+    assert used.count("settings/catalogue_table.html") == 2
     page = response.content.decode()
     assert page.count(">Put back in use<span") == 1
     assert page.count(">Retire<span") == 6

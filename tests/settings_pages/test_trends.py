@@ -42,7 +42,7 @@ def test_in_use_and_retired_trends_share_one_table_with_the_driving_force(
     trend.save()
     response = admin_client.get(reverse("settings:trends", args=[kommun.slug]))
     used = [template.name for template in response.templates]
-    assert used.count("signals/settings/catalogue_table.html") == 2
+    assert used.count("settings/catalogue_table.html") == 2
     page = response.content.decode()
     assert page.count('<th scope="col">Driving force</th>') == 2
     assert page.count(">Put back in use<span") == 1

@@ -38,8 +38,8 @@ HEADER = [
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def download(client, **params):
-    response = client.get(EXPORT, params)
+def download(client, url=EXPORT, **params):
+    response = client.get(url, params)
     assert response.status_code == 200
     assert isinstance(response, StreamingHttpResponse)
     body = b"".join(response.streaming_content)
@@ -171,7 +171,8 @@ def test_another_organisation_exports_only_its_own(
     client_for, other_kommun, other_members, skolval
 ):
     SignalFactory(organization=other_kommun, title="Varbergs signal")
-    _, body = download(client_for(other_members[Role.SCANNER]))
+    url = reverse("signals:export", args=[other_kommun.slug])
+    _, body = download(client_for(other_members[Role.SCANNER]), url)
     assert [row[2] for row in parse(body)[1:]] == ["Varbergs signal"]
 
 

@@ -12,10 +12,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from organizations.models import Membership
 from signals import display
 from signals.forms import SignalForm
 from signals.models import EDITABLE_FIELDS, Area, Level, Signal, Status, TimeHorizon, Trend
 from signals.services import SourceData, signal_create, signal_update
+from tests.conftest import make_member
 
 AREAS = ("Digitalisering", "Välfärd och hälsa")
 
@@ -84,15 +86,23 @@ def history_row(page: str, label: str) -> tuple[str, str]:
     return _text(match.group(1)), _text(match.group(2))
 
 
-def csv_rows(client) -> list[dict[str, str]]:
-    body = b"".join(client.get(reverse("signals:export")).streaming_content).decode()
+def csv_rows(client, organization) -> list[dict[str, str]]:
+    export = reverse("signals:export", args=[organization.slug])
+    body = b"".join(client.get(export).streaming_content).decode()
     return list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
 
 
+def scanning(organization):
+    """A scanning-group membership of the organisation: what the signal form is built for."""
+    membership = Membership.objects.filter(organization=organization, role="scanner").first()
+    return membership or make_member(organization, "scanner").memberships.get()
+
+
 def pages(client, signal) -> tuple[str, str, dict[str, str]]:
-    detail = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
-    history = client.get(reverse("signals:history", args=[signal.pk])).content.decode()
-    (row,) = csv_rows(client)
+    slug = signal.organization.slug
+    detail = client.get(reverse("signals:detail", args=[slug, signal.pk])).content.decode()
+    history = client.get(reverse("signals:history", args=[slug, signal.pk])).content.decode()
+    (row,) = csv_rows(client, signal.organization)
     return detail, history, row
 
 
@@ -163,7 +173,7 @@ def test_the_motivation_names_the_organisation_on_pages_and_not_in_the_file(komm
     detail, history, row = pages(reader("en"), signal)
     label = "Why this is interesting for Kungsbacka"
     assert detail_label(detail, "motivation") == label
-    assert SignalForm(organization=kommun)["motivation"].label == label
+    assert SignalForm(membership=scanning(kommun))["motivation"].label == label
     assert (
         history_row(history, label)[1] == "Våra skolor står inför samma beslut och samma kostnader."
     )
@@ -172,7 +182,7 @@ def test_the_motivation_names_the_organisation_on_pages_and_not_in_the_file(komm
 
 
 def test_the_forms_label_every_field_as_the_pages_do(kommun):
-    form = SignalForm(organization=kommun)
+    form = SignalForm(membership=scanning(kommun))
     labels = display.labels(kommun)
     assert {name: str(form[name].label) for name in form.fields if name in labels} == {
         name: labels[name] for name in EDITABLE_FIELDS
@@ -193,20 +203,20 @@ def test_who_logged_it_and_when_read_the_same_on_the_detail_page_the_list_and_th
     )
     Signal.objects.filter(pk=signal.pk).update(created_at=logged)
     client = reader("en")
-    detail = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
-    listing = client.get(reverse("signals:list")).content.decode()
-    (row,) = csv_rows(client)
+    detail = client.get(reverse("signals:detail", args=[kommun.slug, signal.pk])).content.decode()
+    listing = client.get(reverse("signals:list", args=[kommun.slug])).content.decode()
+    (row,) = csv_rows(client, kommun)
     assert "Logged by Scanner-kungsbacka on 4 March 2025, 08:15." in _text(detail)
     assert '<span class="signal-table__author">Scanner-kungsbacka</span>' in listing
     assert (row["Logged by"], row["Logged"]) == ("Scanner-kungsbacka", "2025-03-04 08:15")
     assert row["Sources"] == ""  # a source known by name only has no address
 
 
-def test_the_list_shows_level_status_and_area_as_the_detail_page_does(reader, signal):
+def test_the_list_shows_level_status_and_area_as_the_detail_page_does(kommun, reader, signal):
     signal_update(signal=signal, user=signal.created_by, expected_version=2, status=Status.DRAFT)
     client = reader("sv")
-    listing = client.get(reverse("signals:list")).content.decode()
-    detail = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    listing = client.get(reverse("signals:list", args=[kommun.slug])).content.decode()
+    detail = client.get(reverse("signals:detail", args=[kommun.slug, signal.pk])).content.decode()
     with translation.override("sv"):
         level, status = str(Level.OUTER.label), str(Status.DRAFT.label)
     assert f'<span class="level level--outer">{level}</span>' in listing
@@ -225,14 +235,16 @@ def test_empty_fields_say_so_in_their_own_words(kommun, members, reader):
         level=Level.INNER,
         sources=[SourceData(name="Samtal")],
     )
-    detail = reader("en").get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    detail = (
+        reader("en").get(reverse("signals:detail", args=[kommun.slug, signal.pk])).content.decode()
+    )
     assert _text(detail_value(detail, "description")) == "No description"
     assert _text(detail_value(detail, "tags")) == "None"
     assert _text(detail_value(detail, "area")) == "Not given"
     assert _text(detail_value(detail, "impact")) == "Not given"
 
 
-def test_a_conflict_shows_the_saved_values_as_the_detail_page_does(reader, signal):
+def test_a_conflict_shows_the_saved_values_as_the_detail_page_does(kommun, reader, signal):
     """The edit page's conflict message lists the fields that now differ, read through the
     same display as the detail page."""
     client = reader("en")
@@ -256,7 +268,9 @@ def test_a_conflict_shows_the_saved_values_as_the_detail_page_does(reader, signa
         "sources-0-name": "Hallandsposten",
         "sources-0-published_on": "",
     }
-    page = client.post(reverse("signals:edit", args=[signal.pk]), stale).content.decode()
+    page = client.post(
+        reverse("signals:edit", args=[kommun.slug, signal.pk]), stale
+    ).content.decode()
     conflict = page.split('class="conflict error-summary"')[1].split("</dl>")[0]
     assert '<span class="level level--outer">Outer world</span>' in conflict
     assert f"Area {AREAS[1]}" in _text(conflict)

@@ -314,6 +314,7 @@ def test_the_history_reads_a_fixed_number_of_queries(
     kommun, members, client_for, django_assert_max_num_queries
 ):
     client = client_for(members["scanner"])
+    client.get(reverse("start", args=[kommun.slug]))  # the session knows the organisation
     short = _long_history(kommun, members, 1)
     long = _long_history(kommun, members, 12)
     assert long.history.count() == 15

@@ -157,7 +157,7 @@ def test_management_reads_but_does_not_edit(kommun, members, client_for, signal)
         ("signals:archive", "post"),
         ("signals:restore", "post"),
     ]:
-        response = getattr(client, method)(reverse(name, args=[signal.pk]))
+        response = getattr(client, method)(reverse(name, args=[kommun.slug, signal.pk]))
         assert response.status_code == 403, name
     url = reverse("signals:edit_field", args=[kommun.slug, signal.pk, "title"])
     assert client.get(url).status_code == 403
@@ -167,17 +167,20 @@ def test_management_reads_but_does_not_edit(kommun, members, client_for, signal)
 
 @pytest.mark.parametrize("role", ["scanner", "editor", "admin", "management", "staff"])
 def test_another_organisations_signal_is_not_found(kommun, other_members, client_for, signal, role):
+    """Neither under Kungsbacka's address (not their organisation) nor under their own (not
+    their signal)."""
     client = client_for(other_members[role])
-    for name in ["signals:detail", "signals:history", "signals:edit"]:
-        response = client.get(reverse(name, args=[signal.pk]))
-        assert response.status_code in (403, 404), name
-        if role in SCANNING_GROUP or name != "signals:edit":
-            assert response.status_code == 404, name
-    if role in SCANNING_GROUP:
-        for name in ["signals:archive", "signals:restore"]:
-            assert client.post(reverse(name, args=[signal.pk])).status_code == 404
-        url = reverse("signals:edit_field", args=[kommun.slug, signal.pk, "title"])
-        assert client.post(url, {"title": "Kapad", "version": "1"}).status_code == 404
+    for slug in (kommun.slug, "varberg"):
+        for name in ["signals:detail", "signals:history", "signals:edit"]:
+            response = client.get(reverse(name, args=[slug, signal.pk]))
+            assert response.status_code in (403, 404), name
+            if role in SCANNING_GROUP or name != "signals:edit" or slug == kommun.slug:
+                assert response.status_code == 404, name
+        if role in SCANNING_GROUP:
+            for name in ["signals:archive", "signals:restore"]:
+                assert client.post(reverse(name, args=[slug, signal.pk])).status_code == 404
+            url = reverse("signals:edit_field", args=[slug, signal.pk, "title"])
+            assert client.post(url, {"title": "Kapad", "version": "1"}).status_code == 404
     assert Signal.objects.get(pk=signal.pk).status == Status.LOGGED
 
 
@@ -789,7 +792,7 @@ def test_the_error_summary_names_the_sources_errors(kommun, members, client_for)
     assert not Signal.objects.exists()
 
 
-def test_the_shared_error_summary_takes_a_formset(kommun):
+def test_the_shared_error_summary_takes_a_formset(kommun, members):
     formset = source_formset(
         data={
             "sources-TOTAL_FORMS": "1",
@@ -803,7 +806,10 @@ def test_the_shared_error_summary_takes_a_formset(kommun):
     with translation.override("en"):
         html = render_to_string(
             "includes/form_errors.html",
-            {"form": SignalForm(organization=kommun), "formset": formset},
+            {
+                "form": SignalForm(membership=members["scanner"].memberships.get()),
+                "formset": formset,
+            },
         )
     assert 'class="error-summary"' in html
     assert '<a href="#id_sources-0-url">Sources: Add at least one source' in html
