@@ -117,7 +117,7 @@ def populate(rng: random.Random):
     from organizations.models import Membership, Organization
     from organizations.roles import Role
     from signals.catalogue import install_default_catalogue
-    from signals.models import Level, Signal, Source, Status, Tag
+    from signals.models import Area, Level, Signal, Source, Status, Tag, Trend
 
     organization = Organization.objects.create(
         slug="bench", name="Benchkommun", perspective_name="Benchkommun"
@@ -126,8 +126,8 @@ def populate(rng: random.Random):
     user = get_user_model().objects.create_user("bench-scanner", first_name="Bench")
     Membership.objects.create(user=user, organization=organization, role=Role.SCANNER)
 
-    areas = list(organization.areas.all())
-    trends = list(organization.trends.all())
+    areas = list(Area.objects.filter(organization=organization))
+    trends = list(Trend.objects.filter(organization=organization))
     tags = Tag.objects.bulk_create(
         Tag(organization=organization, name=f"tagg {n}") for n in range(40)
     )

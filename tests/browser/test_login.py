@@ -44,7 +44,7 @@ def test_each_demo_user_lands_on_their_own_accessible_start_page(
 ):
     login_as(page, username, settings.SPANING_DEMO_PASSWORD)
 
-    assert page.url == f"{live_url}/"
+    assert page.url == f"{live_url}/kungsbacka/"  # the organisation they work in
     expected = START_PAGE_HEADINGS[username]
     for heading in expected:
         assert page.get_by_role("heading", level=2, name=sv(heading)).is_visible(), heading

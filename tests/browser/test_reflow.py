@@ -8,13 +8,13 @@ from django.core.management import call_command
 
 PAGES = [
     ("bertil", "/"),
-    ("bertil", "/signals/"),
-    ("bertil", "/signals/new/"),
+    ("bertil", "/kungsbacka/signals/"),
+    ("bertil", "/kungsbacka/signals/new/"),
     ("lena", "/"),
-    ("admin", "/organisation/members/"),
-    ("admin", "/signals/settings/areas/"),
-    ("admin", "/signals/settings/trends/"),
-    ("admin", "/signals/settings/tags/"),
+    ("admin", "/kungsbacka/settings/members/"),
+    ("admin", "/kungsbacka/settings/areas/"),
+    ("admin", "/kungsbacka/settings/trends/"),
+    ("admin", "/kungsbacka/settings/tags/"),
 ]
 
 
@@ -37,7 +37,7 @@ def test_page_fits_320_pixels_without_sideways_scrolling(demo, page, login_as, u
 def test_signal_detail_and_history_fit_320_pixels(demo, page, login_as):
     page.set_viewport_size({"width": 320, "height": 640})
     login_as(page, "anna", password="spaning-demo")
-    page.goto("/signals/")
+    page.goto("/kungsbacka/signals/")
     page.locator("main table tbody th a").first.click()
     for url in (page.url, page.url.rstrip("/") + "/history/"):
         page.goto(url)

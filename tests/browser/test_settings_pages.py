@@ -8,18 +8,18 @@ from django.utils.translation import gettext
 
 from signals.models import Area, Tag
 
-from ..factories import SignalFactory
+from ..factories import MembershipFactory, SignalFactory
 
 PAGES = [
-    "/signals/settings/areas/",
-    "/signals/settings/areas/new/",
-    "/signals/settings/trends/",
-    "/signals/settings/trends/new/",
-    "/signals/settings/driving-forces/",
-    "/signals/settings/driving-forces/new/",
-    "/signals/settings/tags/",
-    "/organisation/members/",
-    "/organisation/members/add/",
+    "/kungsbacka/settings/areas/",
+    "/kungsbacka/settings/areas/new/",
+    "/kungsbacka/settings/trends/",
+    "/kungsbacka/settings/trends/new/",
+    "/kungsbacka/settings/driving-forces/",
+    "/kungsbacka/settings/driving-forces/new/",
+    "/kungsbacka/settings/tags/",
+    "/kungsbacka/settings/members/",
+    "/kungsbacka/settings/members/add/",
 ]
 
 
@@ -33,7 +33,7 @@ def lived_in(kommun, members):
     invited = get_user_model().objects.create_user("ny", email="ny@kungsbacka.se")
     invited.set_unusable_password()
     invited.save()
-    kommun.memberships.create(user=invited, role="scanner")
+    MembershipFactory(user=invited, organization=kommun, role="scanner")
     return used
 
 
@@ -50,9 +50,9 @@ def test_tag_page_and_a_form_with_errors_have_no_violations(
     page, members, lived_in, login_as, assert_accessible
 ):
     login_as(page, members["admin"].username)
-    page.goto(f"/signals/settings/tags/{lived_in.pk}/")
+    page.goto(f"/kungsbacka/settings/tags/{lived_in.pk}/")
     assert_accessible(page)
-    page.goto("/signals/settings/areas/new/")
+    page.goto("/kungsbacka/settings/areas/new/")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert page.locator(".error-summary").is_visible()
@@ -63,13 +63,13 @@ def test_tag_page_and_a_form_with_errors_have_no_violations(
 
 def test_retiring_an_area_by_keyboard(page, kommun, members, login_as):
     login_as(page, members["admin"].username)
-    page.goto("/signals/settings/areas/")
+    page.goto("/kungsbacka/settings/areas/")
     with translation.override("sv"):
         retire = f"{gettext('Retire')} «Digitalisering»"
     button = page.get_by_role("button", name=retire, exact=True)
     button.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith("/signals/settings/areas/")
+    assert page.url.endswith("/kungsbacka/settings/areas/")
     assert not Area.objects.get(organization=kommun, name="Digitalisering").is_active
     assert page.locator(".message--success").is_visible()

@@ -31,7 +31,7 @@ def wait_for_focus(page, selector: str):
 
 def test_the_empty_form_and_its_errors_are_accessible(page, members, login_as, assert_accessible):
     login_as(page, members["scanner"].username)
-    page.goto("/signals/new/")
+    page.goto("/kungsbacka/signals/new/")
     assert_accessible(page)
 
     tab_to(page, "form.signal-form button[type=submit]")
@@ -49,7 +49,7 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
     page, kommun, members, login_as, assert_accessible
 ):
     login_as(page, members["scanner"].username)
-    page.goto("/signals/new/")
+    page.goto("/kungsbacka/signals/new/")
 
     tab_to(page, "#id_title")
     page.keyboard.type("Region Halland inför AI-stöd i skolan")
@@ -72,7 +72,7 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
         page.keyboard.press("Enter")
 
     signal = Signal.objects.get()
-    assert page.url.endswith(f"/signals/{signal.pk}/")
+    assert page.url.endswith(f"/kungsbacka/signals/{signal.pk}/")
     assert signal.created_by == members["scanner"]
     assert signal.level == Level.NEAR
     assert signal.status == Status.LOGGED
@@ -136,7 +136,7 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
         level=Level.INNER,
         sources=[SourceData(name="Hallandstrafiken")],
     )
-    page.goto("/signals/")
+    page.goto("/kungsbacka/signals/")
     assert page.locator("main table tbody th a").count() == 2
     with translation.override("sv"):
         search_label = gettext("Search")
@@ -150,7 +150,7 @@ def test_a_scanner_logs_a_signal_by_keyboard_and_edits_it_inline(
     tab_to(page, "main table tbody th a")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith(f"/signals/{signal.pk}/")
+    assert page.url.endswith(f"/kungsbacka/signals/{signal.pk}/")
 
 
 def test_a_form_opened_before_a_colleagues_save_tells_of_the_conflict(
@@ -167,7 +167,7 @@ def test_a_form_opened_before_a_colleagues_save_tells_of_the_conflict(
         sources=[SourceData(name="Region Halland")],
     )
     login_as(page, members["editor"].username)
-    page.goto(f"/signals/{signal.pk}/")
+    page.goto(f"/kungsbacka/signals/{signal.pk}/")
     page.locator("#signal-field-motivation a.edit-link").click()
     wait_for_focus(page, "#signal-field-motivation textarea")
 
@@ -203,7 +203,7 @@ def test_a_suggested_title_is_used_only_when_asked(
     page, members, login_as, assert_accessible, article
 ):
     login_as(page, members["scanner"].username)
-    page.goto("/signals/new/")
+    page.goto("/kungsbacka/signals/new/")
     tab_to(page, "#id_title")
     page.keyboard.type("Min egen rubrik")
     tab_to(page, "#id_sources-0-url")

@@ -59,7 +59,7 @@ def test_a_scanner_filters_by_level_and_searches_by_keyboard(
     page, members, register, login_as, assert_accessible
 ):
     login_as(page, members["scanner"].username)
-    page.goto("/signals/")
+    page.goto("/kungsbacka/signals/")
     with translation.override("sv"):
         level_label = gettext("Level")
         search_label = gettext("Search")
@@ -109,7 +109,7 @@ def test_pages_follow_by_keyboard_and_focus_moves_to_the_new_page(
     for n in range(30):
         SignalFactory(organization=kommun, title=f"Signal {n:02d}", created_by=members["scanner"])
     login_as(page, members["scanner"].username)
-    page.goto("/signals/")
+    page.goto("/kungsbacka/signals/")
     expect(results(page)).to_have_count(25)
     page.locator("#page-next").focus()
     page.keyboard.press("Enter")
@@ -127,7 +127,7 @@ def test_the_list_works_without_javascript(browser, live_url, members, register,
     page = context.new_page()
     try:
         login_as(page, members["scanner"].username)
-        page.goto("/signals/?level=near")
+        page.goto("/kungsbacka/signals/?level=near")
         expect(results(page)).to_have_count(2)
         with translation.override("sv"):
             search_label = gettext("Search")
