@@ -9,8 +9,13 @@ CONSTRAINTS := requirements/constraints.txt
 # the constraints changed.
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# pytest-xdist processes for `make test`; `auto` is one per core. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= auto
+# loadgroup: tests marked xdist_group("x") share one worker (the services tier's Celery worker
+# is started once); everything else is spread over all of them.
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: run test install install-dev migrate demo messages lint lock bench clean
+.PHONY: run test test-fast install install-dev migrate demo messages lint lock bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -52,7 +57,11 @@ run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# The quick loop: everything but the browser tier.
+test-fast: install-dev
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
