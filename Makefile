@@ -15,7 +15,8 @@ PYTEST_WORKERS ?= auto
 # is started once); everything else is spread over all of them.
 PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: run test test-fast install install-dev migrate demo messages lint lock bench clean
+.PHONY: run test test-fast install install-dev migrate demo messages lint typecheck lock bench \
+	clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -66,6 +67,11 @@ test-fast: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# mypy over the service and selector layers (the files are listed in pyproject.toml).
+typecheck: install-dev
+	$(BIN)/mypy
 
 # Re-resolve the dev dependencies from pyproject.toml's ranges in a throwaway virtualenv and pin
 # the result in $(CONSTRAINTS). Commit the file; the next `make install(-dev)` applies it.
@@ -92,4 +98,4 @@ bench: install-dev
 	for b in bench/*.py; do [ -e "$$b" ] || continue; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(VENV)-lock staticfiles .pytest_cache
+	rm -rf $(VENV) $(VENV)-lock staticfiles .pytest_cache .mypy_cache
