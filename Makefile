@@ -11,12 +11,12 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # pytest-xdist processes for `make test`; `auto` is one per core. PYTEST_WORKERS=0 runs serially.
 PYTEST_WORKERS ?= auto
-# loadgroup: tests marked xdist_group("x") share one worker (the services tier's Celery worker
-# is started once); everything else is spread over all of them.
+# loadgroup: tests/services/ all run in one process, so its Celery worker starts once (see
+# tests/conftest.py); everything else is spread over all of them.
 PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: run test test-fast install install-dev migrate demo messages lint typecheck lock bench \
-	clean
+.PHONY: run test test-fast install install-dev migrate demo messages lint typecheck lock \
+	pre-commit bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -88,6 +88,11 @@ lock:
 	  $(LOCK_VENV)/bin/pip freeze --exclude-editable; } > $(CONSTRAINTS)
 	rm -rf $(LOCK_VENV)
 	@echo "Wrote $(CONSTRAINTS); run make install-dev to apply it."
+
+# Install the git hook: ruff check, ruff format and mypy before every commit
+# (.pre-commit-config.yaml: local hooks on the .venv's tools, so nothing is downloaded).
+pre-commit: install-dev
+	$(BIN)/pre-commit install
 
 # Re-extract translatable strings (then translate locale/*/LC_MESSAGES/django.po) and compile.
 messages: install-dev
