@@ -3,11 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# A stamp per dependency set: a second `make run` does not reinstall unless pyproject.toml changed.
+# pyproject.toml keeps the ranges; this file pins the versions every install uses (`make lock`).
+CONSTRAINTS := requirements/constraints.txt
+# A stamp per dependency set: a second `make run` does not reinstall unless pyproject.toml or
+# the constraints changed.
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# pytest-xdist processes for `make test`; `auto` is one per core. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= auto
+# loadgroup: tests/services/ all run in one process, so its Celery worker starts once (see
+# tests/conftest.py); everything else is spread over all of them.
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: run test install install-dev migrate demo messages lint bench clean
+.PHONY: run test test-fast install install-dev migrate demo messages lint typecheck lock \
+	pre-commit bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -17,12 +26,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(DEV_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e ".[dev]"
 	touch $(STAMP) $@
 
 install: $(STAMP)
@@ -49,11 +58,41 @@ run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# The quick loop: everything but the browser tier.
+test-fast: install-dev
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# mypy over the service and selector layers (the files are listed in pyproject.toml).
+typecheck: install-dev
+	$(BIN)/mypy
+
+# Re-resolve the dev dependencies from pyproject.toml's ranges in a throwaway virtualenv and pin
+# the result in $(CONSTRAINTS). Commit the file; the next `make install(-dev)` applies it.
+LOCK_VENV := $(VENV)-lock
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet -e ".[dev]"
+	mkdir -p $(dir $(CONSTRAINTS))
+	{ echo "# Every dependency pinned, dev tools included. Written by \`make lock\` (edit the ranges in"; \
+	  echo "# pyproject.toml, not this file); \`make install\` and \`make install-dev\` apply it with pip -c."; \
+	  echo "# Resolved with $$($(LOCK_VENV)/bin/python -V)."; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable; } > $(CONSTRAINTS)
+	rm -rf $(LOCK_VENV)
+	@echo "Wrote $(CONSTRAINTS); run make install-dev to apply it."
+
+# Install the git hook: ruff check, ruff format and mypy before every commit
+# (.pre-commit-config.yaml: local hooks on the .venv's tools, so nothing is downloaded).
+pre-commit: install-dev
+	$(BIN)/pre-commit install
 
 # Re-extract translatable strings (then translate locale/*/LC_MESSAGES/django.po) and compile.
 messages: install-dev
@@ -64,4 +103,4 @@ bench: install-dev
 	for b in bench/*.py; do [ -e "$$b" ] || continue; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) $(VENV)-lock staticfiles .pytest_cache .mypy_cache

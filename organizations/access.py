@@ -62,7 +62,8 @@ def organization_required(capability: str = "member"):
             membership_mark_used(membership=membership, session=request.session)
             return view(request, *args, **kwargs)
 
-        wrapper.required_capability = capability
+        # Read by the URL access tests; a function attribute, which mypy cannot see.
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

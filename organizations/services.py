@@ -5,12 +5,13 @@ so it can never lock itself out of its own settings.
 """
 
 import re
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -110,7 +111,8 @@ def membership_remove(*, membership: Membership) -> None:
 def username_from_email(email: str) -> str:
     """A free username from the address's local part: anna.ek@kommun.se → anna.ek (or anna.ek2)."""
     User = get_user_model()
-    max_length = User._meta.get_field(User.USERNAME_FIELD).max_length
+    username_field = cast(CharField, User._meta.get_field(User.USERNAME_FIELD))
+    max_length = cast(int, username_field.max_length)
     base = re.sub(r"[^\w.@+-]", "", email.split("@", 1)[0])[: max_length - 4] or "user"
     candidate, number = base, 1
     while User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": candidate}).exists():
@@ -198,8 +200,9 @@ def invitation_send(*, user, organization: Organization, invited_by, request) ->
         use_https=request.is_secure(),
         subject_template_name="organizations/invitation_subject.txt",
         email_template_name="organizations/invitation_email.txt",
+        # The stubs say dict[str, str]; Django passes the values to the template as they are.
         extra_email_context={
-            "organization": organization,
+            "organization": organization,  # type: ignore[dict-item]
             "invited_by": display_name(invited_by),
         },
     )

@@ -16,6 +16,7 @@ Every write goes through here, so that each one
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -151,7 +152,7 @@ def signal_create(
     tag_names = list(tags)
     _validate(signal, sources=sources, trends=trends, tag_names=tag_names)
 
-    signal.save_without_historical_record()
+    signal.save_without_historical_record()  # type: ignore[attr-defined]
     _write_relations(signal, user=user, when=now, sources=sources, trends=trends, tags=tag_names)
     _finish(signal, user=user, when=now, created=True)
     return signal
@@ -185,7 +186,7 @@ def signal_update(*, signal: Signal, user, expected_version: int, **changes) -> 
 
     _bump_version(fresh, expected_version)
     now = timezone.now()
-    fresh.save_without_historical_record()
+    fresh.save_without_historical_record()  # type: ignore[attr-defined]
     _write_relations(fresh, user=user, when=now, sources=sources, trends=trends, tags=tag_names)
     _finish(fresh, user=user, when=now)
     return fresh
@@ -224,7 +225,7 @@ def _set_status(signal: Signal, status: str, *, user) -> None:
     """Write the status and the next version only: whatever else a colleague saved stays."""
     _bump_version(signal, signal.version)
     signal.status = status
-    signal.save_without_historical_record(update_fields=["status", "updated_at"])
+    signal.save_without_historical_record(update_fields=["status", "updated_at"])  # type: ignore[attr-defined]
     _finish(signal, user=user, when=timezone.now())
 
 
@@ -272,14 +273,14 @@ def _validate(
         add("status", _("Choose a valid status."))
     if signal.level not in Level.values and "level" not in errors:
         add("level", LEVEL_INVALID)
-    if signal.area_id and signal.area.organization_id != signal.organization_id:
+    if signal.area is not None and signal.area.organization_id != signal.organization_id:
         add("area", AREA_INVALID)
     if trends is not None and any(t.organization_id != signal.organization_id for t in trends):
         add("trends", TRENDS_INVALID)
     if tag_names is not None:
         if len(tag_names) > MAX_TAGS:
             add("tags", TOO_MANY_TAGS % {"max": MAX_TAGS})
-        max_tag = Tag._meta.get_field("name").max_length
+        max_tag = cast(int, Tag._meta.get_field("name").max_length)
         if any(len(name) > max_tag for name in tag_names):
             add("tags", TAG_TOO_LONG % {"max": max_tag})
     if sources is not None:
@@ -297,7 +298,7 @@ def _source_errors(sources: Sequence[SourceData]) -> list:
         return [NO_SOURCE]
     if len(sources) > MAX_SOURCES:
         return [TOO_MANY_SOURCES % {"num": MAX_SOURCES}]
-    errors = []
+    errors: list = []
     for source in sources:
         if not (source.url or source.name):
             errors.append(_("Each source needs an address or a name."))
@@ -405,23 +406,23 @@ def _replace_sources(signal: Signal, sources: Sequence[SourceData], *, user, whe
                 continue
         source.url, source.name, source.published_on = data.url, data.name, data.published_on
         source.position = position
-        source._history_user = user
-        source._history_date = when
+        source._history_user = user  # type: ignore[attr-defined]
+        source._history_date = when  # type: ignore[attr-defined]
         source.save()
     for pk, source in existing.items():
         if pk not in kept:
-            source._history_user = user
-            source._history_date = when
+            source._history_user = user  # type: ignore[attr-defined]
+            source._history_date = when  # type: ignore[attr-defined]
             source.delete()
 
 
 def _finish(signal: Signal, *, user, when, created: bool = False) -> None:
     """Store the search document and write the one history record for this change."""
     signal.search_document = build_search_document(signal)
-    signal._history_user = user
-    signal._history_date = when
+    signal._history_user = user  # type: ignore[attr-defined]
+    signal._history_date = when  # type: ignore[attr-defined]
     signal.save(update_fields=["search_document", "updated_at"])
-    del signal._history_user, signal._history_date
+    del signal._history_user, signal._history_date  # type: ignore[attr-defined]
     if created:
         # The record was written by an update, so simple-history typed it "changed".
         signal.history.filter(history_date=when, history_type="~").update(history_type="+")

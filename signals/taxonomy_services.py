@@ -10,10 +10,10 @@ by field (or one of the errors below) and stores nothing.
 """
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
@@ -21,6 +21,9 @@ from organizations.models import Organization
 from .catalogue import install_default_catalogue
 from .models import Area, DrivingForce, Signal, Tag, Trend
 from .services import build_search_document
+
+# The kinds of the organisation's vocabulary that have a name unique within it.
+Named = TypeVar("Named", Area, DrivingForce, Tag, Trend)
 
 NAME_TAKEN = {
     Area: _("There is already an area named “%(name)s”."),
@@ -38,7 +41,7 @@ class TagInUseError(Exception):
     """A tag that signals have is merged into another, not deleted."""
 
 
-def _check_name_free(obj: Model, name: str) -> None:
+def _check_name_free(obj: Named, name: str) -> None:
     """Refuse a name the organisation already uses for another object of the same kind.
 
     Compared in Python: SQLite's lower() folds only ASCII, and Swedish names have åäö.
@@ -52,11 +55,11 @@ def _check_name_free(obj: Model, name: str) -> None:
         _refuse_name(model, name)
 
 
-def _refuse_name(model: type[Model], name: str):
+def _refuse_name(model: type[Named], name: str):
     raise ValidationError({"name": [ValidationError(NAME_TAKEN[model], params={"name": name})]})
 
 
-def _save_named(obj: Model, *, update_fields: list[str] | None = None) -> Model:
+def _save_named(obj: Named, *, update_fields: list[str] | None = None) -> Named:
     """Save after the name check; a name taken by a concurrent request (the database's unique
     constraint) is the same refusal."""
     _check_name_free(obj, obj.name)

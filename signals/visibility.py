@@ -38,7 +38,7 @@ def _statuses(membership: Membership | None) -> frozenset[Status]:
 def visible_signals(membership: Membership | None) -> QuerySet[Signal]:
     """The signals of the membership's organisation that its role may see."""
     statuses = _statuses(membership)
-    if not statuses:
+    if membership is None or not statuses:
         return Signal.objects.none()
     signals = organization_rows(Signal, membership)
     if statuses == ALL_STATUSES:

@@ -134,3 +134,27 @@ def pytest_report_header(config):
     if _on_postgres():
         return "postgres tests: on (DATABASE_URL is PostgreSQL)"
     return "postgres tests: deselected (set DATABASE_URL to PostgreSQL to run them)"
+
+
+# --- pytest-xdist: the services tier in one process ---------------------------------------------
+# `make test` runs `-n auto --dist loadgroup`. Every test in tests/services/ (the only place the
+# celery_worker fixture is visible) goes to the same xdist process, so one Celery worker serves
+# the whole run; the other tests are spread one by one, as with plain `--dist load`. Grouped by
+# path here because xdist_group marks are silently ignored with pytest 9.2 and pytest-xdist 3.8
+# (xdist appends the group to the node id in a way pytest no longer reads; pytest-xdist#1386).
+SERVICES_TESTS = "tests/services/"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ServicesInOneProcess(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(SERVICES_TESTS):
+                return SERVICES_TESTS
+            return super()._split_scope(nodeid)
+
+    return ServicesInOneProcess(config, log)

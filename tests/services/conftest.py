@@ -4,6 +4,10 @@ Plain `make test` has no REDIS_URL, so these tests are deselected (not skipped: 
 to report about them). With REDIS_URL set they run, and a Redis that does not answer or a worker
 that does not start is a failure, never a skip. Services tests live in this folder, next to the
 worker fixture they use.
+
+Under pytest-xdist (`make test`) all the tests in this folder run in one xdist process (see
+pytest_xdist_make_scheduler in tests/conftest.py), so the Celery worker below is started once
+for the whole run, not once per xdist process.
 """
 
 import os
