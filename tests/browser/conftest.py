@@ -75,7 +75,8 @@ def live_url(live_server, transactional_db):
 
 @pytest.fixture
 def page(browser, live_url):
-    context = browser.new_context(locale="sv-SE", base_url=live_url)
+    # Reduced motion: no CSS transitions, so nothing is ever caught half-faded.
+    context = browser.new_context(locale="sv-SE", base_url=live_url, reduced_motion="reduce")
     context.set_default_timeout(10_000)
     page = context.new_page()
     problems = []
@@ -151,6 +152,9 @@ def assert_accessible():
     axe = Axe()
 
     def check(page):
+        # Check the settled page: not while an htmx request is on its way (its indicator
+        # is on screen then; the context's reduced motion means it never fades half-way).
+        page.wait_for_function("!document.querySelector('.htmx-request')")
         results = axe.run(
             page,
             options={
