@@ -416,3 +416,60 @@ def test_the_django_admin_shows_whether_a_membership_is_accepted(client, kommun,
     # membership's own page.
     assert 'name="memberships-0-accepted_at_0"' in html
     assert "invited_email" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_names_the_first_invitation_gave_an_account_go_back_to_its_membership():
+    """Before, an account created by an invitation took the name its admin typed, for every
+    organisation; the migration leaves that name on the membership only."""
+    before = [("organizations", "0003_organization_owned")]
+    after = [("organizations", "0004_invitations_answered_names_per_organization")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Organization = old.get_model("organizations", "Organization")
+    OldUser = old.get_model("auth", "User")
+    OldMembership = old.get_model("organizations", "Membership")
+    first = Organization.objects.create(name="Första", slug="forsta", perspective_name="F")
+    second = Organization.objects.create(name="Andra", slug="andra", perspective_name="A")
+    invited = OldUser.objects.create(username="nora", first_name="Nora", last_name="Nyström")
+    OldMembership.objects.create(
+        user_id=invited.pk,
+        organization=first,
+        role=Role.SCANNER,
+        invited_email="nora@example.se",
+        invited_name="Nora Nyström",
+    )
+    OldMembership.objects.create(
+        user_id=invited.pk, organization=second, role=Role.STAFF, invited_email="nora@example.se"
+    )
+    # An account that had its name before any invitation keeps it.
+    named = OldUser.objects.create(username="kim", first_name="Kim", last_name="Hemlig")
+    OldMembership.objects.create(user_id=named.pk, organization=second, role=Role.EDITOR)
+    OldMembership.objects.create(
+        user_id=named.pk,
+        organization=first,
+        role=Role.STAFF,
+        invited_email="kim@example.se",
+        invited_name="Kim Hemlig",
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    try:
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        users = new.get_model("auth", "User").objects
+        assert users.get(username="nora").first_name == ""
+        assert users.get(username="nora").last_name == ""
+        assert (users.get(username="kim").first_name, users.get(username="kim").last_name) == (
+            "Kim",
+            "Hemlig",
+        )
+        typed = new.get_model("organizations", "Membership").objects.get(
+            user__username="nora", organization__slug="forsta"
+        )
+        assert typed.invited_name == "Nora Nyström"
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
