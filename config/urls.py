@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from organizations import account_views
 from organizations import settings_urls as organization_settings
 from signals import settings_urls as signal_settings
 
@@ -27,7 +28,31 @@ organization_patterns = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path(
+        "accounts/",
+        include(
+            [
+                # Django's own page, which also lifts the login lockout and takes up a new
+                # account's invitations (organizations.account_views.PasswordChoiceView).
+                path(
+                    "reset/<uidb64>/<token>/",
+                    account_views.PasswordChoiceView.as_view(),
+                    name="password_reset_confirm",
+                ),
+                path("", include("django.contrib.auth.urls")),
+            ]
+        ),
+    ),
+    # The signed-in person's own pages: outside any organisation, as an invitation is to one
+    # they have not joined yet.
+    path("invitations/", account_views.invitations, name="invitations"),
+    path("invitations/<id:pk>/accept/", account_views.invitation_accept, name="invitation_accept"),
+    path(
+        "invitations/<id:pk>/decline/",
+        account_views.invitation_decline,
+        name="invitation_decline",
+    ),
+    path("account/", account_views.account, name="account"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Addresses from before the organisation was in the URL (bookmarks, old e-mails).

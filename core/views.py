@@ -33,7 +33,10 @@ def _working_membership(request):
 @login_required
 @require_safe
 def home(request):
-    """``/``: on to the start page of the organisation the user last worked in."""
+    """``/``: on to the start page of the organisation the user last worked in; someone who
+    belongs to none yet but has been invited, to their invitations."""
+    if not request.memberships and request.invitations:
+        return redirect("invitations")
     return redirect("start", _working_membership(request).organization.slug)
 
 

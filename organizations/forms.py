@@ -32,13 +32,13 @@ class MemberAddForm(forms.Form):
         label=_("First name"),
         max_length=150,
         required=False,
-        help_text=_("Only used when the address has no account yet."),
+        help_text=_("How your organisation names the person until they set their own name."),
     )
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=150,
         required=False,
-        help_text=_("Only used when the address has no account yet."),
+        help_text=_("How your organisation names the person until they set their own name."),
     )
 
     def __init__(self, *args, organization: Organization, **kwargs):
@@ -69,3 +69,20 @@ class MemberAddForm(forms.Form):
                 )
             self.existing_user = user
         return email
+
+
+class AccountNameForm(forms.Form):
+    """The name a person chooses for themselves, shown by every organisation they belong to."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )

@@ -3,17 +3,16 @@
 Only memberships of the organisation the admin works in are listed or fetched (another
 organisation's membership id is a 404); users of other organisations are reached only by an
 exact e-mail address when adding someone, and nothing afterwards tells whether that address
-already had an account: until its owner logs in, the membership is pending and every page
+already had an account: until its owner accepts, the membership is pending and every page
 names it by the address and name the admin typed (``member_name``, ``member_email``), never
-by the account behind it. Changes are POST-only and end with a message.
+by the account behind it. If the owner declines, the invitation disappears from the list, and
+the address may be invited again. Changes are POST-only and end with a message.
 """
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from core.lib.people import display_name
 
 from .access import get_visible_or_404, organization_required
 from .forms import MemberAddForm, MembershipRoleForm
@@ -175,12 +174,13 @@ def member_invite_again(request, pk):
     elif not needs_invitation(user):
         messages.info(
             request,
-            _("%(name)s has already chosen a password.") % {"name": display_name(user)},
+            _("%(name)s has already chosen a password.") % {"name": member_name(membership)},
         )
     elif not user.email:
         messages.error(
             request,
-            _("%(name)s has no e-mail address to send the link to.") % {"name": display_name(user)},
+            _("%(name)s has no e-mail address to send the link to.")
+            % {"name": member_name(membership)},
         )
     else:
         invitation_send(

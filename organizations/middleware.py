@@ -1,11 +1,31 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import memberships_for
+from .selectors import all_memberships_of
+
+
+class _Memberships:
+    """The user's memberships, read once (lazily) and split into accepted and pending."""
+
+    def __init__(self, user):
+        self.user = user
+        self._rows: list | None = None
+
+    def rows(self) -> list:
+        if self._rows is None:
+            self._rows = list(all_memberships_of(self.user))
+        return self._rows
+
+    def accepted(self) -> list:
+        return [m for m in self.rows() if not m.is_pending]
+
+    def pending(self) -> list:
+        return sorted((m for m in self.rows() if m.is_pending), key=lambda m: (m.created_at, m.pk))
 
 
 class CurrentOrganizationMiddleware:
-    """Sets ``request.memberships``: all of the user's accepted memberships, lazily, in one
-    query shared by everything that asks.
+    """Sets ``request.memberships``: the user's accepted memberships, and
+    ``request.invitations``: their pending ones, both lazily, from one query shared by
+    everything that asks.
 
     ``request.membership`` and ``request.organization`` start as None: only a product page,
     whose URL names the organisation, sets them (``access.organization_required``). A page
@@ -16,7 +36,9 @@ class CurrentOrganizationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.memberships = SimpleLazyObject(lambda: list(memberships_for(request.user)))
+        memberships = _Memberships(request.user)
+        request.memberships = SimpleLazyObject(memberships.accepted)
+        request.invitations = SimpleLazyObject(memberships.pending)
         request.membership = None
         request.organization = None
         return self.get_response(request)

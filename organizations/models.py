@@ -9,7 +9,18 @@ from .roles import Role, role_has
 # The first part of every product address is the organisation's slug (/kungsbacka/signals/),
 # so a slug may not be one of the site's own top-level paths.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "healthz", "i18n", "static", "media", "signals", "organisation"}
+    {
+        "account",
+        "accounts",
+        "admin",
+        "healthz",
+        "i18n",
+        "invitations",
+        "static",
+        "media",
+        "signals",
+        "organisation",
+    }
 )
 
 
@@ -71,8 +82,10 @@ class OrganizationOwned(models.Model):
 class Membership(OrganizationOwned):
     """A user's role in one organisation. A user may belong to several organisations.
 
-    A membership an admin adds by e-mail address is pending until its owner next logs in
-    (``services.memberships_accept``, called at every login). Until then it gives no access,
+    A membership an admin adds by e-mail address is pending until its owner accepts it: on
+    their invitations page (``services.membership_accept``), or for a new account by choosing
+    its password through the invitation link (``services.memberships_accept``); declining
+    deletes it. Until then it gives no access,
     and the organisation sees only what its admin typed (``invited_email``, ``invited_name``),
     never the account behind the address, which may belong to someone of another organisation.
     Memberships made any other way (the Django admin, ``seed_demo``) are accepted at once.
@@ -92,7 +105,7 @@ class Membership(OrganizationOwned):
         null=True,
         blank=True,
         default=timezone.now,
-        help_text=_("Empty while the invitation is pending: until the person next logs in."),
+        help_text=_("Empty while the invitation is pending: until the person accepts it."),
     )
     # When the person last opened this organisation: where "/" takes them after logging in.
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)

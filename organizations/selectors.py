@@ -3,14 +3,19 @@ from datetime import UTC, datetime
 from .models import Membership
 
 
-def memberships_for(user):
-    """The memberships that give the user access: accepted ones (a pending one is taken up at
-    the next login, see ``services.memberships_accept``)."""
+def all_memberships_of(user):
+    """Every membership of the user, with its organisation. Only an accepted one gives access;
+    a pending one is an invitation. The middleware splits them, so one query serves both the
+    pages and the invitations notice."""
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user, accepted_at__isnull=False).select_related(
-        "organization"
-    )
+    return Membership.objects.filter(user=user).select_related("organization")
+
+
+def invitations_for(user):
+    """The user's pending memberships: invitations they have not accepted or declined yet,
+    oldest first. Only ever the user's own."""
+    return all_memberships_of(user).filter(accepted_at__isnull=True).order_by("created_at", "pk")
 
 
 def membership_by_slug(memberships, slug: str) -> Membership | None:

@@ -7,17 +7,21 @@ so it can never lock itself out of its own settings.
 import re
 from typing import cast
 
+from axes.utils import reset as axes_reset  # type: ignore[import-untyped]
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import CharField, Q
+from django.db.models import CharField, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.lib.people import display_name
+from core.lib.people import display_name, name_in_organization
 
 from .models import Membership, Organization
 from .roles import Role
@@ -53,11 +57,12 @@ class LastAdminError(Exception):
 
 
 def member_name(membership: Membership) -> str:
-    """The member as the organisation's admins see them: while the membership is pending, the
-    name the admin typed, else the address; the account's own name only once accepted."""
+    """The member as their organisation names them: while the membership is pending, the name
+    the admin typed, else the address; once accepted, the person's own name if they have set
+    one, else still the name typed here (``name_in_organization``)."""
     if membership.is_pending:
         return membership.invited_name or membership.invited_email
-    return display_name(membership.user)
+    return name_in_organization(membership.user, membership.invited_name)
 
 
 def member_email(membership: Membership) -> str:
@@ -132,24 +137,23 @@ def membership_add(
     user=None,
 ) -> Membership:
     """Give the account with this e-mail address a role in the organisation, pending until
-    its owner next logs in.
+    its owner accepts.
 
     ``user`` is the existing account with that address (the form looks it up); without one,
-    an account is created with an unusable password: the person chooses their own password
-    through the link of ``invitation_send``. An existing account's details are not changed;
-    the membership keeps the address and name as typed, which is all the organisation sees
-    until the owner accepts by logging in (``memberships_accept``).
+    an account is created with an unusable password and no name: the person chooses their
+    password through the link of ``invitation_send``, which accepts (``memberships_accept``),
+    and their name on their account page. An existing account is not changed; its owner
+    accepts or declines on their invitations page (``membership_accept``,
+    ``membership_decline``). The membership keeps the address and name as typed: all the
+    organisation sees until then, and the name it keeps showing until the person sets one.
     """
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
     if user is None:
         User = get_user_model()
-        user = User(
-            username=username_from_email(email),
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-        )
+        # No name: the account may come to belong to several organisations, each of which
+        # names the person as it typed (``invited_name``) until they choose their own.
+        user = User(username=username_from_email(email), email=email)
         user.set_unusable_password()
         user.save()
     return Membership.objects.create(
@@ -162,13 +166,51 @@ def membership_add(
     )
 
 
+INVITATION_GONE = gettext_lazy(
+    "This invitation is no longer open: it may have been withdrawn, or already answered."
+)
+
+
 def memberships_accept(*, user) -> int:
-    """Accept the user's pending memberships: logging in is how a person takes up the
-    organisations that added them by e-mail. This is the one place it happens, called by the
-    ``user_logged_in`` receiver in ``organizations.apps``. Returns how many were accepted."""
+    """Accept every pending membership of an account that had no password: choosing one
+    through the invitation link is how a new person takes up the organisations that invited
+    them (the link went to their address, and nothing else reached them). Called by the
+    password-reset confirmation only for an account that had no usable password. Returns how
+    many were accepted."""
     return Membership.objects.filter(user=user, accepted_at__isnull=True).update(
         accepted_at=timezone.now()
     )
+
+
+def _answer_invitation(*, membership: Membership, user) -> QuerySet[Membership]:
+    """The still-pending row of this invitation to ``user``, refusing anything else: someone
+    else's invitation, one answered in another tab, one the admin withdrew meanwhile."""
+    pending = Membership.objects.filter(pk=membership.pk, user=user, accepted_at__isnull=True)
+    if membership.user_id != user.pk or not pending.exists():
+        raise ValidationError({"invitation": INVITATION_GONE})
+    return pending
+
+
+@transaction.atomic
+def membership_accept(*, membership: Membership, user) -> Membership:
+    """The invited person takes up the membership: from now on it gives them access, and the
+    organisation sees their account's address and (once they set it) their own name."""
+    pending = _answer_invitation(membership=membership, user=user)
+    now = timezone.now()
+    if not pending.update(accepted_at=now):
+        raise ValidationError({"invitation": INVITATION_GONE})
+    membership.accepted_at = now
+    return membership
+
+
+@transaction.atomic
+def membership_decline(*, membership: Membership, user) -> None:
+    """The invited person says no: the invitation is deleted, so the organisation's admins see
+    it disappear from their members list (as if withdrawn) and may invite the address again.
+    The account stays: it belongs to its owner, not to the organisation that invited it."""
+    pending = _answer_invitation(membership=membership, user=user)
+    if not pending.delete()[0]:
+        raise ValidationError({"invitation": INVITATION_GONE})
 
 
 def needs_invitation(user) -> bool:
@@ -222,7 +264,7 @@ def member_invite(
     """Add a person by e-mail address and tell them by e-mail; the admin learns nothing more.
 
     ``user`` is the existing account with that address, if any (the form looks it up). An
-    account that has a password gets a notice that it was added, with a link to log in; a new
+    account that has a password gets the invitation to accept or decline after logging in; a new
     account, or one whose owner never chose a password, gets the link to choose one. Either way
     the admin who added them sees the same answer, so adding someone by address does not tell
     an admin of one organisation who has an account through another.
@@ -255,7 +297,8 @@ def membership_invitation_send(*, membership: Membership, invited_by, request) -
 
 
 def membership_notice_send(*, membership: Membership, added_by, request) -> None:
-    """E-mail someone who already has an account that they were added to an organisation."""
+    """E-mail someone who already has an account that an organisation invited them: the link
+    logs in to their invitations page, where they accept or decline."""
     user = membership.user
     if not (user.is_active and user.email):
         return
@@ -264,8 +307,45 @@ def membership_notice_send(*, membership: Membership, added_by, request) -> None
         "organization": membership.organization,
         "role": membership.get_role_display(),
         "added_by": display_name(added_by),
-        "login_url": request.build_absolute_uri(reverse("login")),
+        "login_url": request.build_absolute_uri(
+            f"{reverse('login')}?{urlencode({'next': reverse('invitations')})}"
+        ),
     }
     subject = render_to_string("organizations/added_subject.txt", context)
     body = render_to_string("organizations/added_email.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+# --- the signed-in person's own account -----------------------------------------------------
+
+NAME_MAX_LENGTH = 150
+NAME_TOO_LONG = gettext_lazy("At most 150 characters.")
+
+
+def account_rename(*, user, first_name: str, last_name: str) -> None:
+    """Set the name the person chose for themselves. Every organisation they belong to shows it
+    from now on instead of the name its admin typed; leaving both empty goes back to those."""
+    first_name, last_name = first_name.strip(), last_name.strip()
+    errors = {
+        field: NAME_TOO_LONG
+        for field, value in (("first_name", first_name), ("last_name", last_name))
+        if len(value) > NAME_MAX_LENGTH
+    }
+    if errors:
+        raise ValidationError(errors)
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+
+
+def account_password_chosen(*, user, had_usable_password: bool) -> None:
+    """After the person chose a password through a link sent to the account's address (a
+    reset, or the invitation of a new account): whoever followed it owns the account.
+
+    So the login lockout, whose page recommends the reset, is lifted from every address; and an
+    account that had no password yet takes up the invitations that created it
+    (``memberships_accept``), as following the invitation link is how a new person accepts.
+    """
+    # axes' own API, so its records and any cache it keeps are cleared its way.
+    axes_reset(username=user.get_username())
+    if not had_usable_password:
+        memberships_accept(user=user)

@@ -8,7 +8,7 @@ apostrophe. Rows are streamed in chunks, so a 100,000-signal export never sits i
 """
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -57,11 +57,12 @@ COLUMNS = (
 )
 
 
-def rows(signals: QuerySet) -> Iterator[str]:
-    """The file, line by line: the BOM and header first, then one line per signal."""
+def rows(signals: QuerySet, people: Callable[[object], str] | None = None) -> Iterator[str]:
+    """The file, line by line: the BOM and header first, then one line per signal. ``people``
+    names a person as the exporting organisation does (``organizations.people.MemberNames``)."""
     # Made now, while the request's language is active (the rows are produced later, as the
     # response is sent).
-    spreadsheet = display.Spreadsheet(COLUMNS, separator=LIST_SEPARATOR)
+    spreadsheet = display.Spreadsheet(COLUMNS, separator=LIST_SEPARATOR, people=people)
     writer = csv.writer(_Echo(), delimiter=DELIMITER, lineterminator="\r\n")
     signals = signals.select_related("area", "created_by").prefetch_related(
         "trends", "tags", "sources"
@@ -75,7 +76,9 @@ def rows(signals: QuerySet) -> Iterator[str]:
     return generate()
 
 
-def streaming_response(signals: QuerySet, *, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rows(signals), content_type="text/csv; charset=utf-8")
+def streaming_response(
+    signals: QuerySet, *, filename: str, people: Callable[[object], str] | None = None
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(rows(signals, people), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

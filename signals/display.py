@@ -61,6 +61,8 @@ class FieldDisplay:
     spreadsheet_cell: Callable[[Signal], object] | None = None
     # How a related row is named, when not by str(): people by their display name.
     describe: Callable[[object], str] = str
+    # A person, whom a file names as its organisation does (``Spreadsheet``'s ``people``).
+    person: bool = False
 
     def explanation(self, code) -> str:
         return str(self.explanations.get(code, ""))
@@ -103,7 +105,7 @@ FIELDS: dict[str, FieldDisplay] = {
         ),
         FieldDisplay("status", _("Status")),
         FieldDisplay("sources", _("Sources"), shape=SOURCES, spreadsheet_cell=_source_addresses),
-        FieldDisplay("created_by", _("Logged by"), describe=display_name),
+        FieldDisplay("created_by", _("Logged by"), describe=display_name, person=True),
         FieldDisplay("created_at", _("Logged")),
     )
 }
@@ -257,12 +259,21 @@ class Spreadsheet:
     Every label is translated when the spreadsheet is made: a streamed file's rows are
     produced as the response is sent, when the request's language may no longer be active.
     Cells read as on pages, except that a list is joined with ``separator``, a scale is its
-    number, a date and time is sortable, and sources are their addresses.
+    number, a date and time is sortable, and sources are their addresses. A person is named by
+    ``people`` when given: as the organisation that exports names them.
     """
 
-    def __init__(self, names: Iterable[str], *, separator: str = "; "):
+    def __init__(
+        self,
+        names: Iterable[str],
+        *,
+        separator: str = "; ",
+        people: Callable[[object], str] | None = None,
+    ):
         self.names = list(names)
         self.separator = separator
+        # How the exporting organisation names a person; else by the account's own name.
+        self.people = people
         self.headers = [str(get(name).spreadsheet_label or get(name).label) for name in self.names]
         self._choices = {name: _choice_labels(name) for name in self.names if _has_choices(name)}
 
@@ -281,6 +292,8 @@ class Spreadsheet:
             return value if value is not None else ""
         if display.spreadsheet_cell is not None:
             return display.spreadsheet_cell(signal)
+        if display.person and self.people is not None:
+            return self.people(value) if value is not None else ""
         if isinstance(_model_field(name), models.DateTimeField):
             return _local(value).strftime(SPREADSHEET_DATETIME_FORMAT)
         return text(signal, name, separator=self.separator)

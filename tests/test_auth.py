@@ -228,3 +228,38 @@ def test_an_inactive_user_gets_no_reset_mail(client, lena, mailoutbox):
     client.post("/accounts/password_reset/", {"email": lena.email})
 
     assert mailoutbox == []
+
+
+def test_resetting_the_password_lifts_the_lockout(client, lena, throttled, mailoutbox):
+    """The lockout page recommends a reset: after it, the new password lets the owner in at
+    once, from the address that was locked."""
+    for _attempt in range(5):
+        log_in(client, lena.username, password="guess")
+    assert log_in(client, lena.username).status_code == 429
+
+    client.post("/accounts/password_reset/", {"email": lena.email})
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mailoutbox[0].body).group(1)
+    page = client.get(link, follow=True)
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"},
+    )
+
+    response = log_in(client, lena.username, password="another-long-passphrase")
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_a_reset_that_is_not_completed_keeps_the_lockout(client, lena, throttled, mailoutbox):
+    for _attempt in range(5):
+        log_in(client, lena.username, password="guess")
+
+    client.post("/accounts/password_reset/", {"email": lena.email})
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mailoutbox[0].body).group(1)
+    page = client.get(link, follow=True)
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "another-long-passphrase", "new_password2": "does-not-match"},
+    )
+
+    assert log_in(client, lena.username).status_code == 429

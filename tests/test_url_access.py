@@ -25,6 +25,16 @@ ALLOWED_WITHOUT_CAPABILITY = {
         "/ chooses the organisation to go to, so it cannot be inside one; it is login_required "
         "and only redirects to the start page of one of the user's own organisations"
     ),
+    "invitations": (
+        "the signed-in person's own invitations: to organisations they have not joined, so it "
+        "cannot be inside one; login_required and reads only the user's own pending memberships"
+    ),
+    "invitation_accept": "answers one of the user's own invitations: login_required, POST only",
+    "invitation_decline": "answers one of the user's own invitations: login_required, POST only",
+    "account": (
+        "the signed-in person's own name, shown in all their organisations: login_required, "
+        "changes only the user's own account"
+    ),
     "moved_signals_root": "old address: login_required, GET only, redirects into the URL",
     "moved_signals": "old address: login_required, GET only, redirects into the URL",
     "moved_organisation": "old address: login_required, GET only, redirects into the URL",

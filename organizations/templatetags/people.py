@@ -7,5 +7,15 @@ register = template.Library()
 
 @register.filter
 def display_name(user) -> str:
-    """How a person is named in the UI: full name, else username; empty for a removed user."""
+    """The account's own name, else the username; empty for a removed user."""
     return _display_name(user) if user else ""
+
+
+@register.filter
+def named_by(user, people) -> str:
+    """``{{ user|named_by:people }}``: the person as the page's organisation names them
+    (``people`` is the context's ``organizations.people.MemberNames``); empty for a removed
+    user. Without ``people`` (a page outside any organisation), the account's own name."""
+    if not user:
+        return ""
+    return people(user) if people else _display_name(user)

@@ -17,8 +17,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
-from core.lib.people import display_name
 from organizations.access import organization_required
+from organizations.people import MemberNames
 
 from .. import csv_export
 from ..models import Level
@@ -92,9 +92,12 @@ class SignalFilterForm(forms.Form):
             if not all_choices:
                 submitted = self._submitted_id(name)
                 options = options.none() if submitted is None else options.filter(pk=submitted)
-            self.fields[name].choices = _choices(
-                empty_label, [(option.pk, label(option)) for option in options]
-            )
+            named = [(option.pk, label(option)) for option in options]
+            if name == "author":
+                # By the name shown, which may be one this organisation typed, not the
+                # account's (the query orders by the account's).
+                named.sort(key=lambda choice: choice[1].casefold())
+            self.fields[name].choices = _choices(empty_label, named)
 
     def _submitted_id(self, name) -> int | None:
         try:
@@ -161,7 +164,7 @@ def _options(membership) -> dict:
         "area": (_("All areas"), visible_areas(membership), by_name),
         "trend": (_("All trends"), visible_trends(membership), by_name),
         "tag": (_("All tags"), tags_in_use(membership), by_name),
-        "author": (_("Anyone"), authors(membership), display_name),
+        "author": (_("Anyone"), authors(membership), MemberNames(membership)),
     }
 
 
@@ -215,4 +218,6 @@ def signal_export(request):
     form = SignalFilterForm(request.GET, membership=request.membership, all_choices=False)
     signals = find_signals(request.membership, form.filters)
     filename = f"signals-{timezone.localdate():%Y-%m-%d}.csv"
-    return csv_export.streaming_response(signals, filename=filename)
+    return csv_export.streaming_response(
+        signals, filename=filename, people=MemberNames(request.membership)
+    )

@@ -1,5 +1,6 @@
-"""Members added by e-mail are pending until they log in, and until then the organisation sees
-only what its admin typed: nothing tells whether the address already had an account."""
+"""Members added by e-mail are pending until they accept (or decline) the invitation, and until
+then the organisation sees only what its admin typed: nothing tells whether the address already
+had an account. A new account accepts by choosing its password through the invitation link."""
 
 import re
 
@@ -16,7 +17,7 @@ from organizations.models import Membership
 from organizations.roles import Role
 
 from ..conftest import in_english, make_member
-from ..factories import MembershipFactory
+from ..factories import MembershipFactory, OrganizationFactory
 
 User = get_user_model()
 PASSWORD = "pw-for-tests"
@@ -155,21 +156,57 @@ def test_the_other_organisation_sees_nothing_of_the_invitation(
     assert "Kim Hemlig" in page  # accepted there: their own name, as before
 
 
-# --- accepting by logging in ----------------------------------------------------------------
+# --- accepting or declining ----------------------------------------------------------------
 
 
-def test_logging_in_accepts_the_membership_and_gives_access(admin_client, kommun, kim):
+def invitations_page(person) -> str:
+    response = person.get(reverse("invitations"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def answer(person, membership, action):
+    """Press Accept or Decline; the response and the messages of the page it leads to."""
+    response = person.post(reverse(f"invitation_{action}", args=[membership.pk]))
+    assert response.status_code == 302
+    return response, shown(person, response)
+
+
+def test_logging_in_leaves_an_existing_accounts_invitation_open(admin_client, kommun, kim):
     add(admin_client, "kim@varberg.se", first_name="Kim", last_name="Berg")
     membership = Membership.objects.get(user=kim, organization=kommun)
-    assert membership.is_pending
 
     person = english_client()
     assert log_in(person, kim.username).status_code == 302
 
     membership.refresh_from_db()
+    assert membership.is_pending
+    assert person.get("/kungsbacka/").status_code == 404
+    # Their own start page says there is an invitation, and the header links to it.
+    start = person.get(reverse("home"), follow=True).content.decode()
+    assert "Kungsbacka kommun has invited you to Spaning." in start
+    assert 'href="/invitations/"' in start
+    assert "1 invitation<" in start
+    page = invitations_page(person)
+    assert "Kungsbacka kommun" in page
+    assert "as Staff" in page
+
+
+def test_accepting_gives_access_and_shows_the_admin_the_account(admin_client, kommun, kim):
+    add(admin_client, "kim@varberg.se", first_name="Kim", last_name="Berg")
+    membership = Membership.objects.get(user=kim, organization=kommun)
+    person = english_client()
+    log_in(person, kim.username)
+
+    response, messages = answer(person, membership, "accept")
+
+    assert response.url == "/kungsbacka/"
+    assert messages == ["Welcome to Kungsbacka kommun: you are a member as Staff."]
+    membership.refresh_from_db()
     assert not membership.is_pending
     assert "Kungsbacka kommun" in person.get("/kungsbacka/").content.decode()
-    # The admin now sees the account's own name, and no note.
+    assert "You have no invitations waiting" in invitations_page(person)
+    # Kim had set their own name: the admin now sees it, and the account's address.
     row = row_of(
         admin_client.get(reverse("settings:members", args=[kommun.slug])).content.decode(),
         "kim@varberg.se",
@@ -179,18 +216,115 @@ def test_logging_in_accepts_the_membership_and_gives_access(admin_client, kommun
     assert "Invited" not in row
 
 
-def test_a_pending_membership_gives_no_access_before_the_next_login(admin_client, kommun, kim):
-    person = english_client()
-    person.force_login(kim)  # logged in before being added
-    add(admin_client, "kim@varberg.se")
-
-    assert person.get("/kungsbacka/").status_code == 404
-    assert "Kungsbacka kommun" not in person.get(reverse("home"), follow=True).content.decode()
-
-
-def test_a_new_person_accepts_by_logging_in_with_the_password_they_chose(
-    client, admin_client, kommun
+def test_declining_deletes_the_invitation_and_the_address_may_be_invited_again(
+    admin_client, kommun, other_kommun, kim
 ):
+    add(admin_client, "kim@varberg.se", first_name="Kim", last_name="Berg")
+    membership = Membership.objects.get(user=kim, organization=kommun)
+    person = english_client()
+    log_in(person, kim.username)
+
+    response, messages = answer(person, membership, "decline")
+
+    assert response.url == "/invitations/"
+    assert messages == ["You declined the invitation to Kungsbacka kommun."]
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert person.get("/kungsbacka/").status_code == 404
+    # The account and its own organisation are untouched.
+    assert Membership.objects.get(user=kim, organization=other_kommun).role == Role.EDITOR
+    # To the admin the row is gone, as if withdrawn; inviting again is a new invitation.
+    page = admin_client.get(reverse("settings:members", args=[kommun.slug])).content.decode()
+    assert "kim@varberg.se" not in page
+    add(admin_client, "kim@varberg.se")
+    assert Membership.objects.get(user=kim, organization=kommun).is_pending
+
+
+def test_an_invitation_is_answered_only_by_its_person_and_only_once(
+    admin_client, kommun, members, kim
+):
+    add(admin_client, "kim@varberg.se")
+    membership = Membership.objects.get(user=kim, organization=kommun)
+    gone = ["This invitation is no longer open: it may have been withdrawn, or already answered."]
+
+    # Someone else, even a member of the organisation, cannot answer it for Kim.
+    stranger = english_client()
+    stranger.force_login(members["staff"])
+    for action in ("accept", "decline"):
+        assert answer(stranger, membership, action)[1] == gone
+    membership.refresh_from_db()
+    assert membership.is_pending
+
+    person = english_client()
+    person.force_login(kim)
+    assert person.get(reverse("invitation_accept", args=[membership.pk])).status_code == 405
+    assert person.post(f"/invitations/{'9' * 30}/accept/").status_code == 404
+    answer(person, membership, "accept")
+    # Pressed again in another tab: said plainly, nothing changes.
+    assert answer(person, membership, "accept")[1] == gone
+    assert answer(person, membership, "decline")[1] == gone
+    assert Membership.objects.filter(pk=membership.pk, accepted_at__isnull=False).exists()
+
+
+def test_an_invitation_withdrawn_while_the_page_was_open(admin_client, kommun, kim):
+    add(admin_client, "kim@varberg.se")
+    membership = Membership.objects.get(user=kim, organization=kommun)
+    person = english_client()
+    person.force_login(kim)
+    invitations_page(person)
+    admin_client.post(reverse("settings:member_remove", args=[kommun.slug, membership.pk]))
+
+    response, messages = answer(person, membership, "accept")
+
+    assert response.url == "/invitations/"
+    assert messages[0].startswith("This invitation is no longer open")
+    assert person.get("/kungsbacka/").status_code == 404
+
+
+def test_the_invitations_page_needs_a_login_and_shows_only_ones_own(
+    admin_client, kommun, other_kommun, kim
+):
+    add(admin_client, "kim@varberg.se")
+    add(admin_client, "someone.else@varberg.se")
+
+    assert english_client().get(reverse("invitations")).url.startswith("/accounts/login/")
+    person = english_client()
+    person.force_login(kim)
+    page = invitations_page(person)
+    # One invitation (Kim's, to Kungsbacka): accept and decline. Varberg, where Kim is a
+    # member, and the other address's invitation are not there.
+    assert re.findall(r'<h2 id="invitation-\d+">(.*?)</h2>', page) == ["Kungsbacka kommun"]
+    assert page.count('action="/invitations/') == 2
+
+
+def test_the_invitations_page_takes_a_constant_number_of_queries(
+    kim, kommun, other_kommun, django_assert_max_num_queries
+):
+    for _organization in range(5):
+        organization = OrganizationFactory(catalogue=False)
+        MembershipFactory(user=kim, organization=organization, pending=True)
+    person = english_client()
+    person.force_login(kim)
+    # Session and user, then the user's memberships (pending ones included) once.
+    with django_assert_max_num_queries(4):
+        page = invitations_page(person)
+    assert page.count("<h2 id=") == 5
+
+
+def test_someone_invited_but_in_no_organisation_yet_starts_at_the_invitations(
+    admin_client, kommun, db
+):
+    person_account = User.objects.create_user("fristaende", "fri@example.se", PASSWORD)
+    add(admin_client, "fri@example.se")
+    person = english_client()
+
+    log_in(person, "fristaende")
+
+    assert person.get(reverse("home")).url == "/invitations/"
+    assert "Kungsbacka kommun" in invitations_page(person)
+    assert Membership.objects.get(user=person_account).is_pending
+
+
+def test_a_new_person_accepts_by_choosing_a_password_through_the_link(client, admin_client, kommun):
     add(admin_client, "ny@kungsbacka.se", first_name="Nora", role="scanner")
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     admin_client.logout()
@@ -200,13 +334,32 @@ def test_a_new_person_accepts_by_logging_in_with_the_password_they_chose(
         form_page.redirect_chain[-1][0],
         {"new_password1": "Lång-och-säker-42", "new_password2": "Lång-och-säker-42"},
     )
+    # Following the link sent to the address is accepting: there is nothing else to answer.
     membership = Membership.objects.get(invited_email="ny@kungsbacka.se")
-    assert membership.is_pending  # choosing a password is not logging in
+    assert not membership.is_pending
 
     assert log_in(client, membership.user.username, "Lång-och-säker-42").status_code == 302
-    membership.refresh_from_db()
-    assert not membership.is_pending
-    assert "Kungsbacka kommun" in client.get(reverse("home"), follow=True).content.decode()
+    start = client.get(reverse("home"), follow=True).content.decode()
+    assert "Kungsbacka kommun" in start
+    assert "invitation" not in start
+
+
+def test_resetting_a_password_accepts_nothing_for_an_account_that_had_one(
+    client, admin_client, kommun, kim
+):
+    """The forgotten-password link is not an answer to an invitation."""
+    add(admin_client, "kim@varberg.se")
+    admin_client.logout()
+    mail.outbox.clear()
+    client.post("/accounts/password_reset/", {"email": "kim@varberg.se"})
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Lång-och-säker-42", "new_password2": "Lång-och-säker-42"},
+    )
+
+    assert Membership.objects.get(user=kim, organization=kommun).is_pending
 
 
 # --- memberships made other ways ------------------------------------------------------------
@@ -263,3 +416,60 @@ def test_the_django_admin_shows_whether_a_membership_is_accepted(client, kommun,
     # membership's own page.
     assert 'name="memberships-0-accepted_at_0"' in html
     assert "invited_email" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_names_the_first_invitation_gave_an_account_go_back_to_its_membership():
+    """Before, an account created by an invitation took the name its admin typed, for every
+    organisation; the migration leaves that name on the membership only."""
+    before = [("organizations", "0003_organization_owned")]
+    after = [("organizations", "0004_invitations_answered_names_per_organization")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Organization = old.get_model("organizations", "Organization")
+    OldUser = old.get_model("auth", "User")
+    OldMembership = old.get_model("organizations", "Membership")
+    first = Organization.objects.create(name="Första", slug="forsta", perspective_name="F")
+    second = Organization.objects.create(name="Andra", slug="andra", perspective_name="A")
+    invited = OldUser.objects.create(username="nora", first_name="Nora", last_name="Nyström")
+    OldMembership.objects.create(
+        user_id=invited.pk,
+        organization=first,
+        role=Role.SCANNER,
+        invited_email="nora@example.se",
+        invited_name="Nora Nyström",
+    )
+    OldMembership.objects.create(
+        user_id=invited.pk, organization=second, role=Role.STAFF, invited_email="nora@example.se"
+    )
+    # An account that had its name before any invitation keeps it.
+    named = OldUser.objects.create(username="kim", first_name="Kim", last_name="Hemlig")
+    OldMembership.objects.create(user_id=named.pk, organization=second, role=Role.EDITOR)
+    OldMembership.objects.create(
+        user_id=named.pk,
+        organization=first,
+        role=Role.STAFF,
+        invited_email="kim@example.se",
+        invited_name="Kim Hemlig",
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    try:
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        users = new.get_model("auth", "User").objects
+        assert users.get(username="nora").first_name == ""
+        assert users.get(username="nora").last_name == ""
+        assert (users.get(username="kim").first_name, users.get(username="kim").last_name) == (
+            "Kim",
+            "Hemlig",
+        )
+        typed = new.get_model("organizations", "Membership").objects.get(
+            user__username="nora", organization__slug="forsta"
+        )
+        assert typed.invited_name == "Nora Nyström"
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

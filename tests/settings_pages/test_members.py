@@ -194,13 +194,15 @@ def test_adding_an_existing_account_by_email(admin_client, kommun, other_kommun,
     assert messages_of(response) == [
         "An invitation has been sent to kim.berg@varberg.se, who was added as Scanning group."
     ]
-    # They are told by e-mail, with a link to log in (they have a password already).
+    # They are invited by e-mail, with a link to log in to their invitations (they have a
+    # password already); until they accept, the membership is pending.
+    assert membership_of(person, kommun).is_pending
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["Kim.Berg@Varberg.se"]
-    assert message.subject == "You have been added to Kungsbacka kommun in Spaning"
-    assert "Admin-kungsbacka has added you to Kungsbacka kommun" in message.body
-    assert "http://testserver/accounts/login/" in message.body
+    assert message.subject == "You are invited to Kungsbacka kommun in Spaning"
+    assert "Admin-kungsbacka has invited you to Kungsbacka kommun" in message.body
+    assert "http://testserver/accounts/login/?next=%2Finvitations%2F" in message.body
     assert "/accounts/reset/" not in message.body
     person.refresh_from_db()
     assert person.has_usable_password()
@@ -302,7 +304,9 @@ def test_inviting_a_new_person_sends_a_link_to_choose_a_password(client, admin_c
     )
     assert response.status_code == 302
     person = User.objects.get(email="nya.kollegan@kungsbacka.se")
-    assert (person.username, person.get_full_name()) == ("nya.kollegan", "Nora Nyström")
+    # The name typed is the organisation's, not the account's: the person chooses their own.
+    assert (person.username, person.get_full_name()) == ("nya.kollegan", "")
+    assert membership_of(person, kommun).invited_name == "Nora Nyström"
     assert not person.has_usable_password()
     assert person.is_active
     assert membership_of(person, kommun).role == Role.EDITOR
