@@ -18,7 +18,7 @@ from core.lib.people import display_name
 from .access import get_visible_or_404, organization_required
 from .forms import MemberAddForm, MembershipRoleForm
 from .models import Membership
-from .roles import Role
+from .roles import CAPABILITIES, Role
 from .services import (
     LastAdminError,
     invitation_send,
@@ -74,7 +74,13 @@ def members(request):
     return render(
         request,
         "settings/members.html",
-        {"section": "members", "rows": rows, "roles": Role.choices},
+        {
+            "section": "members",
+            "rows": rows,
+            "roles": Role.choices,
+            # Whose row links to the areas they watch (settings:member_areas).
+            "watcher_roles": CAPABILITIES["watch_areas"],
+        },
     )
 
 
