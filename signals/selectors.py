@@ -224,8 +224,10 @@ def areas_with_watchers(membership) -> QuerySet[Area]:
         .filter(membership__role__in=CAPABILITIES["watch_areas"])
         .select_related("membership__user")
     )
+    # By name explicitly: Django drops Meta.ordering from a query with an aggregate.
     return (
         visible_areas(membership)
         .annotate(signal_count=Count("signals"))
+        .order_by("name")
         .prefetch_related(Prefetch("watches", queryset=watches, to_attr="watch_list"))
     )
