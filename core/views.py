@@ -10,7 +10,7 @@ from organizations.access import organization_required
 from organizations.roles import SCANNING_GROUP, Role
 from organizations.selectors import last_used_membership
 from organizations.services import SESSION_KEY
-from signals.selectors import recent_signals
+from signals.selectors import latest_in_areas, recent_signals, watched_areas
 
 # Each role starts where its work is; the scanning group's editor and admin share its page.
 START_PAGES = {
@@ -45,6 +45,10 @@ def start(request):
     context = {}
     if request.membership.role in SCANNING_GROUP:
         context["recent_signals"] = recent_signals(request.membership)
+    if request.membership.can("watch_areas"):
+        areas = watched_areas(request.membership, request.membership)
+        context["watched_areas"] = areas
+        context["watched_signals"] = latest_in_areas(request.membership, areas)
     return render(request, START_PAGES[request.membership.role], context)
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from .access import get_visible_or_404, organization_required
 from .forms import MemberAddForm, MembershipRoleForm
 from .models import Membership
-from .roles import Role
+from .roles import CAPABILITIES, Role
 from .services import (
     LastAdminError,
     invitation_send,
@@ -73,7 +73,13 @@ def members(request):
     return render(
         request,
         "settings/members.html",
-        {"section": "members", "rows": rows, "roles": Role.choices},
+        {
+            "section": "members",
+            "rows": rows,
+            "roles": Role.choices,
+            # Whose row links to the areas they watch (settings:member_areas).
+            "watcher_roles": CAPABILITIES["watch_areas"],
+        },
     )
 
 

@@ -24,6 +24,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The scanning group's working tools: triage queue, logging and editing signals.
     "log_signals": SCANNING_GROUP,
     "view_signals": frozenset(Role.values),
+    # Each member of the scanning group watches their own areas (bevakningsområden).
+    "watch_areas": SCANNING_GROUP,
     # Composing and publishing the monthly report.
     "compose_reports": frozenset({Role.EDITOR, Role.ADMIN}),
     "read_reports": frozenset({Role.SCANNER, Role.EDITOR, Role.MANAGEMENT, Role.ADMIN}),

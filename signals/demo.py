@@ -6,6 +6,9 @@ Sweden, the EU and the world. The sources are the kind the group reads; their ad
 plausible but invented, as are the events. Signals are created through the write services (so
 search and history are as in real use) and then dated back. Running it again adds only the
 signals the organisation does not yet have, by title.
+
+The scanning group has divided the areas between them (``DEMO_WATCHES``), leaving one that
+nobody watches, so the areas page has a blind spot to show.
 """
 
 from dataclasses import dataclass
@@ -14,8 +17,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Area, Level, Signal, Source, Status, Trend
+from organizations.models import Membership
+
+from .models import Area, AreaWatch, Level, Signal, Source, Status, Trend
 from .services import SourceData, signal_archive, signal_create
+from .watch_services import areas_watched_set
 
 # SKR's trends as the default catalogue names them (signals.catalogue.SKR_TRENDS).
 LARANDE = "Ökat behov av livslångt lärande"
@@ -36,6 +42,15 @@ VALFARD = "Välfärd och hälsa"
 SAMHALLSBYGGNAD = "Samhällsbyggnad"
 DEMOKRATI = "Demokrati och delaktighet"
 KOMPETENS = "Kompetensförsörjning"
+
+
+# The areas each demo member of the scanning group watches. Kompetensförsörjning is left
+# to nobody: the blind spot on the areas page.
+DEMO_WATCHES = {
+    "anna": (VALFARD, DEMOKRATI, KLIMAT),
+    "bertil": (DIGITALISERING, SAMHALLSBYGGNAD),
+    "admin": (KLIMAT,),
+}
 
 
 @dataclass(frozen=True)
@@ -890,3 +905,27 @@ def _log(organization, demo: DemoSignal, index, now, users, areas, trends) -> Si
     if demo.status == Status.ARCHIVED:
         signal_archive(signal=signal, user=user)
     return signal
+
+
+def seed_watches(organization) -> int:
+    """Give the demo members of the scanning group their areas (``DEMO_WATCHES``), through the
+    service. A member who already watches areas keeps them, so running it again changes
+    nothing, not even what someone chose in the demo. Returns how many members were given
+    areas."""
+    areas = {area.name: area for area in Area.objects.filter(organization=organization)}
+    watching = set(
+        AreaWatch.objects.filter(organization=organization).values_list("membership", flat=True)
+    )
+    memberships = Membership.objects.filter(
+        organization=organization, user__username__in=DEMO_WATCHES
+    ).select_related("user")
+    given = 0
+    for membership in memberships:
+        if membership.pk in watching or not membership.can("watch_areas"):
+            continue
+        # An admin may have renamed or retired an area; the demo uses those still in use.
+        names = DEMO_WATCHES[membership.user.username]
+        chosen = [areas[name] for name in names if name in areas and areas[name].is_active]
+        areas_watched_set(membership=membership, areas=chosen)
+        given += 1
+    return given

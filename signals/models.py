@@ -253,3 +253,33 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name or self.url
+
+
+class AreaWatch(OrganizationOwned):
+    """An area a member of the scanning group watches (bevakar): the method gives each member
+    their own areas, so that together the group covers them all.
+
+    Owned by the signals app (it points at ``Membership``; ``organizations`` knows nothing of
+    areas). Written only by ``watch_services.areas_watched_set``.
+    """
+
+    membership = models.ForeignKey(
+        "organizations.Membership",
+        on_delete=models.CASCADE,
+        related_name="area_watches",
+        verbose_name=_("member"),
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="watches", verbose_name=_("area")
+    )
+
+    class Meta:
+        ordering = ["area__name"]
+        verbose_name = _("watched area")
+        verbose_name_plural = _("watched areas")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "area"], name="unique_area_watch")
+        ]
+
+    def __str__(self):
+        return f"{self.membership} – {self.area}"

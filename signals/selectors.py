@@ -13,9 +13,11 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from .models import Level, Signal, Status, Tag
+from organizations.roles import CAPABILITIES
+
+from .models import Area, Level, Signal, Status, Tag
 from .search import order_by_relevance, search_signals
-from .visibility import visible_signals, visible_tags
+from .visibility import visible_area_watches, visible_areas, visible_signals, visible_tags
 
 
 class Sort:
@@ -37,6 +39,8 @@ class SignalFilters:
     month: date | None = None  # the first day of the month
     status: str = ""
     author: int | None = None
+    # The membership whose watched areas the signals must be in ("Mina områden").
+    watched_by: int | None = None
     q: str = ""
     sort: str = ""
 
@@ -77,6 +81,9 @@ def filter_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
         signals = signals.filter(status=filters.status)
     if filters.author:
         signals = signals.filter(created_by_id=filters.author)
+    if filters.watched_by:
+        # One watch per membership and area, so the join repeats no signal.
+        signals = signals.filter(area__watches__membership_id=filters.watched_by)
     if filters.q:
         signals = search_signals(signals, filters.q)
     return signals
@@ -189,3 +196,38 @@ def recent_signals(membership, limit: int = 5) -> list[Signal]:
     one query."""
     signals = visible_signals(membership).exclude(status=Status.ARCHIVED)
     return list(signals.select_related("created_by").order_by("-created_at", "-pk")[:limit])
+
+
+def watched_areas(membership, watcher) -> list[Area]:
+    """The areas ``watcher`` watches (retired ones included), as ``membership`` may see them,
+    by name, in one query."""
+    watches = visible_area_watches(membership).filter(membership=watcher)
+    return list(visible_areas(membership).filter(pk__in=watches.values("area")).order_by("name"))
+
+
+def latest_in_areas(membership, areas: list[Area], limit: int = 5) -> list[Signal]:
+    """The latest signals of the working register (not the archive) in ``areas``, in one
+    query; none without a query when there are no areas."""
+    if not areas:
+        return []
+    signals = visible_signals(membership).exclude(status=Status.ARCHIVED)
+    signals = signals.filter(area__in=[area.pk for area in areas])
+    return list(signals.select_related("area", "created_by").order_by("-created_at", "-pk")[:limit])
+
+
+def areas_with_watchers(membership) -> QuerySet[Area]:
+    """The areas with their signal counts (``signal_count``) and, in ``watch_list``, who of the
+    scanning group watches each (a member moved out of the group keeps the rows, which then
+    count for nothing): two queries, whatever the number of areas."""
+    watches = (
+        visible_area_watches(membership)
+        .filter(membership__role__in=CAPABILITIES["watch_areas"])
+        .select_related("membership__user")
+    )
+    # By name explicitly: Django drops Meta.ordering from a query with an aggregate.
+    return (
+        visible_areas(membership)
+        .annotate(signal_count=Count("signals"))
+        .order_by("name")
+        .prefetch_related(Prefetch("watches", queryset=watches, to_attr="watch_list"))
+    )

@@ -1,10 +1,11 @@
 """The settings pages for the organisation's areas, trends, driving forces and tags
-(views/taxonomy.py). config/urls.py mounts them under /<organisation>/settings/, in the
+(views/taxonomy.py), and the areas each member watches (views/watching.py, linked from the
+members list). config/urls.py mounts them under /<organisation>/settings/, in the
 ``settings`` namespace, beside the other apps' settings pages."""
 
 from django.urls import path
 
-from .views import taxonomy
+from .views import taxonomy, watching
 
 urlpatterns = [
     path("areas/", taxonomy.areas, name="areas"),
@@ -26,6 +27,7 @@ urlpatterns = [
         taxonomy.driving_force_delete,
         name="driving_force_delete",
     ),
+    path("members/<id:pk>/areas/", watching.member_areas, name="member_areas"),
     path("tags/", taxonomy.tags, name="tags"),
     path("tags/<id:pk>/", taxonomy.tag_edit, name="tag_edit"),
     path("tags/<id:pk>/merge/", taxonomy.tag_merge, name="tag_merge"),

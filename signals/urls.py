@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import register
+from .views import register, watching
 from .views.browse import signal_export, signal_list
 
 app_name = "signals"
@@ -22,4 +22,6 @@ urlpatterns = [
     # --- browse.py: list, filters, search, CSV export ---
     path("", signal_list, name="list"),
     path("export.csv", signal_export, name="export"),
+    # --- watching.py: the areas the member watches ---
+    path("my-areas/", watching.my_areas, name="my_areas"),
 ]

@@ -9,6 +9,9 @@ Areas, trends and driving forces are the organisation's shared vocabulary: every
 them. Tags are typed on signals, so those outside the scanning group see only the tags of
 signals they can see (a tag used only on a draft says something about the draft). Sources
 are one hop away: a source is visible with its signal.
+
+Who watches which area is the organisation's own arrangement, seen by its members as far as
+they see the members themselves (a pending invitation's areas only by admins).
 """
 
 from django.db.models import QuerySet
@@ -16,8 +19,9 @@ from django.db.models import QuerySet
 from organizations.access import organization_rows, visibility_rule
 from organizations.models import Membership
 from organizations.roles import SCANNING_GROUP, Role
+from organizations.visibility import visible_memberships
 
-from .models import Area, DrivingForce, Signal, Source, Status, Tag, Trend
+from .models import Area, AreaWatch, DrivingForce, Signal, Source, Status, Tag, Trend
 
 ALL_STATUSES = frozenset(Status)
 
@@ -54,6 +58,12 @@ def visible_sources(membership: Membership | None) -> QuerySet[Source]:
 @visibility_rule(Area)
 def visible_areas(membership: Membership | None) -> QuerySet[Area]:
     return organization_rows(Area, membership)
+
+
+@visibility_rule(AreaWatch)
+def visible_area_watches(membership: Membership | None) -> QuerySet[AreaWatch]:
+    watches = organization_rows(AreaWatch, membership)
+    return watches.filter(membership__in=visible_memberships(membership))
 
 
 @visibility_rule(Trend)

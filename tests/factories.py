@@ -22,7 +22,7 @@ from factory.django import DjangoModelFactory, Password
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from signals.catalogue import install_default_catalogue
-from signals.models import Area, DrivingForce, Level, Signal, Source, Status, Tag, Trend
+from signals.models import Area, AreaWatch, DrivingForce, Level, Signal, Source, Status, Tag, Trend
 from signals.services import build_search_document
 
 TEST_PASSWORD = "pw-for-tests"
@@ -79,6 +79,17 @@ class AreaFactory(DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory, catalogue=False)
     name = factory.Sequence(lambda n: f"Testområde {n}")
+
+
+class AreaWatchFactory(DjangoModelFactory):
+    """An area a membership watches; the area is by default a new one of its organisation."""
+
+    class Meta:
+        model = AreaWatch
+
+    membership = factory.SubFactory(MembershipFactory)
+    organization = factory.SelfAttribute("membership.organization")
+    area = factory.SubFactory(AreaFactory, organization=factory.SelfAttribute("..organization"))
 
 
 class DrivingForceFactory(DjangoModelFactory):

@@ -30,6 +30,7 @@ MAY = {
     "member": EVERYONE,
     "log_signals": {SCANNER, EDITOR, ADMIN},
     "view_signals": EVERYONE,
+    "watch_areas": {SCANNER, EDITOR, ADMIN},
     "compose_reports": {EDITOR, ADMIN},
     "read_reports": {SCANNER, EDITOR, MANAGEMENT, ADMIN},
     "discuss": EVERYONE,

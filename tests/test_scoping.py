@@ -20,7 +20,10 @@ from django.db.models import Model
 from organizations import access
 from organizations.models import OrganizationOwned
 from organizations.roles import Role
+from signals.models import Area
+from signals.visibility import visible_area_watches
 
+from .factories import AreaWatchFactory, MembershipFactory
 from .test_url_access import product_views
 
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
@@ -117,3 +120,11 @@ def test_no_rule_shows_another_organisations_rows(kommun, other_kommun, members,
 def test_no_membership_sees_nothing(kommun):
     for model, rule in access.rules().items():
         assert not rule(None).exists(), model.__name__
+
+
+def test_a_pending_members_watched_areas_are_seen_only_by_admins(kommun, members):
+    pending = MembershipFactory(organization=kommun, role=Role.SCANNER, pending=True)
+    AreaWatchFactory(membership=pending, area=Area.objects.filter(organization=kommun).first())
+    for role in Role.values:
+        seen = visible_area_watches(members[role].memberships.get()).exists()
+        assert seen == (role == Role.ADMIN), role

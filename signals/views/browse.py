@@ -3,6 +3,7 @@ CSV. The state lives in the URL's query string, so every view of the list can be
 """
 
 import re
+from dataclasses import fields
 from datetime import date
 from operator import attrgetter
 
@@ -67,6 +68,12 @@ class SignalFilterForm(forms.Form):
     author = forms.TypedChoiceField(
         label=_("Logged by"), required=False, coerce=int, empty_value=None
     )
+    # Only for members who watch areas (the scanning group); rendered by its own include.
+    mine = forms.BooleanField(
+        label=_("Only my areas"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
     per_page = forms.TypedChoiceField(
         label=_("Per page"),
@@ -77,13 +84,28 @@ class SignalFilterForm(forms.Form):
     )
 
     # The order of the query string we write back: the fields' order, then the page.
-    PARAMS = ("q", "level", "area", "trend", "tag", "month", "status", "author", "sort", "per_page")
+    PARAMS = (
+        "q",
+        "level",
+        "area",
+        "trend",
+        "tag",
+        "month",
+        "status",
+        "author",
+        "mine",
+        "sort",
+        "per_page",
+    )
 
     def __init__(self, data, *, membership, all_choices=True):
         """``all_choices=False`` is for a response that shows no form (the htmx results, the
         CSV): the dropdowns are not filled. A submitted area, trend, tag or author is still
         checked against the member's own options, with one query on just that id."""
         super().__init__(data, label_suffix="")
+        self.membership = membership
+        if not membership.can("watch_areas"):
+            del self.fields["mine"]
         self.fields["level"].choices = _choices(_("All levels"), Level.choices)
         self.fields["status"].choices = _choices(
             _("All statuses"), [(s.value, s.label) for s in visible_statuses(membership)]
@@ -115,8 +137,11 @@ class SignalFilterForm(forms.Form):
         return date(int(match[1]), int(match[2]), 1)
 
     def _value(self, name):
-        """The cleaned value, or empty when the field was missing or not understood."""
-        return self.cleaned_data.get(name) if name not in self.errors else None
+        """The cleaned value, or empty when the field was missing, not understood or not
+        offered to this member."""
+        if name not in self.fields or name in self.errors:
+            return None
+        return self.cleaned_data.get(name)
 
     @cached_property
     def filters(self) -> SignalFilters:
@@ -128,6 +153,7 @@ class SignalFilterForm(forms.Form):
             month=self._value("month"),
             status=self._value("status") or "",
             author=self._value("author"),
+            watched_by=self.membership.pk if self._value("mine") else None,
             q=self._value("q") or "",
             sort=self._value("sort") or "",
         )
@@ -150,8 +176,8 @@ class SignalFilterForm(forms.Form):
 
     @property
     def is_filtered(self) -> bool:
-        narrowing = set(self.PARAMS) - {"sort", "per_page"}
-        return any(getattr(self.filters, name) for name in narrowing)
+        filters = self.filters
+        return any(getattr(filters, f.name) for f in fields(SignalFilters) if f.name != "sort")
 
 
 def _options(membership) -> dict:

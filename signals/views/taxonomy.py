@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 
 from core.forms import attach_errors
 from organizations.access import get_visible_or_404, organization_required
+from organizations.services import member_name
 
 from .. import taxonomy_services as services
+from ..selectors import areas_with_watchers
 from ..taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMergeForm, TrendForm
 from ..visibility import (
     visible_areas,
@@ -91,12 +93,22 @@ def _set_active(request, visible, pk, *, active: bool, section: str):
 
 @organization_required(MANAGE)
 def areas(request):
-    all_areas = visible_areas(request.membership).annotate(signal_count=Count("signals"))
-    active, retired = _split_by_use(all_areas)
+    """The areas, who of the scanning group watches each, and the areas in use that nobody
+    watches: the group's blind spots."""
+    active, retired = _split_by_use(areas_with_watchers(request.membership))
+    for area in active:
+        area.watchers = sorted(
+            (member_name(watch.membership) for watch in area.watch_list), key=str.casefold
+        )
     return render(
         request,
         "settings/areas.html",
-        {"section": "areas", "active": active, "retired": retired},
+        {
+            "section": "areas",
+            "active": active,
+            "retired": retired,
+            "unwatched": [area for area in active if not area.watchers],
+        },
     )
 
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from organizations.demo import seed_people
 from signals.catalogue import DEFAULT_AREAS, SKR_TRENDS, install_default_catalogue
-from signals.demo import DEMO_SIGNALS, seed_signals
-from signals.models import Level, Signal, Source, Status, Tag
+from signals.demo import DEMO_SIGNALS, DEMO_WATCHES, seed_signals, seed_watches
+from signals.models import Area, AreaWatch, Level, Signal, Source, Status, Tag
+from signals.watch_services import areas_watched_set
 
 
 @pytest.fixture
@@ -99,3 +100,27 @@ def test_seed_demo_adds_the_signals_and_keeps_its_login_help(db):
     out = io.StringIO()
     call_command("seed_demo", "--force", stdout=out)  # DEBUG is off in tests
     assert "Signals: 0 demo signals added" in out.getvalue()
+
+
+def test_the_demo_scanning_group_watches_areas_and_leaves_a_blind_spot(demo):
+    organization, _users = demo
+    assert seed_watches(organization) == len(DEMO_WATCHES)
+    watches = {
+        (w.membership.user.username, w.area.name)
+        for w in AreaWatch.objects.filter(organization=organization).select_related(
+            "membership__user", "area"
+        )
+    }
+    assert watches == {(user, name) for user, names in DEMO_WATCHES.items() for name in names}
+    assert {name for _user, name in watches} == set(DEFAULT_AREAS) - {"Kompetensförsörjning"}
+
+
+def test_seeding_the_watches_again_keeps_what_members_chose(demo):
+    organization, users = demo
+    seed_watches(organization)
+    anna = users["anna"].memberships.get(organization=organization)
+    areas_watched_set(
+        membership=anna, areas=[Area.objects.get(organization=organization, name="Digitalisering")]
+    )
+    assert seed_watches(organization) == 0
+    assert [w.area.name for w in AreaWatch.objects.filter(membership=anna)] == ["Digitalisering"]

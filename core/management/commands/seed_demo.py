@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
 from signals.catalogue import install_default_catalogue
-from signals.demo import seed_signals
+from signals.demo import seed_signals, seed_watches
 from signals.models import Signal
 
 
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         install_default_catalogue(organization)
         install_default_catalogue(Organization.objects.get(slug=OTHER_ORGANIZATION["slug"]))
         signals_added = seed_signals(organization, users)
+        seed_watches(organization)
 
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
