@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from organizations.demo import seed_people
 from organizations.models import Membership
-from organizations.roles import Role
+from organizations.roles import CAPABILITIES, ROLE_DESCRIPTIONS, Role
 
 from ..conftest import in_english, make_member
 from ..factories import MembershipFactory
@@ -263,3 +263,22 @@ def test_the_django_admin_shows_whether_a_membership_is_accepted(client, kommun,
     # membership's own page.
     assert 'name="memberships-0-accepted_at_0"' in html
     assert "invited_email" not in html
+
+
+def test_the_add_form_says_in_one_line_what_each_role_may_do(admin_client, kommun):
+    html = admin_client.get(reverse("settings:member_add", args=[kommun.slug])).content.decode()
+
+    for role in Role:
+        option = re.search(
+            rf'<input type="radio" name="role" value="{role.value}"[^>]*>\s*'
+            rf'<span class="choice__label">([^<]*)</span>\s*'
+            rf'<span class="choice__explanation">([^<]*)</span>',
+            html,
+        )
+        assert option, role
+        assert option[1] == role.label
+        assert option[2] == str(ROLE_DESCRIPTIONS[role])
+    # Only the roles that may manage the organisation are described as doing so.
+    for role in Role:
+        manages = role in CAPABILITIES["manage_organization"]
+        assert ("manages the members" in str(ROLE_DESCRIPTIONS[role])) == manages, role
