@@ -340,12 +340,42 @@ CELERY_BEAT_SCHEDULE: dict = {
 FETCH_ALLOW_PRIVATE_HOSTS = _env_host_ports("FETCH_ALLOW_PRIVATE_HOSTS")
 
 # --- Logging ------------------------------------------------------------------------------
+# Everything goes to the console once, through the root logger. Django's default logging gives
+# the "django" logger a console handler of its own (in DEBUG) that also propagates to the root,
+# so every request error was printed twice; here "django" keeps only the mail to ADMINS.
+# Configuring "django" resets its children, so the dev server's request lines ("django.server")
+# get their own handler and format back, as in Django's default.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "permission_denied_in_one_line": {"()": "core.lib.log.PermissionDeniedInOneLine"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # A 403 is one warning line, without the traceback of the PermissionDenied.
+        "django.request": {"filters": ["permission_denied_in_one_line"]},
+    },
 }
 
 SPANING_DEMO_PASSWORD = "spaning-demo"

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from organizations.access import organization_required
-from organizations.roles import SCANNING_GROUP, Role
+from organizations.roles import Role
 from organizations.selectors import last_used_membership
 from organizations.services import SESSION_KEY
 from signals.selectors import latest_in_areas, recent_signals, watched_areas
@@ -42,9 +42,8 @@ def home(request):
 
 @organization_required()
 def start(request):
-    context = {}
-    if request.membership.role in SCANNING_GROUP:
-        context["recent_signals"] = recent_signals(request.membership)
+    # Every role reads the latest signals it may see; the visibility rule decides which.
+    context = {"recent_signals": recent_signals(request.membership)}
     if request.membership.can("watch_areas"):
         areas = watched_areas(request.membership, request.membership)
         context["watched_areas"] = areas

@@ -5,7 +5,18 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organization
-from .roles import Role
+from .roles import ROLE_DESCRIPTIONS, Role
+
+
+class RoleRadioSelect(forms.RadioSelect):
+    """Radio buttons whose labels say, in one line, what the role may do."""
+
+    option_template_name = "organizations/widgets/role_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["description"] = ROLE_DESCRIPTIONS.get(value, "")
+        return option
 
 
 class MembershipRoleForm(forms.Form):
@@ -27,7 +38,9 @@ class MemberAddForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.SCANNER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Role.choices, initial=Role.SCANNER, widget=RoleRadioSelect
+    )
     first_name = forms.CharField(
         label=_("First name"),
         max_length=150,

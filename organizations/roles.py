@@ -36,6 +36,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# What each role may do, in one line for the person choosing a role (the add-member form).
+# Each line says in words what CAPABILITIES gives the role; change them together.
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    Role.SCANNER: _("Logs and edits signals, drafts included, and reads the monthly report."),
+    Role.EDITOR: _(
+        "Everything the scanning group does, and composes and publishes the monthly report."
+    ),
+    Role.MANAGEMENT: _("Reads the logged signals (not drafts) and the monthly report."),
+    Role.STAFF: _("Reads the signals the scanning group shares with the staff."),
+    Role.ADMIN: _("Everything the editor does, and manages the members, areas, trends and tags."),
+}
+
+
 def role_has(role: str, capability: str) -> bool:
     try:
         return role in CAPABILITIES[capability]

@@ -15,6 +15,7 @@ lays the value out, what it shows for no value, and the like.
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
@@ -34,9 +35,13 @@ LIST = "list"  # one chip per name
 BADGE = "badge"  # a coloured mark per choice (CSS class ``<field>--<code>``), with explanation
 SOURCES = "sources"  # the source links
 
-# Dates and times on pages, as in "4 March 2025, 08:15"; a spreadsheet gets one it can sort.
+# Dates and times on pages, as in "4 March 2025, 08:15", and short dates for lists, as in
+# "28 nov 2026"; a spreadsheet gets one it can sort. On pages the date's parts are joined by
+# no-break spaces, so a narrow column never splits a date over two lines.
 DATETIME_FORMAT = "j F Y, H:i"
+SHORT_DATE_FORMAT = "j N Y"
 SPREADSHEET_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+NO_BREAK_SPACE = "\u00a0"
 LIST_SEPARATOR = ", "
 NOT_GIVEN = _("Not given")
 
@@ -99,8 +104,9 @@ FIELDS: dict[str, FieldDisplay] = {
         ),
         FieldDisplay(
             "certainty",
-            _("Certainty"),
-            spreadsheet_label=_("Certainty (1–3)"),
+            # "Säkerhet" alone reads as security: say whose certainty it is.
+            _("How certain is the assessment?"),
+            spreadsheet_label=_("Certainty of the assessment (1–3)"),
             spreadsheet_number=True,
         ),
         FieldDisplay("status", _("Status")),
@@ -161,8 +167,10 @@ def _join(names: Iterable[str], separator: str = LIST_SEPARATOR) -> str:
     return separator.join(names)
 
 
-def _local(value) -> object:
-    return timezone.localtime(value) if timezone.is_aware(value) else value
+def _local(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
 
 
 def text(signal: Signal, name: str, *, separator: str = LIST_SEPARATOR) -> str:
@@ -177,6 +185,27 @@ def text(signal: Signal, name: str, *, separator: str = LIST_SEPARATOR) -> str:
     return _plain(name, getattr(signal, name))
 
 
+def _unbroken(text: str) -> str:
+    return text.replace(" ", NO_BREAK_SPACE)
+
+
+def short_date(value) -> str:
+    """A date (or the date of a date and time, in the site's time zone) as lists show it:
+    "28 nov 2026", never split over two lines."""
+    if value in (None, ""):
+        return ""
+    return _unbroken(date_format(_local(value), SHORT_DATE_FORMAT))
+
+
+def date_time(value) -> str:
+    """A date and time as pages show it: "4 March 2025, 08:15", the date never split."""
+    if value in (None, ""):
+        return ""
+    text = date_format(_local(value), DATETIME_FORMAT)
+    day, comma, time = text.rpartition(", ")
+    return f"{_unbroken(day)}, {time}" if comma else _unbroken(text)
+
+
 def _plain(name: str, value) -> str:
     """A stored value that is not a relation, as text."""
     if value in (None, ""):
@@ -184,7 +213,7 @@ def _plain(name: str, value) -> str:
     if _has_choices(name):
         return _choice_labels(name).get(value, str(value))
     if isinstance(_model_field(name), models.DateTimeField):
-        return date_format(_local(value), DATETIME_FORMAT)
+        return date_time(value)
     return str(value)
 
 

@@ -43,7 +43,8 @@ from .visibility import visible_areas, visible_trends
 # Every editable field can also be edited on its own on the detail page.
 INLINE_FIELDS = EDITABLE_FIELDS
 
-NOT_ASSESSED = _("Not assessed")
+# An unassessed scale reads in the form as it does on the signal's page.
+NOT_ASSESSED = display.NOT_GIVEN
 
 
 class LevelRadioSelect(forms.RadioSelect):

@@ -5,6 +5,7 @@ from a model's manager.
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from difflib import SequenceMatcher
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -231,3 +232,92 @@ def areas_with_watchers(membership) -> QuerySet[Area]:
         .order_by("name")
         .prefetch_related(Prefetch("watches", queryset=watches, to_attr="watch_list"))
     )
+
+
+# --- possible duplicates, for the logging form ------------------------------------------------
+
+# How far back a title counts as "logged recently", and how alike two titles must be to count
+# as the same news (difflib's ratio over the titles' words, lower case).
+SIMILAR_TITLE_DAYS = 180
+SIMILAR_TITLE_RATIO = 0.85
+SIMILAR_TITLE_MIN_LENGTH = 12
+MAX_SIMILAR = 5
+# A pasted address is compared in this many characters at most (Source.url's max_length).
+MAX_URL_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class SimilarSignals:
+    """Signals the member can see that may already be the one being logged."""
+
+    same_address: list[Signal]
+    similar_title: list[Signal]
+
+    def __bool__(self) -> bool:
+        return bool(self.same_address or self.similar_title)
+
+
+def address_variants(url: str) -> set[str]:
+    """The ways one page's address is commonly written: http or https, with or without
+    "www." and a trailing slash; the #fragment never names another page."""
+    url = url.strip()[:MAX_URL_LENGTH].split("#", 1)[0]
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme.lower() not in ("http", "https") or not rest:
+        return set()
+    host, slash, path = rest.partition("/")
+    host = host.lower().removeprefix("www.")
+    if not host:
+        return set()
+    path = (slash + path).rstrip("/")
+    return {
+        f"{scheme}://{prefix}{host}{path}{end}"
+        for scheme in ("https", "http")
+        for prefix in ("", "www.")
+        for end in ("", "/")
+    }
+
+
+def _title_key(title: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in title.casefold()).split())
+
+
+def similar_signals(
+    membership, *, urls: list[str], title: str = "", exclude: int | None = None
+) -> SimilarSignals:
+    """Visible signals with one of these source addresses, and those logged in the last
+    ``SIMILAR_TITLE_DAYS`` days with a very similar title: at most two queries."""
+    visible = visible_signals(membership).exclude(status=Status.ARCHIVED)
+    if exclude is not None:
+        visible = visible.exclude(pk=exclude)
+    variants = set().union(*(address_variants(url) for url in urls)) if urls else set()
+    same_address: list[Signal] = []
+    if variants:
+        matching = visible.filter(sources__url__in=variants).values("pk")
+        same_address = list(
+            visible.filter(pk__in=matching)
+            .only("pk", "title", "created_at")
+            .order_by("-created_at", "-pk")[:MAX_SIMILAR]
+        )
+    similar_title: list[Signal] = []
+    key = _title_key(title)
+    if len(key) >= SIMILAR_TITLE_MIN_LENGTH:
+        since = timezone.now() - timedelta(days=SIMILAR_TITLE_DAYS)
+        seen = {signal.pk for signal in same_address}
+        recent = (
+            visible.filter(created_at__gte=since)
+            .exclude(pk__in=seen)
+            .only("pk", "title", "created_at")
+            .order_by("-created_at", "-pk")
+        )
+        for signal in recent.iterator():
+            matcher = SequenceMatcher(None, key, _title_key(signal.title))
+            # The quick upper bounds first: most titles are ruled out without the full ratio.
+            if (
+                matcher.real_quick_ratio() >= SIMILAR_TITLE_RATIO
+                and matcher.quick_ratio() >= SIMILAR_TITLE_RATIO
+                and matcher.ratio() >= SIMILAR_TITLE_RATIO
+            ):
+                similar_title.append(signal)
+                if len(similar_title) == MAX_SIMILAR:
+                    break
+    return SimilarSignals(same_address=same_address, similar_title=similar_title)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", register.signal_create_view, name="create"),
     path("new/source-row/", register.source_row, name="source_row"),
     path("new/suggest-title/", register.suggest_title_view, name="suggest_title"),
+    path("new/similar/", register.similar_signals_view, name="similar"),
     path("<id:pk>/", register.signal_detail, name="detail"),
     path("<id:pk>/edit/", register.signal_edit, name="edit"),
     path("<id:pk>/edit/<slug:field>/", register.signal_edit_field, name="edit_field"),

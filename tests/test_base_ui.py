@@ -131,12 +131,22 @@ def test_a_crash_gets_a_page_in_swedish_and_english(client, db):
 # --- Start pages and menu ---------------------------------------------------------------------
 
 START_PAGES = {
-    Role.SCANNER: ("core/start_scanning.html", ["Triage queue", "Recent signals"]),
-    Role.EDITOR: ("core/start_scanning.html", ["Triage queue", "Recent signals"]),
-    Role.ADMIN: ("core/start_scanning.html", ["Triage queue", "Recent signals"]),
-    Role.MANAGEMENT: ("core/start_management.html", ["Latest monthly report"]),
-    Role.STAFF: ("core/start_staff.html", ["Open discussions"]),
+    Role.SCANNER: ("core/start_scanning.html", ["Recent signals"]),
+    Role.EDITOR: ("core/start_scanning.html", ["Recent signals"]),
+    Role.ADMIN: ("core/start_scanning.html", ["Recent signals"]),
+    Role.MANAGEMENT: ("core/start_management.html", ["Recent signals", "Latest monthly report"]),
+    Role.STAFF: ("core/start_staff.html", ["Recent signals"]),
 }
+# What each role's start page offers first, before anything else in the page: (text, address).
+PRIMARY_ACTIONS = {
+    Role.SCANNER: ("Log a signal", "/kungsbacka/signals/new/"),
+    Role.EDITOR: ("Log a signal", "/kungsbacka/signals/new/"),
+    Role.ADMIN: ("Log a signal", "/kungsbacka/signals/new/"),
+    Role.MANAGEMENT: ("Read the signals", "/kungsbacka/signals/"),
+    Role.STAFF: ("Read the shared signals", "/kungsbacka/signals/"),
+}
+# Headings of sections for features that do not exist yet: no start page promises them.
+PROMISES = ["Triage queue", "Open discussions"]
 ALL_HEADINGS = {heading for _, headings in START_PAGES.values() for heading in headings}
 
 
@@ -162,6 +172,19 @@ def test_each_role_starts_where_its_work_is(
     assert "Kungsbacka kommun" in html
     with translation.override("sv"):
         assert f'<span class="badge">{Role(role).label}</span>' in html
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_each_start_page_offers_its_primary_action_first(client_for, members, role):
+    html = client_for(members[role]).get("/kungsbacka/").content.decode()
+
+    main = html[html.index('<main id="main"') :]
+    first_link = re.search(r'<a class="([^"]*)" href="([^"]*)">([^<]*)</a>', main)
+    text, address = PRIMARY_ACTIONS[role]
+    assert first_link.group(2, 3) == (address, sv(text))
+    assert "button" in first_link.group(1).split()
+    for promise in PROMISES:
+        assert sv(promise) not in html
 
 
 def test_the_scanning_group_is_asked_what_matters_for_its_own_organisation(client_for, members):

@@ -73,7 +73,7 @@ def test_the_choice_holds_after_logging_in(client, members):
     response = client.get("/", follow=True)
 
     assert html_lang(response) == '<html lang="en">'
-    assert "Triage queue" in response.content.decode()
+    assert "Log a signal" in response.content.decode()
 
 
 def test_a_language_we_do_not_offer_falls_back_to_swedish(client, db):

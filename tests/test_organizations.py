@@ -127,10 +127,10 @@ def test_the_role_shown_is_the_one_held_in_that_organisation(client_for, kommun,
     MembershipFactory(user=user, organization=other_kommun, role=Role.STAFF)
     client = client_for(user)
 
-    assert sv("Triage queue") in client.get("/kungsbacka/").content.decode()
+    assert sv("Log a signal") in client.get("/kungsbacka/").content.decode()
     html = client.get("/varberg/").content.decode()
-    assert sv("Open discussions") in html
-    assert sv("Triage queue") not in html
+    assert sv("Read the shared signals") in html
+    assert sv("Log a signal") not in html
     assert client.get(reverse("signals:create", args=[other_kommun.slug])).status_code == 403
 
 

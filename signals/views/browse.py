@@ -29,14 +29,20 @@ from ..visibility import visible_areas, visible_statuses, visible_trends
 
 PER_PAGE_CHOICES = (25, 50, 100)
 DEFAULT_PER_PAGE = PER_PAGE_CHOICES[0]
+# One default: the best match for a search, and without a search (where every signal matches
+# equally well) the newest first.
 SORT_CHOICES = [
-    ("", _("Best match / newest")),
+    ("", _("Best match")),
     (Sort.NEWEST, _("Newest first")),
     (Sort.OLDEST, _("Oldest first")),
     (Sort.TITLE, _("Title A–Z")),
     (Sort.IMPACT, _("Largest impact first")),
-    (Sort.RELEVANCE, _("Best match")),
 ]
+FORM_ID = "signal-filters"
+# Shown beside the results rather than among the filters: they order the list, not narrow it.
+RESULT_OPTIONS = ("sort", "per_page")
+# Behind "More filters": everything but the search and the level.
+FOLDED_FILTERS = ("area", "trend", "tag", "month", "status", "author")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -102,6 +108,10 @@ class SignalFilterForm(forms.Form):
         """``all_choices=False`` is for a response that shows no form (the htmx results, the
         CSV): the dropdowns are not filled. A submitted area, trend, tag or author is still
         checked against the member's own options, with one query on just that id."""
+        if data.get("sort") == Sort.RELEVANCE:
+            # Bookmarks from when "Best match" was an option of its own: it is the default now.
+            data = data.copy()
+            data["sort"] = ""
         super().__init__(data, label_suffix="")
         self.membership = membership
         if not membership.can("watch_areas"):
@@ -110,6 +120,9 @@ class SignalFilterForm(forms.Form):
         self.fields["status"].choices = _choices(
             _("All statuses"), [(s.value, s.label) for s in visible_statuses(membership)]
         )
+        # Sort and page size sit beside the results, outside the <form>, yet belong to it.
+        for name in RESULT_OPTIONS:
+            self.fields[name].widget.attrs["form"] = FORM_ID
         for name, (empty_label, options, label) in _options(membership).items():
             if not all_choices:
                 submitted = self._submitted_id(name)
@@ -178,6 +191,31 @@ class SignalFilterForm(forms.Form):
     def is_filtered(self) -> bool:
         filters = self.filters
         return any(getattr(filters, f.name) for f in fields(SignalFilters) if f.name != "sort")
+
+    @property
+    def is_search_only(self) -> bool:
+        """Only a search narrows the list: the page then speaks of the search, not filters."""
+        return bool(self.filters.q) and self.active_folded == 0 and not self.filters.level
+
+    @property
+    def active_folded(self) -> int:
+        """How many of the filters behind "More filters" narrow the list."""
+        return sum(1 for name in FOLDED_FILTERS if getattr(self.filters, name))
+
+    def fields_named(self, names):
+        return [self[name] for name in names]
+
+    @property
+    def main_fields(self):
+        return self.fields_named(("level",))
+
+    @property
+    def folded_fields(self):
+        return self.fields_named(FOLDED_FILTERS)
+
+    @property
+    def result_option_fields(self):
+        return self.fields_named(RESULT_OPTIONS)
 
 
 def _options(membership) -> dict:

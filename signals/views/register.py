@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from .. import display
 from ..forms import INLINE_FIELDS, SignalForm, source_formset
 from ..history import signal_history
 from ..models import Signal, Status
+from ..selectors import SimilarSignals, similar_signals
 from ..services import (
     EDITABLE_STATUSES,
     MAX_SOURCES,
@@ -67,14 +69,56 @@ def signal_create_view(request):
                 attach_errors(exc, form, formset)
             else:
                 messages.success(request, _("The signal is logged. Thank you!"))
+                _tell_of_similar(request, signal, formset.sources())
                 return redirect(signal)
+        similar = _similar(request.membership, request.POST)
     else:
         form = SignalForm(membership=request.membership)
         formset = source_formset()
+        similar = None
     _offer_title_suggestion(formset, organization)
-    return render(
-        request, FORM_TEMPLATE, {"form": form, "formset": formset, "signal": None, "conflict": None}
+    context = {
+        "form": form,
+        "formset": formset,
+        "signal": None,
+        "conflict": None,
+        "similar": similar,
+    }
+    return render(request, FORM_TEMPLATE, context)
+
+
+def _similar(membership, data, *, exclude: int | None = None) -> SimilarSignals:
+    """The possible duplicates of what the form holds: its title and its sources' addresses."""
+    urls = [data.get(f"sources-{index}-url", "") for index in range(MAX_SOURCES)]
+    return similar_signals(
+        membership,
+        urls=[url for url in urls if isinstance(url, str) and url.strip()],
+        title=str(data.get("title") or "")[: Signal._meta.get_field("title").max_length],
+        exclude=exclude,
     )
+
+
+def _tell_of_similar(request, signal: Signal, sources) -> None:
+    """A notice, never a refusal: the signal is logged, and the page it goes to says which
+    signals it may repeat, so the scanner can archive one."""
+    data = {"title": signal.title}
+    data.update({f"sources-{i}-url": source.url for i, source in enumerate(sources)})
+    similar = _similar(request.membership, data, exclude=signal.pk)
+    if similar:
+        context = {"similar": similar, "after_save": True}
+        notice = render_to_string(f"{FORM_TEMPLATE}#similar_signals", context, request)
+        messages.warning(request, notice)
+
+
+@organization_required("log_signals")
+@require_GET
+def similar_signals_view(request):
+    """As the user types (htmx): signals the member can see with the same source address, or
+    a very similar recent title, or an empty fragment."""
+    similar = _similar(request.membership, request.GET)
+    if not similar:
+        return HttpResponse("")
+    return render(request, f"{FORM_TEMPLATE}#similar_signals", {"similar": similar})
 
 
 @organization_required("log_signals")

@@ -19,4 +19,22 @@
     field.value = button.getAttribute("data-use-title");
     field.focus();
   });
+
+  // The header's menu on phones: the button shows and hides it (the CSS hides the menu only
+  // while the button says it is collapsed). Escape closes it and gives focus back.
+  function setUpMenu() {
+    var button = document.querySelector(".menu-button");
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") === "true";
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") return;
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", setUpMenu);
 })();

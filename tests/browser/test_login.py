@@ -9,9 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 # The section headings each role's start page shows, and the ones it must not show.
-SCANNING = ["Triage queue", "Recent signals"]
-MANAGEMENT = ["Latest monthly report"]
-STAFF = ["Open discussions"]
+SCANNING = ["Recent signals"]
+MANAGEMENT = ["Recent signals", "Latest monthly report"]
+STAFF = ["Recent signals"]
 START_PAGE_HEADINGS = {
     "anna": SCANNING,  # editor
     "bertil": SCANNING,  # scanner

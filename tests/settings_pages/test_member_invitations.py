@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from organizations.demo import seed_people
 from organizations.models import Membership
-from organizations.roles import Role
+from organizations.roles import CAPABILITIES, ROLE_DESCRIPTIONS, Role
 
 from ..conftest import in_english, make_member
 from ..factories import MembershipFactory, OrganizationFactory
@@ -473,3 +473,22 @@ def test_names_the_first_invitation_gave_an_account_go_back_to_its_membership():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_add_form_says_in_one_line_what_each_role_may_do(admin_client, kommun):
+    html = admin_client.get(reverse("settings:member_add", args=[kommun.slug])).content.decode()
+
+    for role in Role:
+        option = re.search(
+            rf'<input type="radio" name="role" value="{role.value}"[^>]*>\s*'
+            rf'<span class="choice__label">([^<]*)</span>\s*'
+            rf'<span class="choice__explanation">([^<]*)</span>',
+            html,
+        )
+        assert option, role
+        assert option[1] == role.label
+        assert option[2] == str(ROLE_DESCRIPTIONS[role])
+    # Only the roles that may manage the organisation are described as doing so.
+    for role in Role:
+        manages = role in CAPABILITIES["manage_organization"]
+        assert ("manages the members" in str(ROLE_DESCRIPTIONS[role])) == manages, role

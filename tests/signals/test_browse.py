@@ -619,9 +619,14 @@ def test_the_start_page_shows_the_latest_five_working_signals(
     assert "Signal 24" not in html
 
 
-def test_management_start_page_has_no_recent_signal_list(client_for, members, thirty):
-    html = client_for(members[Role.MANAGEMENT]).get(reverse("home"), follow=True).content.decode()
-    assert "Signal 29" not in html
+def test_the_start_page_lists_only_what_the_role_may_read(client_for, kommun, members, thirty):
+    SignalFactory(organization=kommun, title="Utkast nyss", status=Status.DRAFT)
+    management = client_for(members[Role.MANAGEMENT]).get(reverse("start", args=[kommun.slug]))
+    html = management.content.decode()
+    assert "Signal 29" in html
+    assert "Utkast nyss" not in html  # drafts are the scanning group's own
+    staff = client_for(members[Role.STAFF]).get(reverse("start", args=[kommun.slug]))
+    assert "Signal 29" not in staff.content.decode()  # nothing is shared with staff yet
 
 
 @pytest.mark.parametrize(
@@ -640,3 +645,87 @@ def test_every_start_page_greets_the_member_once_from_one_base(client_for, membe
     html = response.content.decode()
     assert html.count("<h1>") == 1
     assert f"<h1>Welcome, {members[role].first_name}</h1>" in html
+
+
+# --- the filters' layout: search and level first, the rest folded ----------------------------
+
+
+def more_filters(response) -> str:
+    html = response.content.decode()
+    match = re.search(r'<details class="signal-filters__more"([^>]*)>(.*?)</details>', html, re.S)
+    assert match
+    return match[1] + match[2]
+
+
+def test_search_and_level_come_first_and_the_other_filters_are_folded(client_for, members):
+    response = client_for(members[Role.SCANNER]).get(LIST)
+
+    html = response.content.decode()
+    folded = more_filters(response)
+    assert " open" not in folded.split(">")[0]
+    assert "More filters <span" in folded
+    for name in ("area", "trend", "tag", "month", "status", "author"):
+        assert f'name="{name}"' in folded, name
+    assert 'name="q"' not in folded and 'name="level"' not in folded
+    assert html.index('name="q"') < html.index('name="level"') < html.index("<details")
+
+
+def test_an_active_folded_filter_opens_them_and_is_counted(client_for, members, register):
+    area = register["bygglov"].area
+    response = client_for(members[Role.SCANNER]).get(LIST, {"area": area.pk, "month": "2025-03"})
+
+    folded = more_filters(response)
+    assert folded.startswith(" open")
+    assert '<span id="folded-count">(2 active)</span>' in folded
+
+
+def test_sort_and_page_size_sit_beside_the_results_yet_belong_to_the_form(client_for, members):
+    html = client_for(members[Role.SCANNER]).get(LIST).content.decode()
+
+    form = re.search(r'<form id="signal-filters".*?</form>', html, re.S)[0]
+    beside = html[html.index('<div class="results-head">') : html.index('<div id="results"')]
+    for name in ("sort", "per_page"):
+        assert f'name="{name}"' not in form
+        assert re.search(rf'<select name="{name}" form="signal-filters"', beside), name
+    # Without JavaScript a button sends them with the form.
+    assert '<noscript><button type="submit" form="signal-filters"' in beside
+
+
+def test_one_best_match_option(client_for, members):
+    response = client_for(members[Role.SCANNER]).get(LIST)
+
+    html = response.content.decode()
+    select = re.search(r'<select name="sort"[^>]*>(.*?)</select>', html, re.S)[1]
+    labels = re.findall(r"<option [^>]*>([^<]*)</option>", select)
+    assert labels.count("Best match") == 1
+    assert not any("/" in label for label in labels)
+
+
+def test_an_old_best_match_link_still_sorts_a_search_by_relevance(client_for, members, register):
+    client = client_for(members[Role.SCANNER])
+
+    old = client.get(LIST, {"q": "bygglov", "sort": "relevance"})
+
+    assert "could not be understood" not in old.content.decode()
+    assert titles(old) == titles(client.get(LIST, {"q": "bygglov"}))
+
+
+def test_only_a_search_speaks_of_the_search(client_for, members, register):
+    client = client_for(members[Role.SCANNER])
+
+    searched = client.get(LIST, {"q": "bygglov"}).content.decode()
+    assert "1 signal matches the search." in searched
+    nothing = client.get(LIST, {"q": "zzzqqq"}).content.decode()
+    assert "No signals match the search." in nothing
+    both = client.get(LIST, {"q": "bygglov", "level": "inner"}).content.decode()
+    assert "1 signal matches the filters." in both
+
+
+def test_the_htmx_results_update_the_folded_count(client_for, members, register):
+    area = register["bygglov"].area
+    response = client_for(members[Role.SCANNER]).get(
+        LIST, {"area": area.pk}, headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert '<span id="folded-count" hx-swap-oob="innerHTML">(1 active)</span>' in html

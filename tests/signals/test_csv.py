@@ -31,7 +31,7 @@ HEADER = [
     "Logged by",
     "Time horizon",
     "Impact (1–4)",
-    "Certainty (1–3)",
+    "Certainty of the assessment (1–3)",
 ]
 
 

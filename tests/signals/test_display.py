@@ -165,8 +165,11 @@ def test_the_scales_read_as_words_on_pages_and_as_numbers_in_the_file(reader, si
     assert history_row(history, "Estimated impact") == ("Small", "Large")
     assert row["Impact (1–4)"] == "3"
     assert _text(detail_value(detail, "certainty")) == "Fairly certain"
-    assert history_row(history, "Certainty") == ("Uncertain", "Fairly certain")
-    assert row["Certainty (1–3)"] == "2"
+    assert history_row(history, "How certain is the assessment?") == (
+        "Uncertain",
+        "Fairly certain",
+    )
+    assert row["Certainty of the assessment (1–3)"] == "2"
 
 
 def test_the_motivation_names_the_organisation_on_pages_and_not_in_the_file(kommun, reader, signal):
@@ -207,6 +210,9 @@ def test_who_logged_it_and_when_read_the_same_on_the_detail_page_the_list_and_th
     listing = client.get(reverse("signals:list", args=[kommun.slug])).content.decode()
     (row,) = csv_rows(client, kommun)
     assert "Logged by Scanner-kungsbacka on 4 March 2025, 08:15." in _text(detail)
+    # A date is never split over two lines: its parts are joined by no-break spaces.
+    assert "4\u00a0March\u00a02025, 08:15" in detail
+    assert '<time datetime="2025-03-04T08:15:00+01:00">4\u00a0March\u00a02025</time>' in listing
     assert '<span class="signal-table__author">Scanner-kungsbacka</span>' in listing
     assert (row["Logged by"], row["Logged"]) == ("Scanner-kungsbacka", "2025-03-04 08:15")
     assert row["Sources"] == ""  # a source known by name only has no address
@@ -275,3 +281,23 @@ def test_a_conflict_shows_the_saved_values_as_the_detail_page_does(kommun, reade
     assert '<span class="level level--outer">Outer world</span>' in conflict
     assert f"Area {AREAS[1]}" in _text(conflict)
     assert "<dt>Sources</dt>" in conflict and "Region Halland" in conflict
+
+
+def test_no_value_reads_the_same_in_the_form_and_on_the_page(kommun, members, reader):
+    """One wording for "no value": the form's empty choice is what the page shows."""
+    html = reader("sv").get(reverse("signals:create", args=[kommun.slug])).content.decode()
+    with translation.override("sv"):
+        not_given = str(display.NOT_GIVEN)
+        label = str(display.FIELDS["certainty"].label)
+    assert html.count(f'<option value="" selected>{not_given}</option>') == 3
+    assert "Inte bedömd" not in html
+    assert label == "Hur säker är bedömningen?"
+    assert f"{label}" in html
+
+
+def test_short_dates_read_in_swedish_and_do_not_break():
+    with translation.override("sv"):
+        assert display.short_date(datetime(2026, 11, 28, 23, 30, tzinfo=ZoneInfo("UTC"))) == (
+            "29\u00a0nov\u00a02026"  # the date in Stockholm
+        )
+        assert display.short_date(None) == ""
