@@ -36,7 +36,11 @@ SORT_CHOICES = [
     (Sort.IMPACT, _("Largest impact first")),
     (Sort.RELEVANCE, _("Best match")),
 ]
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# The months the list can be filtered by. A register of what was seen needs nothing earlier
+# or much later, and a year like 9999 would end past the last date Python can represent.
+FIRST_MONTH = date(1900, 1, 1)
+LAST_MONTH = date(2100, 12, 1)
 
 
 def _choices(empty_label, options):
@@ -107,9 +111,15 @@ class SignalFilterForm(forms.Form):
         if not value:
             return None
         match = _MONTH.match(value)
-        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
             raise forms.ValidationError(_("Write the month as year-month, e.g. 2025-03."))
-        return date(int(match[1]), int(match[2]), 1)
+        month = date(int(match[1]), int(match[2]), 1)
+        if not FIRST_MONTH <= month <= LAST_MONTH:
+            raise forms.ValidationError(
+                _("Choose a month from %(first)s to %(last)s."),
+                params={"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}"},
+            )
+        return month
 
     def _value(self, name):
         """The cleaned value, or empty when the field was missing or not understood."""
