@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.lib.people import display_name
+from core.lib.text import strip_bidi_controls
 
 from .models import Membership, Organization
 from .roles import Role
@@ -142,6 +143,7 @@ def membership_add(
     """
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
+    first_name, last_name = strip_bidi_controls(first_name), strip_bidi_controls(last_name)
     if user is None:
         User = get_user_model()
         user = User(

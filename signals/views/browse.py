@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
 from core.lib.people import display_name
+from core.lib.text import strip_bidi_controls
 from organizations.access import organization_required
 
 from .. import csv_export
@@ -97,7 +98,9 @@ class SignalFilterForm(forms.Form):
                 submitted = self._submitted_id(name)
                 options = options.none() if submitted is None else options.filter(pk=submitted)
             self.fields[name].choices = _choices(
-                empty_label, [(option.pk, label(option)) for option in options]
+                empty_label,
+                # An <option> cannot isolate its text: no bidirectional controls in it at all.
+                [(option.pk, strip_bidi_controls(label(option))) for option in options],
             )
 
     def _submitted_id(self, name) -> int | None:
