@@ -1,6 +1,9 @@
 """Form helpers every app shares."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+from core.lib.ids import parse_id
 
 
 def attach_errors(refused: ValidationError, form, formset=None) -> None:
@@ -14,3 +17,23 @@ def attach_errors(refused: ValidationError, form, formset=None) -> None:
                 form.add_error(name, message)
             else:
                 form.add_error(None, message)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id. A value that cannot be an id (beyond 64 bits, negative, not
+    a number) is "not a valid choice" like any other: Django would query it, and SQLite raises
+    OverflowError on a number that large."""
+
+    def _check_values(self, value):
+        try:
+            values = frozenset(value)
+        except TypeError:
+            values = frozenset()
+        for submitted in values:
+            if parse_id(submitted) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": submitted},
+                )
+        return super()._check_values(value)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class SwedishFirstLocaleMiddleware:
@@ -23,4 +23,24 @@ class SwedishFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         # The language depends on the cookie; patch_vary_headers adds it only once.
         patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user.
+
+    Pages and exports carry an organisation's signals, drafts and member lists: neither a
+    shared proxy nor the browser's disk (a shared municipal PC, the back button after logging
+    out) should keep them. Responses to anonymous requests (the login page, static files,
+    which WhiteNoise serves before this runs) keep the caching they had.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

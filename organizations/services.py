@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.lib.people import display_name, name_in_organization
+from core.lib.text import strip_bidi_controls
 
 from .models import Membership, Organization
 from .roles import Role
@@ -149,6 +150,7 @@ def membership_add(
     """
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
+    first_name, last_name = strip_bidi_controls(first_name), strip_bidi_controls(last_name)
     if user is None:
         User = get_user_model()
         # No name: the account may come to belong to several organisations, each of which

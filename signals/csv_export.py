@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
+from core.lib.text import strip_bidi_controls
+
 from . import display
 
 BOM = "\ufeff"
@@ -25,7 +27,10 @@ LIST_SEPARATOR = "; "
 
 
 def defuse(value):
-    """A text cell that a spreadsheet would evaluate gets a leading apostrophe."""
+    """A text cell as it may go into the file: without bidirectional controls (rows stored
+    before they were stripped on input may hold them), and with a leading apostrophe if a
+    spreadsheet would evaluate it. Stripped first, so an override cannot hide a formula."""
+    value = strip_bidi_controls(value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value

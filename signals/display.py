@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.lib.markdown import render_markdown
 from core.lib.people import display_name
+from core.lib.text import strip_bidi_controls
 
 from .models import LEVEL_EXPLANATIONS, Signal
 
@@ -160,7 +161,7 @@ def _is_many(name: str) -> bool:
 def _names(signal: Signal, name: str) -> list[str]:
     """The related rows' names, in their model's order. ``.all()`` reads what was prefetched."""
     display = get(name)
-    return [display.describe(row) for row in getattr(signal, name).all()]
+    return [strip_bidi_controls(display.describe(row)) for row in getattr(signal, name).all()]
 
 
 def _join(names: Iterable[str], separator: str = LIST_SEPARATOR) -> str:
@@ -181,7 +182,7 @@ def text(signal: Signal, name: str, *, separator: str = LIST_SEPARATOR) -> str:
         return _join(_names(signal, name), separator)
     if _model_field(name).is_relation:
         row = getattr(signal, name)
-        return get(name).describe(row) if row is not None else ""
+        return strip_bidi_controls(get(name).describe(row)) if row is not None else ""
     return _plain(name, getattr(signal, name))
 
 
@@ -214,7 +215,8 @@ def _plain(name: str, value) -> str:
         return _choice_labels(name).get(value, str(value))
     if isinstance(_model_field(name), models.DateTimeField):
         return date_time(value)
-    return str(value)
+    # Rows stored before bidirectional controls were stripped on input may still hold them.
+    return strip_bidi_controls(str(value))
 
 
 def item(signal: Signal, name: str, field_labels: dict[str, str] | None = None) -> dict:
@@ -235,7 +237,7 @@ def item(signal: Signal, name: str, field_labels: dict[str, str] | None = None) 
         "code": "",
     }
     if display.shape == MARKDOWN:
-        value = render_markdown(getattr(signal, name))
+        value = render_markdown(strip_bidi_controls(getattr(signal, name)))
     elif display.shape == SOURCES:
         value = list(getattr(signal, name).all())
     elif display.shape == LIST:

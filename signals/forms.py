@@ -1,11 +1,16 @@
 """The signal form (whole, for the create and edit pages, or one field for inline editing) and
 the sources formset. Forms only check and convert input; ``services`` does the writing."""
 
+import re
+
 from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import IdMultipleChoiceField
+from core.lib.ids import parse_id
 
 from . import display
 from .models import (
@@ -95,7 +100,7 @@ class SignalForm(forms.Form):
         empty_label=_("No area"),
         error_messages={"invalid_choice": AREA_INVALID},
     )
-    trends = forms.ModelMultipleChoiceField(
+    trends = IdMultipleChoiceField(
         label=display.FIELDS["trends"].label,
         queryset=Trend.objects.none(),
         required=False,
@@ -218,8 +223,11 @@ def initial_for(signal: Signal) -> dict:
 
 
 class SourceForm(forms.Form):
-    # The stored source this row edits (empty for a new row); see services._replace_sources.
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # The stored source this row edits (empty for a new row); see services._replace_sources,
+    # which adds the row as a new source when the id is not one of the signal's own. So an id
+    # that cannot be one (not a number, beyond 64 bits) is no id, rather than an error about a
+    # hidden field the user cannot see.
+    id = forms.CharField(widget=forms.HiddenInput, required=False)
     url = forms.CharField(
         label=_("Web address"),
         required=False,
@@ -239,6 +247,9 @@ class SourceForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def clean_id(self):
+        return parse_id(self.cleaned_data["id"])
+
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not cleaned.get("url") and not cleaned.get("name"):
@@ -246,11 +257,19 @@ class SourceForm(forms.Form):
         return cleaned
 
 
+SOURCES_INCOMPLETE = _(
+    "The list of sources did not arrive complete. Check the sources below and save again."
+)
+_SOURCE_ROW_KEY = re.compile(r"^sources-(\d{1,4})-")
+
+
 class BaseSourceFormSet(forms.BaseFormSet):
     label = _("Sources")
     default_error_messages = {
         "too_many_forms": TOO_MANY_SOURCES,
     }
+    # Set by ``source_formset`` when the rows were read without the management form's counts.
+    incomplete = False
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -259,6 +278,8 @@ class BaseSourceFormSet(forms.BaseFormSet):
             form.row_label = gettext("Source %(number)s") % {"number": index + 1}
 
     def clean(self):
+        if self.incomplete:
+            raise forms.ValidationError(SOURCES_INCOMPLETE, code="incomplete")
         if any(self.errors):
             return
         if not self.sources():
@@ -296,7 +317,13 @@ SourceFormSet = formset_factory(
 
 
 def source_formset(*, data=None, signal: Signal | None = None) -> BaseSourceFormSet:
-    """The sources formset: a signal's sources plus one empty row to add another."""
+    """The sources formset: a signal's sources plus one empty row to add another. It always
+    has at least one row, so the page can show it (and offer the title suggestion on it).
+
+    Submitted without its management form, or with counts no page writes (no rows, a negative
+    number, text), the rows that did arrive are read anyway and shown again with
+    ``SOURCES_INCOMPLETE``: nothing is stored from a form whose shape is in doubt, and nothing
+    the user typed is lost."""
     initial = None
     if signal is not None:
         initial = [
@@ -304,6 +331,35 @@ def source_formset(*, data=None, signal: Signal | None = None) -> BaseSourceForm
             for s in signal.sources.all()
         ]
     formset = SourceFormSet(data=data, initial=initial, prefix="sources")
-    if data is None and signal is not None:
-        formset.extra = 1
+    if data is None:
+        if signal is not None:
+            formset.extra = 1
+        return formset
+    if _counts_are_sound(formset):
+        return formset
+    formset = SourceFormSet(data=_with_counts(data), initial=initial, prefix="sources")
+    formset.incomplete = True
     return formset
+
+
+def _counts_are_sound(formset: BaseSourceFormSet) -> bool:
+    management = formset.management_form
+    if not management.is_valid():
+        return False
+    total = management.cleaned_data["TOTAL_FORMS"]
+    initial = management.cleaned_data["INITIAL_FORMS"]
+    return total >= 1 and 0 <= initial <= total
+
+
+def _with_counts(data):
+    """The submitted data with counts that cover the source rows it holds (at least one)."""
+    indexes = [int(m[1]) for key in data if (m := _SOURCE_ROW_KEY.match(key))]
+    total = max(1, min(MAX_SOURCES, max(indexes, default=0) + 1))
+    repaired = data.copy() if hasattr(data, "copy") else dict(data)
+    try:
+        initial = int(repaired.get("sources-INITIAL_FORMS", ""))
+    except (TypeError, ValueError):
+        initial = 0
+    repaired["sources-TOTAL_FORMS"] = str(total)
+    repaired["sources-INITIAL_FORMS"] = str(initial if 0 <= initial <= total else 0)
+    return repaired

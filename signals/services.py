@@ -14,7 +14,7 @@ Every write goes through here, so that each one
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import cast
 from urllib.parse import urlsplit
@@ -25,6 +25,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.lib.text import strip_bidi_controls
 
 from .models import EDITABLE_FIELDS, Area, Level, Signal, Source, Status, Tag, Trend
 
@@ -39,6 +41,9 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.LOGGED)
 
 # The fields signal_update accepts, besides sources.
 UPDATABLE_FIELDS = frozenset({*EDITABLE_FIELDS, "sources"})
+
+# The text fields of a signal, stored without bidirectional controls (core.lib.text).
+TEXT_FIELDS = ("title", "description", "motivation")
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -90,14 +95,28 @@ def validate_source_url(value: str) -> None:
 
 def parse_tag_names(text: str) -> list[str]:
     """ "Klimat, skola ,klimat" → ["Klimat", "skola"]: trimmed, de-duplicated ignoring case."""
-    names: list[str] = []
+    return clean_tag_names(text.split(","))
+
+
+def clean_tag_names(names: Iterable[str]) -> list[str]:
+    """Tag names as stored: without bidirectional controls, spaces collapsed, empty ones
+    dropped and repeats (ignoring case) left out."""
+    cleaned: list[str] = []
     seen: set[str] = set()
-    for raw in text.split(","):
-        name = " ".join(raw.split())
+    for raw in names:
+        name = " ".join(strip_bidi_controls(raw).split())
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
-            names.append(name)
-    return names
+            cleaned.append(name)
+    return cleaned
+
+
+def clean_sources(sources: Sequence[SourceData]) -> list[SourceData]:
+    """The sources with their address and name free of bidirectional controls."""
+    return [
+        replace(source, url=strip_bidi_controls(source.url), name=strip_bidi_controls(source.name))
+        for source in sources
+    ]
 
 
 def build_search_document(signal: Signal) -> str:
@@ -138,9 +157,9 @@ def signal_create(
         organization=organization,
         created_by=user,
         created_at=now,
-        title=title,
-        description=description,
-        motivation=motivation,
+        title=strip_bidi_controls(title),
+        description=strip_bidi_controls(description),
+        motivation=strip_bidi_controls(motivation),
         level=level,
         area=area,
         time_horizon=time_horizon,
@@ -149,7 +168,8 @@ def signal_create(
         status=status,
     )
     trends = list(trends)
-    tag_names = list(tags)
+    tag_names = clean_tag_names(tags)
+    sources = clean_sources(sources)
     _validate(signal, sources=sources, trends=trends, tag_names=tag_names)
 
     signal.save_without_historical_record()  # type: ignore[attr-defined]
@@ -177,12 +197,13 @@ def signal_update(*, signal: Signal, user, expected_version: int, **changes) -> 
     trends = changes.pop("trends", None)
     tag_names = changes.pop("tags", None)
     for field, value in changes.items():
-        setattr(fresh, field, value)
+        setattr(fresh, field, strip_bidi_controls(value) if field in TEXT_FIELDS else value)
     trends = list(trends) if trends is not None else None
-    tag_names = list(tag_names) if tag_names is not None else None
+    tag_names = clean_tag_names(tag_names) if tag_names is not None else None
+    sources = clean_sources(sources) if sources is not None else None
     if "status" in changes and fresh.status not in EDITABLE_STATUSES:
         raise ValidationError({"status": _("Choose draft or logged.")})
-    _validate(fresh, sources=sources, trends=trends, tag_names=tag_names, existing=True)
+    _validate(fresh, sources=sources, trends=trends, tag_names=tag_names)
 
     _bump_version(fresh, expected_version)
     now = timezone.now()
@@ -238,7 +259,6 @@ def _validate(
     sources: Sequence[SourceData] | None,
     trends: list[Trend] | None,
     tag_names: list[str] | None,
-    existing: bool = False,
 ) -> None:
     errors: dict[str, list] = {}
     try:
@@ -284,9 +304,7 @@ def _validate(
         if any(len(name) > max_tag for name in tag_names):
             add("tags", TAG_TOO_LONG % {"max": max_tag})
     if sources is not None:
-        source_errors = _source_errors(sources) + _source_id_errors(
-            signal if existing else None, sources
-        )
+        source_errors = _source_errors(sources) + _source_id_errors(sources)
         if source_errors:
             errors.setdefault("sources", []).extend(source_errors)
     if errors:
@@ -315,19 +333,14 @@ def _source_errors(sources: Sequence[SourceData]) -> list:
     return errors
 
 
-def _source_id_errors(signal: Signal | None, sources: Sequence[SourceData]) -> list:
-    """A source id must be one of this signal's own sources (or one since removed, which is
-    then added again): never another signal's, and never twice."""
+def _source_id_errors(sources: Sequence[SourceData]) -> list:
+    """A source is listed at most once. An id that is not one of this signal's own sources
+    (another signal's, another organisation's, one since removed, none at all) is not looked
+    up anywhere: ``_replace_sources`` adds that row as a new source. Answering "not yours" for
+    an id that exists elsewhere would tell a forger which ids exist."""
     ids = [source.id for source in sources if source.id is not None]
-    if not ids:
-        return []
     if len(set(ids)) != len(ids):
         return [_("The same source is listed twice.")]
-    foreign = Source.objects.filter(pk__in=ids)
-    if signal is not None:
-        foreign = foreign.exclude(signal_id=signal.pk)
-    if foreign.exists():
-        return [_("One of the sources does not belong to this signal.")]
     return []
 
 

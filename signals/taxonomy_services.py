@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.lib.text import strip_bidi_controls
 from organizations.models import Organization
 
 from .catalogue import install_default_catalogue
@@ -33,6 +34,9 @@ NAME_TAKEN = {
 }
 
 
+NAME_MISSING = _("Give it a name.")
+
+
 class DrivingForceInUseError(Exception):
     """A driving force that trends still belong to is not deleted."""
 
@@ -41,11 +45,19 @@ class TagInUseError(Exception):
     """A tag that signals have is merged into another, not deleted."""
 
 
+def _text(value: str) -> str:
+    """A name or description as stored: without bidirectional controls (core.lib.text)."""
+    return strip_bidi_controls(value)
+
+
 def _check_name_free(obj: Named, name: str) -> None:
-    """Refuse a name the organisation already uses for another object of the same kind.
+    """Refuse an empty name, or one the organisation already uses for another object of the
+    same kind.
 
     Compared in Python: SQLite's lower() folds only ASCII, and Swedish names have åäö.
     """
+    if not name.strip():
+        raise ValidationError({"name": [NAME_MISSING]})
     model = type(obj)
     others = model._default_manager.filter(organization_id=obj.organization_id)
     if obj.pk:
@@ -82,11 +94,12 @@ def _check_driving_force(organization_id: int, driving_force: DrivingForce | Non
 
 
 def area_create(*, organization: Organization, name: str, description: str = "") -> Area:
-    return _save_named(Area(organization=organization, name=name, description=description))
+    area = Area(organization=organization, name=_text(name), description=_text(description))
+    return _save_named(area)
 
 
 def area_update(*, area: Area, name: str, description: str) -> Area:
-    area.name, area.description = name, description
+    area.name, area.description = _text(name), _text(description)
     return _save_named(area, update_fields=["name", "description", "updated_at"])
 
 
@@ -102,7 +115,10 @@ def trend_create(
 ) -> Trend:
     _check_driving_force(organization.pk, driving_force)
     trend = Trend(
-        organization=organization, name=name, description=description, driving_force=driving_force
+        organization=organization,
+        name=_text(name),
+        description=_text(description),
+        driving_force=driving_force,
     )
     return _save_named(trend)
 
@@ -111,7 +127,8 @@ def trend_update(
     *, trend: Trend, name: str, description: str, driving_force: DrivingForce | None
 ) -> Trend:
     _check_driving_force(trend.organization_id, driving_force)
-    trend.name, trend.description, trend.driving_force = name, description, driving_force
+    trend.name, trend.description = _text(name), _text(description)
+    trend.driving_force = driving_force
     return _save_named(trend, update_fields=["name", "description", "driving_force", "updated_at"])
 
 
@@ -125,11 +142,11 @@ def trends_restore_default(*, organization: Organization) -> int:
 
 
 def driving_force_create(*, organization: Organization, name: str) -> DrivingForce:
-    return _save_named(DrivingForce(organization=organization, name=name))
+    return _save_named(DrivingForce(organization=organization, name=_text(name)))
 
 
 def driving_force_rename(*, driving_force: DrivingForce, name: str) -> DrivingForce:
-    driving_force.name = name
+    driving_force.name = _text(name)
     return _save_named(driving_force, update_fields=["name", "updated_at"])
 
 
@@ -150,6 +167,7 @@ def catalogue_item_set_active(*, item: Area | Trend, active: bool) -> Area | Tre
 def tag_rename(*, tag: Tag, name: str) -> Tag:
     """Rename a tag and rebuild the search text of the signals that have it."""
     old_name = tag.name
+    name = " ".join(_text(name).split())
     tag.name = name
     try:
         _check_name_free(tag, name)

@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
+from core.lib.text import strip_bidi_controls
 from organizations.access import organization_required
 from organizations.people import MemberNames
 
@@ -43,7 +44,11 @@ FORM_ID = "signal-filters"
 RESULT_OPTIONS = ("sort", "per_page")
 # Behind "More filters": everything but the search and the level.
 FOLDED_FILTERS = ("area", "trend", "tag", "month", "status", "author")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# The months the list can be filtered by. A register of what was seen needs nothing earlier
+# or much later, and a year like 9999 would end past the last date Python can represent.
+FIRST_MONTH = date(1900, 1, 1)
+LAST_MONTH = date(2100, 12, 1)
 
 
 def _choices(empty_label, options):
@@ -127,7 +132,8 @@ class SignalFilterForm(forms.Form):
             if not all_choices:
                 submitted = self._submitted_id(name)
                 options = options.none() if submitted is None else options.filter(pk=submitted)
-            named = [(option.pk, label(option)) for option in options]
+            # An <option> cannot isolate its text: no bidirectional controls in it at all.
+            named = [(option.pk, strip_bidi_controls(label(option))) for option in options]
             if name == "author":
                 # By the name shown, which may be one this organisation typed, not the
                 # account's (the query orders by the account's).
@@ -145,9 +151,15 @@ class SignalFilterForm(forms.Form):
         if not value:
             return None
         match = _MONTH.match(value)
-        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
             raise forms.ValidationError(_("Write the month as year-month, e.g. 2025-03."))
-        return date(int(match[1]), int(match[2]), 1)
+        month = date(int(match[1]), int(match[2]), 1)
+        if not FIRST_MONTH <= month <= LAST_MONTH:
+            raise forms.ValidationError(
+                _("Choose a month from %(first)s to %(last)s."),
+                params={"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}"},
+            )
+        return month
 
     def _value(self, name):
         """The cleaned value, or empty when the field was missing, not understood or not

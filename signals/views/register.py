@@ -9,7 +9,7 @@ request without JavaScript the whole page with the same content.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import attach_errors
+from core.lib.origin import is_same_origin
 from organizations.access import get_visible_or_404, organization_required
 
 from .. import display
@@ -188,7 +189,12 @@ def source_row(request):
 def suggest_title_view(request):
     """Quick capture: the page's title for the pasted address, offered with a "Use this title"
     button (static/js/spaning.js), or an empty fragment. The title field itself is never
-    touched here: only the user's click puts the suggestion in it."""
+    touched here: only the user's click puts the suggestion in it.
+
+    Only the form's own htmx request is answered: the server fetches the address, and another
+    site must not make a signed-in scanner's browser have us fetch anything."""
+    if not (request.htmx and is_same_origin(request)):
+        return HttpResponseBadRequest()
     url = (request.GET.get("url") or request.GET.get("sources-0-url") or "").strip()
     suggestion = suggest_title(url) if url else ""
     if not suggestion:

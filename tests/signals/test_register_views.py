@@ -670,10 +670,15 @@ def article(page_server):
     )
 
 
+# What the form's own htmx request carries: the htmx header and the browser's word that it
+# comes from our own page.
+FROM_THE_FORM = {"HTTP_HX_REQUEST": "true", "HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
 def test_the_title_is_offered_never_filled_in(kommun, members, client_for, article):
     client = client_for(members["scanner"])
     url = reverse("signals:suggest_title", args=[kommun.slug])
-    html = client.get(url, {"url": article, "title": ""}, HTTP_HX_REQUEST="true").content
+    html = client.get(url, {"url": article, "title": ""}, **FROM_THE_FORM).content
     html = html.decode()
     # Even into an empty title field nothing is swapped: the user may be typing by the time
     # the answer comes. The suggestion comes with a button that uses it when clicked.
@@ -682,7 +687,8 @@ def test_the_title_is_offered_never_filled_in(kommun, members, client_for, artic
     assert 'data-use-title="Skolverket: nya riktlinjer" aria-controls="id_title"' in html
     assert "Use this title" in html
     # A title the user already typed is never replaced; the suggestion is only mentioned.
-    html = client.get(url, {"sources-0-url": article, "title": "Min"}).content.decode()
+    html = client.get(url, {"sources-0-url": article, "title": "Min"}, **FROM_THE_FORM)
+    html = html.content.decode()
     assert "hx-swap-oob" not in html
     assert "Skolverket: nya riktlinjer" in html
 
@@ -692,16 +698,63 @@ def test_by_default_no_title_is_fetched_from_our_own_network(
 ):
     settings.FETCH_ALLOW_PRIVATE_HOSTS = []
     response = client_for(members["scanner"]).get(
-        reverse("signals:suggest_title", args=[kommun.slug]), {"url": article}
+        reverse("signals:suggest_title", args=[kommun.slug]), {"url": article}, **FROM_THE_FORM
     )
     assert response.status_code == 200
     assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # typed into the address bar, or a plain link
+        {"HTTP_HX_REQUEST": "true"},  # htmx, but nothing says from where
+        {"HTTP_HX_REQUEST": "true", "HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_HX_REQUEST": "true", "HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_HX_REQUEST": "true", "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_HX_REQUEST": "true", "HTTP_ORIGIN": "null"},
+        {"HTTP_HX_REQUEST": "true", "HTTP_REFERER": "https://evil.example/testserver/"},
+        {"HTTP_SEC_FETCH_SITE": "same-origin"},  # our origin, but not the form's htmx
+    ],
+    ids=["plain", "htmx-only", "cross-site", "same-site", "origin", "null", "referer", "no-hx"],
+)
+def test_a_title_is_fetched_only_for_the_forms_own_request(
+    kommun, members, client_for, page_server, headers
+):
+    page = page_server.add("/lockbete", "<title>Hämtad</title>")
+    response = client_for(members["scanner"]).get(
+        reverse("signals:suggest_title", args=[kommun.slug]), {"url": page}, **headers
+    )
+    assert response.status_code == 400
+    assert b"H\xc3\xa4mtad" not in response.content
+    assert page_server.requests == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_REFERER": "http://testserver/kungsbacka/signals/new/"},
+    ],
+    ids=["origin", "referer"],
+)
+def test_without_sec_fetch_site_our_own_origin_or_referer_will_do(
+    kommun, members, client_for, article, headers
+):
+    response = client_for(members["scanner"]).get(
+        reverse("signals:suggest_title", args=[kommun.slug]),
+        {"url": article},
+        HTTP_HX_REQUEST="true",
+        **headers,
+    )
+    assert "Skolverket: nya riktlinjer" in response.content.decode()
 
 
 def test_only_loggers_may_ask_for_a_title(kommun, members, client_for):
     response = client_for(members["management"]).get(
         reverse("signals:suggest_title", args=[kommun.slug]),
         {"url": "https://example.se"},
+        **FROM_THE_FORM,
     )
     assert response.status_code == 403
 

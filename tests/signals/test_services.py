@@ -24,6 +24,8 @@ from signals.services import (
     signal_update,
 )
 
+from ..factories import SignalFactory
+
 SKR = SourceData(url="https://skr.se/rapport", name="SKR", published_on=None)
 
 
@@ -421,24 +423,46 @@ def test_a_source_is_changed_in_place_by_its_id(kommun, scanner):
 
 
 def test_another_signals_source_cannot_be_taken_over(kommun, scanner):
+    """An id that is not one of the signal's own sources names nothing: the row is added as a
+    new source, exactly as for an id that exists nowhere, so the answer tells nothing."""
     mine = create(kommun, scanner)
     theirs = create(kommun, scanner, sources=[SourceData(name="Deras källa")])
     their_source = theirs.sources.get()
-    with pytest.raises(ValidationError) as error:
-        signal_update(
-            signal=mine,
-            user=scanner,
-            expected_version=1,
-            sources=[SourceData(name="Kapad", id=their_source.pk)],
-        )
-    assert "sources" in error.value.message_dict
+    updated = signal_update(
+        signal=mine,
+        user=scanner,
+        expected_version=1,
+        sources=[SourceData(name="Kapad", id=their_source.pk)],
+    )
     their_source.refresh_from_db()
     assert (their_source.signal_id, their_source.name) == (theirs.pk, "Deras källa")
-    assert [s.name for s in mine.sources.all()] == ["SKR"]
-    assert Signal.objects.get(pk=mine.pk).version == 1
-    with pytest.raises(ValidationError):
-        create(kommun, scanner, title="Ny", sources=[SourceData(name="X", id=their_source.pk)])
-    assert Signal.objects.count() == 2
+    assert [s.name for s in mine.sources.all()] == ["Kapad"]
+    assert mine.sources.get().pk != their_source.pk
+    assert updated.version == 2
+    new = create(kommun, scanner, title="Ny", sources=[SourceData(name="X", id=their_source.pk)])
+    assert new.sources.get().pk != their_source.pk
+    assert theirs.sources.get().name == "Deras källa"
+
+
+@pytest.mark.parametrize("source_id", ["elsewhere", "nowhere", "beyond 64 bits"])
+def test_a_source_id_answers_alike_whether_it_exists_elsewhere_or_not(
+    kommun, other_kommun, scanner, source_id
+):
+    other = SignalFactory(organization=other_kommun, sources=[SourceData(name="Annan kommun")])
+    ids = {
+        "elsewhere": other.sources.get().pk,
+        "nowhere": other.sources.get().pk + 1000,
+        "beyond 64 bits": 10**25,
+    }
+    mine = create(kommun, scanner)
+    updated = signal_update(
+        signal=mine,
+        user=scanner,
+        expected_version=1,
+        sources=[SourceData(name="Min källa", id=ids[source_id])],
+    )
+    assert [s.name for s in updated.sources.all()] == ["Min källa"]
+    assert other.sources.get().name == "Annan kommun"
 
 
 def test_a_source_cannot_be_listed_twice(kommun, scanner):

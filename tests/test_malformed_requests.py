@@ -1,0 +1,176 @@
+"""Every form of the product, sent what an attacker or a broken client sends, answers without
+a 500: the organisation's pages are walked from the URL configuration (like
+test_url_access.py), so a new view is covered the day it is added.
+
+Each role posts (and gets) a set of malformed bodies to every page under /<organisation>/:
+empty, without the sources' management form, huge, negative and non-numeric ids, overlong
+text, NUL bytes, bidirectional controls, JSON, URL-encoded and multipart bodies, and repeated
+keys. A role without access gets its 403 or 404; what matters is that nobody gets a 500.
+"""
+
+import json
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from organizations.forms import MemberAddForm, MembershipRoleForm
+from organizations.models import Membership
+from organizations.roles import Role
+from signals.forms import SignalForm, SourceForm
+from signals.models import Area, Trend
+from signals.taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMergeForm, TrendForm
+from signals.views.browse import SignalFilterForm
+
+from .factories import DrivingForceFactory, TagFactory
+from .test_url_access import product_views
+
+HUGE = "9999999999999999999999999"
+MANAGEMENT_FORM = [f"sources-{name}" for name in ("TOTAL_FORMS", "INITIAL_FORMS")]
+
+
+def _field_names() -> list[str]:
+    """Every field any of the product's forms reads, the source rows' with their prefix."""
+    names = {"page", "url", "sources-0-DELETE", *MANAGEMENT_FORM}
+    for form in (
+        SignalForm,
+        SignalFilterForm,
+        AreaForm,
+        TrendForm,
+        DrivingForceForm,
+        TagForm,
+        TagMergeForm,
+        MemberAddForm,
+        MembershipRoleForm,
+    ):
+        names.update(form.base_fields)
+    names.update(f"sources-0-{name}" for name in SourceForm.base_fields)
+    return sorted(names)
+
+
+FIELDS = _field_names()
+
+PLAUSIBLE = {
+    "title": "Ny lag om förskola",
+    "motivation": "Våra förskolor behöver förbereda sig.",
+    "level": "outer",
+    "status": "logged",
+    "version": "1",
+    "name": "Nytt namn",
+    "email": "ny.person@example.se",
+    "role": "staff",
+    "sources-0-url": "https://www.regeringen.se/forslag",
+    "sources-0-name": "Regeringen",
+}
+
+
+def _every_field(value) -> dict:
+    return dict.fromkeys(FIELDS, value)
+
+
+# name → (data, content type): a dict is sent as the test client's multipart form.
+BODIES = {
+    "empty": ({}, None),
+    "without management form": (PLAUSIBLE, None),
+    "huge ints": (_every_field(HUGE), None),
+    "negative ints": (_every_field("-1"), None),
+    "strings for ints": (_every_field("abc"), None),
+    "overlong strings": (_every_field("å" * 5_000), None),
+    "NUL bytes": (_every_field("a\x00b"), None),
+    "bidi controls": (_every_field("\u202efdp.exe"), None),
+    "repeated keys": ({name: [HUGE, "abc", "1"] for name in FIELDS}, None),
+    "JSON": (json.dumps({**PLAUSIBLE, "trends": [HUGE]}), "application/json"),
+    "broken JSON": ('{"title": ', "application/json"),
+    "URL-encoded": (
+        urlencode({**PLAUSIBLE, "sources-TOTAL_FORMS": "-1", "trends": HUGE}),
+        "application/x-www-form-urlencoded",
+    ),
+    "multipart": ({**PLAUSIBLE, "sources-TOTAL_FORMS": "abc", "area": HUGE}, None),
+}
+
+
+@pytest.fixture
+def world(kommun, members, signal):
+    """One row of every kind a product URL names by id, in `kommun`."""
+    return {
+        "signal": signal.pk,
+        "area": Area.objects.filter(organization=kommun).first().pk,
+        "trend": Trend.objects.filter(organization=kommun).first().pk,
+        "driving_force": DrivingForceFactory(organization=kommun, name="Oanvänd").pk,
+        "tag": TagFactory(organization=kommun, name="oanvänd").pk,
+        "member": Membership.objects.get(user=members["staff"]).pk,
+    }
+
+
+def _pk_for(name: str, world: dict) -> int:
+    namespace, _, view = name.partition(":")
+    if namespace == "signals":
+        return world["signal"]
+    for kind in ("driving_force", "area", "trend", "tag", "member"):
+        if view.startswith(kind):
+            return world[kind]
+    raise AssertionError(f"{name} names a row by id: say which one in _pk_for")
+
+
+def organization_urls(kommun, world) -> list[str]:
+    urls = []
+    for route, name, _view in product_views():
+        if not route.startswith("<slug:organization_slug>/"):
+            continue
+        kwargs = {"organization_slug": kommun.slug}
+        for parameter in re.findall(r"<(?:\w+:)?(\w+)>", route)[1:]:
+            if parameter == "pk":
+                kwargs["pk"] = _pk_for(name, world)
+            elif parameter == "field":
+                kwargs["field"] = "trends"
+            else:
+                raise AssertionError(f"{route}: what should <{parameter}> be?")
+        urls.append(reverse(name, kwargs=kwargs))
+    return urls
+
+
+# Every body is posted; the ones that matter most also as an htmx request (some views answer
+# those with a fragment) and as a query string (the list's filters, the CSV's).
+AS_HTMX = {"empty", "without management form", "huge ints"}
+AS_QUERY = {"huge ints", "strings for ints", "NUL bytes", "repeated keys"}
+
+
+def _ways(body: str):
+    yield "post", {}
+    if body in AS_HTMX:
+        yield "post", {"HX-Request": "true"}
+    if body in AS_QUERY:
+        yield "get", {}
+
+
+def _send(client, method, url, data, content_type, headers):
+    if method == "get":
+        return client.get(url, data if isinstance(data, dict) else {}, headers=headers)
+    if content_type is None:
+        return client.post(url, data, headers=headers)
+    return client.post(url, data, content_type=content_type, headers=headers)
+
+
+@pytest.mark.parametrize("role", [*Role.values, "other organisation"])
+def test_no_malformed_request_is_a_500(kommun, members, other_members, world, role):
+    client = Client()
+    user = other_members["admin"] if role == "other organisation" else members[role]
+    client.force_login(user)
+    urls = organization_urls(kommun, world)
+    assert len(urls) > 30  # the walk found the product
+    failures = []
+    for url in urls:
+        for body, (data, content_type) in BODIES.items():
+            for method, headers in _ways(body):
+                try:
+                    response = _send(client, method, url, data, content_type, headers)
+                    if response.streaming:  # the CSV: its rows are made as it is read
+                        b"".join(response.streaming_content)
+                    status = response.status_code
+                except Exception as error:  # the test client re-raises what a view raised
+                    status = f"{type(error).__name__}: {error}"[:200]
+                if not isinstance(status, int) or status >= 500:
+                    failures.append(f"{method.upper()} {url} ({body}, {headers}): {status}")
+    assert failures == [], "\n".join(failures)
