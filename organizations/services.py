@@ -327,7 +327,9 @@ NAME_TOO_LONG = gettext_lazy("At most 150 characters.")
 def account_rename(*, user, first_name: str, last_name: str) -> None:
     """Set the name the person chose for themselves. Every organisation they belong to shows it
     from now on instead of the name its admin typed; leaving both empty goes back to those."""
-    first_name, last_name = first_name.strip(), last_name.strip()
+    # Bidirectional controls could make a name read as something else on every page.
+    first_name = strip_bidi_controls(first_name).strip()
+    last_name = strip_bidi_controls(last_name).strip()
     errors = {
         field: NAME_TOO_LONG
         for field, value in (("first_name", first_name), ("last_name", last_name))

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from organizations.models import Membership
-from organizations.services import member_name, membership_add
+from organizations.services import account_rename, member_name, membership_add
 from signals import taxonomy_services
 from signals.models import Level, Signal, Tag
 from signals.services import SourceData, signal_create, signal_update
@@ -130,7 +130,8 @@ def test_a_new_members_name_is_stored_without_controls(kommun):
         last_name=f"Ek{RLO}",
     )
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
-    assert (membership.user.first_name, membership.user.last_name) == ("Anna", "Ek")
+    # The organisation keeps the name its admin typed (the account gets none of its own).
+    assert membership.invited_name == "Anna Ek"
     assert member_name(membership) == "Anna Ek"
 
 
@@ -180,3 +181,10 @@ def test_a_title_inside_a_sentence_is_isolated(kommun, members, client_for, olde
         reverse("signals:history", args=[kommun.slug, older.pk])
     )
     assert f"<h1>History of “<bdi>{CLEAN}</bdi>”</h1>" in response.content.decode()
+
+
+def test_a_name_the_person_sets_is_stored_without_controls(members):
+    user = members["staff"]
+    account_rename(user=user, first_name=f"{RLO}Mats", last_name=f"Ek{RLO}")
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name) == ("Mats", "Ek")
