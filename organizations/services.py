@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import CharField, Q
+from django.db.models import CharField, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,13 @@ from .roles import Role
 # The organisation the session works in: where the menu of a page outside any organisation
 # (the password page) leads. The URL decides for every product page; this only remembers.
 SESSION_KEY = "organization_id"
+
+
+def organization_data_changed(*, organization_id: int) -> None:
+    """Record that rows the organisation's lists count or offer have changed: cached counts and
+    choices keyed on the old ``data_version`` are never read again. Call it inside the write's
+    transaction, so no process can see the new version before the new rows."""
+    Organization.objects.filter(pk=organization_id).update(data_version=F("data_version") + 1)
 
 
 def membership_mark_used(*, membership: Membership, session) -> None:
