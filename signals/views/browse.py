@@ -23,7 +23,15 @@ from organizations.access import organization_required
 from .. import csv_export
 from ..models import Level
 from ..search import MAX_QUERY_LENGTH
-from ..selectors import SignalFilters, Sort, authors, find_signals, signal_listing, tags_in_use
+from ..selectors import (
+    SignalFilters,
+    Sort,
+    authors,
+    filter_choices,
+    find_signals,
+    signal_listing,
+    tags_in_use,
+)
 from ..visibility import visible_areas, visible_statuses, visible_trends
 
 PER_PAGE_CHOICES = (25, 50, 100)
@@ -88,7 +96,11 @@ class SignalFilterForm(forms.Form):
         self.fields["status"].choices = _choices(
             _("All statuses"), [(s.value, s.label) for s in visible_statuses(membership)]
         )
+        cached = filter_choices(membership) if all_choices else {}
         for name, (empty_label, options, label) in _options(membership).items():
+            if name in cached:
+                self.fields[name].choices = _choices(empty_label, cached[name])
+                continue
             if not all_choices:
                 submitted = self._submitted_id(name)
                 options = options.none() if submitted is None else options.filter(pk=submitted)
