@@ -228,6 +228,8 @@ class Signal(OrganizationOwned):
             models.Index(
                 fields=["organization", "status", "level"], name="signal_org_status_level"
             ),
+            # Whether a person logged any signal the member sees (the author filter's choices).
+            models.Index(fields=["created_by", "organization", "status"], name="signal_author"),
         ]
 
     def __str__(self):

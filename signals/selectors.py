@@ -9,7 +9,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
@@ -138,11 +138,10 @@ def with_list_relations(signals: QuerySet) -> QuerySet:
 
 
 def level_counts(signals: QuerySet) -> dict[str, int]:
-    """How many of ``signals`` there are per level, in one aggregate query."""
-    counts = signals.aggregate(
-        **{level.value: Count("pk", filter=Q(level=level.value)) for level in Level}
-    )
-    return {level: counts[level] or 0 for level in Level.values}
+    """How many of ``signals`` there are per level, in one query grouped by level, which the
+    (organisation, level) indexes answer in their own order."""
+    counts = dict(signals.order_by().values_list("level").annotate(n=Count("pk")))
+    return {level: counts.get(level, 0) for level in Level.values}
 
 
 def _audience(membership) -> tuple:

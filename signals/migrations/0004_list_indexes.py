@@ -56,5 +56,11 @@ class Migration(migrations.Migration):
                 fields=["organization", "status", "level"], name="signal_org_status_level"
             ),
         ),
+        migrations.AddIndex(
+            model_name="signal",
+            index=models.Index(
+                fields=["created_by", "organization", "status"], name="signal_author"
+            ),
+        ),
         migrations.RunPython(create_title_index, drop_title_index, elidable=False),
     ]
