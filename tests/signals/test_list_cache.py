@@ -142,7 +142,7 @@ def test_a_warm_page_click_costs_no_count(
     client = client_for(members[Role.SCANNER])
     client.get(LIST)
     with django_assert_max_num_queries(7):
-        client.get(LIST, {"sort": "title", "page": 1}, headers={"HX-Request": "true"})
+        client.get(LIST, {"sort": "oldest", "page": 1}, headers={"HX-Request": "true"})
 
 
 # --- deep pages -------------------------------------------------------------------------------
