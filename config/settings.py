@@ -178,6 +178,17 @@ else:
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
+# --- Cache ----------------------------------------------------------------------------------
+# Per process, in memory: what is cached (counts per level, filter choices; core.lib.orgcache)
+# is keyed on the organisation's data version, which every write raises, so no process serves
+# figures older than the last write and no cache server is needed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------

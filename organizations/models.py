@@ -51,6 +51,12 @@ class Organization(models.Model):
         help_text=_('Completes "Why this is interesting for …", e.g. "Kungsbacka".'),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Raised by every service that writes rows the organisation's lists count or offer
+    # (``services.organization_data_changed``), in the write's own transaction. Caches of those
+    # reads are keyed on it (``core.lib.orgcache``): a write in one server process makes every
+    # process's cached figures unreachable, with no shared cache server and no extra query,
+    # since the organisation is loaded with the membership on every request.
+    data_version = models.PositiveBigIntegerField(_("data version"), default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

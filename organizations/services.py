@@ -13,7 +13,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,13 @@ from .roles import Role
 # The organisation the session works in: where the menu of a page outside any organisation
 # (the password page) leads. The URL decides for every product page; this only remembers.
 SESSION_KEY = "organization_id"
+
+
+def organization_data_changed(*, organization_id: int) -> None:
+    """Record that rows the organisation's lists count or offer have changed: cached counts and
+    choices keyed on the old ``data_version`` are never read again. Call it inside the write's
+    transaction, so no process can see the new version before the new rows."""
+    Organization.objects.filter(pk=organization_id).update(data_version=F("data_version") + 1)
 
 
 def membership_mark_used(*, membership: Membership, session) -> None:
@@ -337,8 +344,14 @@ def account_rename(*, user, first_name: str, last_name: str) -> None:
     }
     if errors:
         raise ValidationError(errors)
-    user.first_name, user.last_name = first_name, last_name
-    user.save(update_fields=["first_name", "last_name"])
+    with transaction.atomic():
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
+        # Lists cache the names they offer (the author filter): each organisation's go stale.
+        for organization_id in Membership.objects.filter(user=user).values_list(
+            "organization_id", flat=True
+        ):
+            organization_data_changed(organization_id=organization_id)
 
 
 def account_password_chosen(*, user, had_usable_password: bool) -> None:

@@ -10,15 +10,24 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from core.lib.orgcache import organization_cached
+from core.lib.text import strip_bidi_controls
+from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
 from .models import Area, Level, Signal, Status, Tag
-from .search import order_by_relevance, search_signals
-from .visibility import visible_area_watches, visible_areas, visible_signals, visible_tags
+from .search import normalise_query, order_by_relevance, search_signals
+from .visibility import (
+    visible_area_watches,
+    visible_areas,
+    visible_signals,
+    visible_statuses,
+    visible_tags,
+)
 
 
 class Sort:
@@ -143,30 +152,82 @@ def with_list_relations(signals: QuerySet) -> QuerySet:
 
 
 def level_counts(signals: QuerySet) -> dict[str, int]:
-    """How many of ``signals`` there are per level, in one aggregate query."""
-    counts = signals.aggregate(
-        **{level.value: Count("pk", filter=Q(level=level.value)) for level in Level}
+    """How many of ``signals`` there are per level, in one query grouped by level, which the
+    (organisation, level) indexes answer in their own order."""
+    counts = dict(signals.order_by().values_list("level").annotate(n=Count("pk")))
+    return {level: counts.get(level, 0) for level in Level.values}
+
+
+def _audience(membership) -> tuple:
+    """What of the register the member's role sees: the part of a cache key that keeps one
+    role's figures from another's."""
+    return tuple(sorted(visible_statuses(membership)))
+
+
+def cached_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
+    """``level_counts`` for the filters except the level (and the sort, which changes no
+    count), cached until the organisation's data changes: a page click, a sort or a level
+    chosen reuses the figures of the first view instead of counting the register again."""
+    counting = replace(filters, level="", sort="", q=normalise_query(filters.q))
+    parts = ("level_counts", _audience(membership), counting)
+    return organization_cached(
+        membership.organization,
+        parts,
+        lambda: level_counts(filter_signals(visible_signals(membership), counting)),
     )
-    return {level: counts[level] or 0 for level in Level.values}
+
+
+# From this many rows in, a page is read in two steps (``SignalPage``).
+DEFERRED_PAGING_FROM = 500
+
+
+class SignalPage:
+    """The filtered, sorted signals as ``Paginator`` reads them: ``count()`` and a slice.
+
+    The first pages are one query. A deep page (page 3000 skips 75,000 rows) would make the
+    database read every skipped row in full; there the page's ids are read first, which the
+    list's indexes answer without touching the rows, then only those rows with what the list
+    shows: one query more, whatever the depth.
+    """
+
+    def __init__(self, signals: QuerySet, total: int, visible: QuerySet):
+        self.signals = signals
+        self.total = total
+        self.visible = visible  # where the rows of a deep page are read from
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key: slice) -> list[Signal]:
+        start = key.start or 0
+        if start < DEFERRED_PAGING_FROM:
+            return list(with_list_relations(self.signals)[key])
+        ids = list(self.signals.values_list("pk", flat=True)[key])
+        rows = with_list_relations(self.visible.filter(pk__in=ids).order_by())
+        by_id = {signal.pk: signal for signal in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 @dataclass
 class SignalListing:
-    signals: QuerySet  # filtered, sorted, with list relations; slice it to a page
+    signals: SignalPage  # filtered and sorted; slice it to a page
     level_counts: dict[str, int]  # for the current filters except the level itself
     total: int  # how many signals match all the filters
 
 
 def signal_listing(membership, filters: SignalFilters) -> SignalListing:
-    """The list page's data: two queries (counts, then the page) plus the prefetches.
+    """The list page's data: the counts (cached), then the page plus its prefetches.
 
     The counts per level are taken with every filter but the level, so each level's count says
     what choosing it would give; the total follows from them without a COUNT of its own.
     """
-    visible = visible_signals(membership)
-    counts = level_counts(filter_signals(visible, replace(filters, level="")))
+    counts = cached_level_counts(membership, filters)
     total = counts.get(filters.level, 0) if filters.level else sum(counts.values())
-    signals = with_list_relations(find_signals(membership, filters))
+    visible = visible_signals(membership)
+    signals = SignalPage(sort_signals(filter_signals(visible, filters), filters), total, visible)
     return SignalListing(signals=signals, level_counts=counts, total=total)
 
 
@@ -177,19 +238,43 @@ def find_signals(membership, filters: SignalFilters) -> QuerySet:
 
 def tags_in_use(membership) -> QuerySet[Tag]:
     """The tags on signals the member can see, by name: a tag used only on drafts is not shown
-    to someone who may not read drafts."""
-    used = visible_signals(membership).values("tags")
-    return visible_tags(membership).filter(pk__in=used).order_by("name")
+    to someone who may not read drafts. One probe per tag (is there such a signal?) rather
+    than collecting the tags of the whole register."""
+    used = visible_signals(membership).filter(tags=OuterRef("pk"))
+    return visible_tags(membership).filter(Exists(used)).order_by("name")
 
 
 def authors(membership) -> QuerySet:
-    """The people who logged signals the member can see, by name."""
+    """The people who logged signals the member can see, by name: one probe per person."""
+    logged = visible_signals(membership).filter(created_by=OuterRef("pk"))
     return (
         get_user_model()
-        .objects.filter(pk__in=visible_signals(membership).values("created_by"))
+        .objects.filter(Exists(logged))
         .only("pk", "first_name", "last_name", "username")
         .order_by("first_name", "last_name", "username")
     )
+
+
+def filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
+    """The list's tag and author dropdowns as (id, name) pairs, cached until the organisation's
+    data changes: on a large register finding who and what is in use is the costly part of
+    drawing the filters."""
+    return organization_cached(
+        membership.organization,
+        ("filter_choices", _audience(membership)),
+        lambda: _filter_choices(membership),
+    )
+
+
+def _filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
+    # People as this organisation names them, sorted by that name; an <option> cannot isolate
+    # its text, so no bidirectional controls in either list.
+    names = MemberNames(membership)
+    people = [(person.pk, strip_bidi_controls(names(person))) for person in authors(membership)]
+    return {
+        "tag": [(tag.pk, strip_bidi_controls(tag.name)) for tag in tags_in_use(membership)],
+        "author": sorted(people, key=lambda choice: choice[1].casefold()),
+    }
 
 
 def recent_signals(membership, limit: int = 5) -> list[Signal]:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.lib.text import strip_bidi_controls
+from organizations.services import organization_data_changed
 
 from .models import EDITABLE_FIELDS, Area, Level, Signal, Source, Status, Tag, Trend
 
@@ -430,7 +431,8 @@ def _replace_sources(signal: Signal, sources: Sequence[SourceData], *, user, whe
 
 
 def _finish(signal: Signal, *, user, when, created: bool = False) -> None:
-    """Store the search document and write the one history record for this change."""
+    """Store the search document, write the one history record for this change and let the
+    organisation's cached counts and filter choices go (every write of a signal ends here)."""
     signal.search_document = build_search_document(signal)
     signal._history_user = user  # type: ignore[attr-defined]
     signal._history_date = when  # type: ignore[attr-defined]
@@ -439,3 +441,4 @@ def _finish(signal: Signal, *, user, when, created: bool = False) -> None:
     if created:
         # The record was written by an update, so simple-history typed it "changed".
         signal.history.filter(history_date=when, history_type="~").update(history_type="+")
+    organization_data_changed(organization_id=signal.organization_id)

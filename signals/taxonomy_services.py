@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.lib.text import strip_bidi_controls
 from organizations.models import Organization
+from organizations.services import organization_data_changed
 
 from .catalogue import install_default_catalogue
 from .models import Area, DrivingForce, Signal, Tag, Trend
@@ -175,6 +176,8 @@ def tag_rename(*, tag: Tag, name: str) -> Tag:
             Tag.objects.filter(pk=tag.pk).update(name=name)
             # Search reads tag names: the signals that have this tag must find the new one.
             _refresh_search_documents(tag.signals.values_list("pk", flat=True))
+            # The tag filter offers names: the cached choices must show the new one.
+            organization_data_changed(organization_id=tag.organization_id)
     except IntegrityError:
         tag.name = old_name
         _refuse_name(Tag, name)
@@ -214,6 +217,8 @@ def tag_merge(*, source: Tag, target: Tag) -> Tag:
     _merge_links(historical_links, "history_id", source=source, target=target)
     source.delete()
     _refresh_search_documents(signal_ids)
+    # Counts filtered by either tag and the tag filter's choices are no longer what they were.
+    organization_data_changed(organization_id=target.organization_id)
     return target
 
 

@@ -7,6 +7,7 @@ web server on 127.0.0.1 for tests that fetch over real HTTP (tests/pageserver.py
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from organizations.models import Organization
 from organizations.roles import Role
@@ -25,6 +26,9 @@ def _fast_and_quiet(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each test's database starts afresh (on SQLite with the same ids and data versions), so
+    # must the cache of per-organisation figures (core.lib.orgcache).
+    cache.clear()
 
 
 def make_member(organization: Organization, role: str, username: str | None = None):

@@ -3,8 +3,9 @@
 Rows are written straight to the database (fast, and independent of the forms and services),
 but a signal is stored the way ``signals.services.signal_create`` stores it: its sources,
 trends and tags set, ``search_document`` composed by ``build_search_document`` after them, and
-one history record ("+") attributed to ``created_by`` at ``created_at``, so history and search
-tests read what the write side would have left.
+one history record ("+") attributed to ``created_by`` at ``created_at``, and the organisation's
+data version raised (so no cached count or filter choice outlives it), so history, search and
+list tests read what the write side would have left.
 
     OrganizationFactory()                       # with the default catalogue (as every real one)
     OrganizationFactory(catalogue=False)        # no areas, trends or driving forces
@@ -21,6 +22,7 @@ from factory.django import DjangoModelFactory, Password
 
 from organizations.models import Membership, Organization
 from organizations.roles import Role
+from organizations.services import organization_data_changed
 from signals.catalogue import install_default_catalogue
 from signals.models import Area, AreaWatch, DrivingForce, Level, Signal, Source, Status, Tag, Trend
 from signals.services import build_search_document
@@ -221,6 +223,7 @@ class SignalFactory(DjangoModelFactory):
         del signal._history_user, signal._history_date
         # Written by an update, so simple-history typed it "changed"; it is the creation.
         signal.history.filter(history_type="~").update(history_type="+")
+        organization_data_changed(organization_id=signal.organization_id)
 
 
 class SourceFactory(DjangoModelFactory):
@@ -242,3 +245,4 @@ class SourceFactory(DjangoModelFactory):
             signal = source.signal
             signal.search_document = build_search_document(signal)
             Signal.objects.filter(pk=signal.pk).update(search_document=signal.search_document)
+            organization_data_changed(organization_id=signal.organization_id)

@@ -25,7 +25,15 @@ from organizations.people import MemberNames
 from .. import csv_export
 from ..models import Level
 from ..search import MAX_QUERY_LENGTH
-from ..selectors import SignalFilters, Sort, authors, find_signals, signal_listing, tags_in_use
+from ..selectors import (
+    SignalFilters,
+    Sort,
+    authors,
+    filter_choices,
+    find_signals,
+    signal_listing,
+    tags_in_use,
+)
 from ..visibility import visible_areas, visible_statuses, visible_trends
 
 PER_PAGE_CHOICES = (25, 50, 100)
@@ -128,7 +136,11 @@ class SignalFilterForm(forms.Form):
         # Sort and page size sit beside the results, outside the <form>, yet belong to it.
         for name in RESULT_OPTIONS:
             self.fields[name].widget.attrs["form"] = FORM_ID
+        cached = filter_choices(membership) if all_choices else {}
         for name, (empty_label, options, label) in _options(membership).items():
+            if name in cached:
+                self.fields[name].choices = _choices(empty_label, cached[name])
+                continue
             if not all_choices:
                 submitted = self._submitted_id(name)
                 options = options.none() if submitted is None else options.filter(pk=submitted)

@@ -1,0 +1,235 @@
+"""The list under load: counts and filter choices are cached until the register changes, deep
+pages are read ids first, and a common word ranks a window of its newest matches."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from organizations.roles import Role
+from signals import search, selectors
+from signals.models import Level, Status, Tag
+from signals.selectors import SignalFilters, find_signals
+from signals.services import SourceData, signal_archive, signal_create, signal_update
+from signals.taxonomy_services import tag_merge, tag_rename
+
+from ..factories import SignalFactory
+
+LIST = reverse("signals:list", args=["kungsbacka"])
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def titles(response) -> list[str]:
+    html = response.content.decode()
+    return re.findall(
+        r'<th scope="row" class="signal-table__title">\s*<a href="[^"]*">([^<]*)</a>', html
+    )
+
+
+def level_count(response, label: str) -> int:
+    html = response.content.decode()
+    match = re.search(rf">{label} <span class=\"level-counts__n\">\((\d+)\)</span>", html)
+    assert match, label
+    return int(match[1])
+
+
+def options(response, name) -> list[str]:
+    html = response.content.decode()
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, name
+    return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select[1])
+
+
+def log_signal(kommun, user, **fields):
+    values = {
+        "title": "Ny signal",
+        "motivation": "Det påverkar oss.",
+        "level": Level.NEAR,
+        "sources": [SourceData(url="https://www.scb.se/", name="SCB")],
+    }
+    return signal_create(organization=kommun, user=user, **(values | fields))
+
+
+# --- cached counts and choices follow every write ----------------------------------------------
+
+
+def test_a_signal_logged_after_a_view_is_counted_at_once(client_for, kommun, members, signal):
+    client = client_for(members[Role.SCANNER])
+    before = client.get(LIST)
+    assert level_count(before, "Near world") == 1
+    log_signal(kommun, members[Role.SCANNER], title="Region Halland bygger om")
+    after = client.get(LIST)
+    assert level_count(after, "Near world") == 2
+    assert level_count(after, "All levels") == 2
+    assert "Region Halland bygger om" in titles(after)
+
+
+def test_a_changed_level_moves_between_the_counts(client_for, members, signal):
+    client = client_for(members[Role.SCANNER])
+    assert level_count(client.get(LIST), "Near world") == 1
+    signal_update(signal=signal, user=members[Role.SCANNER], expected_version=1, level=Level.OUTER)
+    response = client.get(LIST, {"level": "outer"})
+    assert (level_count(response, "Near world"), level_count(response, "Outer world")) == (0, 1)
+    assert titles(response) == [signal.title]
+
+
+def test_an_archived_signal_leaves_managements_counts_at_once(client_for, members, signal):
+    client = client_for(members[Role.MANAGEMENT])
+    assert level_count(client.get(LIST), "All levels") == 1
+    signal_archive(signal=signal, user=members[Role.SCANNER])
+    response = client.get(LIST)
+    assert level_count(response, "All levels") == 0
+    assert titles(response) == []
+
+
+def test_roles_do_not_share_cached_counts(client_for, kommun, members, signal):
+    SignalFactory(organization=kommun, status=Status.DRAFT, level=Level.NEAR)
+    assert level_count(client_for(members[Role.SCANNER]).get(LIST), "Near world") == 2
+    assert level_count(client_for(members[Role.MANAGEMENT]).get(LIST), "Near world") == 1
+
+
+def test_a_search_counts_its_own_matches(client_for, kommun, members, signal):
+    client = client_for(members[Role.SCANNER])
+    assert level_count(client.get(LIST, {"q": "skolan"}), "All levels") == 1
+    assert level_count(client.get(LIST, {"q": "bygglov"}), "All levels") == 0
+    # The same query however it is spaced is the same search.
+    assert level_count(client.get(LIST, {"q": "  skolan "}), "All levels") == 1
+
+
+def test_a_write_in_another_organisation_changes_nothing_here(
+    client_for, kommun, other_kommun, members, other_members, signal
+):
+    client = client_for(members[Role.SCANNER])
+    assert level_count(client.get(LIST), "All levels") == 1
+    log_signal(other_kommun, other_members[Role.SCANNER])
+    assert level_count(client.get(LIST), "All levels") == 1
+
+
+def test_a_renamed_tag_is_offered_by_its_new_name(client_for, kommun, members, signal):
+    client = client_for(members[Role.SCANNER])
+    assert options(client.get(LIST), "tag") == ["AI"]
+    tag_rename(tag=Tag.objects.get(organization=kommun, name="AI"), name="Artificiell intelligens")
+    assert options(client.get(LIST), "tag") == ["Artificiell intelligens"]
+
+
+def test_a_merged_tag_is_no_longer_offered_and_its_signals_count_under_the_other(
+    client_for, kommun, members, signal
+):
+    SignalFactory(organization=kommun, tags=["skola"], level=Level.NEAR)
+    client = client_for(members[Role.SCANNER])
+    skola = Tag.objects.get(organization=kommun, name="skola")
+    assert level_count(client.get(LIST, {"tag": skola.pk}), "All levels") == 1
+    tag_merge(source=Tag.objects.get(organization=kommun, name="AI"), target=skola)
+    response = client.get(LIST, {"tag": skola.pk})
+    assert level_count(response, "All levels") == 2
+    assert options(response, "tag") == ["skola"]
+
+
+def test_a_new_author_is_offered_after_their_first_signal(client_for, kommun, members, signal):
+    client = client_for(members[Role.SCANNER])
+    assert options(client.get(LIST), "author") == ["Scanner-kungsbacka"]
+    log_signal(kommun, members[Role.EDITOR])
+    assert options(client.get(LIST), "author") == ["Editor-kungsbacka", "Scanner-kungsbacka"]
+
+
+def test_a_warm_page_click_costs_no_count(
+    client_for, members, signal, django_assert_max_num_queries
+):
+    client = client_for(members[Role.SCANNER])
+    client.get(LIST)
+    with django_assert_max_num_queries(7):
+        client.get(LIST, {"sort": "oldest", "page": 1}, headers={"HX-Request": "true"})
+
+
+# --- deep pages -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def forty(kommun, members):
+    return [
+        SignalFactory(
+            organization=kommun,
+            title=f"Signal {n:02d}",
+            created_at=datetime(2025, 1, 1, 12, tzinfo=STOCKHOLM) + timedelta(days=n),
+            level=Level.NEAR if n % 2 else Level.OUTER,
+            tags=[f"tagg {n % 3}"],
+            created_by=members[Role.SCANNER],
+        )
+        for n in range(40)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, [f"Signal {n:02d}" for n in range(14, -1, -1)]),
+        ({"sort": "oldest"}, [f"Signal {n:02d}" for n in range(25, 40)]),
+        ({"sort": "title"}, [f"Signal {n:02d}" for n in range(25, 40)]),
+        ({"q": "signal", "sort": "relevance"}, [f"Signal {n:02d}" for n in range(14, -1, -1)]),
+    ],
+)
+def test_a_deep_page_shows_the_same_rows_as_a_near_one(
+    client_for, members, forty, monkeypatch, params, expected
+):
+    """Read ids first from row 10 on: page 2 of 25 is such a page here."""
+    client = client_for(members[Role.SCANNER])
+    near = client.get(LIST, {**params, "page": 2})
+    monkeypatch.setattr(selectors, "DEFERRED_PAGING_FROM", 10)
+    deep = client.get(LIST, {**params, "page": 2})
+    assert titles(deep) == titles(near) == expected
+
+
+def test_a_deep_page_takes_one_query_more(
+    client_for, members, forty, monkeypatch, django_assert_max_num_queries
+):
+    client = client_for(members[Role.SCANNER])
+    client.get(LIST)
+    htmx = {"HX-Request": "true"}
+    with django_assert_max_num_queries(7):
+        client.get(LIST, {"page": 2}, headers=htmx)
+    monkeypatch.setattr(selectors, "DEFERRED_PAGING_FROM", 10)
+    with django_assert_max_num_queries(8):
+        response = client.get(LIST, {"page": 2}, headers=htmx)
+    assert len(titles(response)) == 15
+
+
+def test_a_deep_page_shows_only_what_the_member_may_see(
+    client_for, kommun, members, forty, monkeypatch
+):
+    SignalFactory(organization=kommun, title="Utkast", status=Status.DRAFT)
+    monkeypatch.setattr(selectors, "DEFERRED_PAGING_FROM", 1)
+    client = client_for(members[Role.MANAGEMENT])
+    shown = titles(client.get(LIST, {"page": 2, "per_page": 25}))
+    assert "Utkast" not in shown
+    assert len(shown) == 15
+
+
+# --- relevance over a window of the newest matches (PostgreSQL) --------------------------------
+
+
+@pytest.mark.postgres
+def test_a_common_word_ranks_only_its_newest_matches(kommun, members, monkeypatch):
+    old_best = SignalFactory(
+        organization=kommun,
+        title="Vätgas, vätgas, vätgas",
+        description="Vätgas i Halland: vätgas och vätgasbussar.",
+        created_at=datetime(2024, 1, 1, tzinfo=STOCKHOLM),
+    )
+    for n in range(3):
+        SignalFactory(
+            organization=kommun,
+            title=f"Vätgas nämns {n}",
+            created_at=datetime(2025, 1, 1 + n, tzinfo=STOCKHOLM),
+        )
+    scanner = members[Role.SCANNER].memberships.get()
+    filters = SignalFilters(q="vätgas")
+    assert find_signals(scanner, filters).first() == old_best
+    monkeypatch.setattr(search, "RANKED_MATCHES", 3)
+    ordered = [signal.title for signal in find_signals(scanner, filters)]
+    # Ranked: the three newest; then the older match.
+    assert ordered[-1] == old_best.title
+    assert sorted(ordered[:3]) == ["Vätgas nämns 0", "Vätgas nämns 1", "Vätgas nämns 2"]
