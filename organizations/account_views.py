@@ -33,25 +33,27 @@ def invitations(request):
     return render(request, "account/invitations.html", {"invitations": request.invitations})
 
 
-def _invitation(request, pk) -> Membership | None:
-    return invitations_for(request.user).filter(pk=pk).first()
-
-
-def _gone(request):
-    messages.error(request, INVITATION_GONE)
-    return redirect("invitations")
+def _answer(request, pk, answer) -> Membership | None:
+    """Apply ``answer`` (a service) to one of the user's open invitations. None, with the
+    "no longer open" message, for an id that is not one (forged, answered, withdrawn)."""
+    invitation = invitations_for(request.user).filter(pk=pk).first()
+    if invitation is None:
+        messages.error(request, INVITATION_GONE)
+        return None
+    try:
+        answer(membership=invitation, user=request.user)
+    except ValidationError:
+        messages.error(request, INVITATION_GONE)
+        return None
+    return invitation
 
 
 @login_required
 @require_POST
 def invitation_accept(request, pk):
-    invitation = _invitation(request, pk)
+    invitation = _answer(request, pk, membership_accept)
     if invitation is None:
-        return _gone(request)
-    try:
-        membership_accept(membership=invitation, user=request.user)
-    except ValidationError:
-        return _gone(request)
+        return redirect("invitations")
     messages.success(
         request,
         _("Welcome to %(organization)s: you are a member as %(role)s.")
@@ -63,18 +65,13 @@ def invitation_accept(request, pk):
 @login_required
 @require_POST
 def invitation_decline(request, pk):
-    invitation = _invitation(request, pk)
-    if invitation is None:
-        return _gone(request)
-    try:
-        membership_decline(membership=invitation, user=request.user)
-    except ValidationError:
-        return _gone(request)
-    messages.success(
-        request,
-        _("You declined the invitation to %(organization)s.")
-        % {"organization": invitation.organization},
-    )
+    invitation = _answer(request, pk, membership_decline)
+    if invitation is not None:
+        messages.success(
+            request,
+            _("You declined the invitation to %(organization)s.")
+            % {"organization": invitation.organization},
+        )
     return redirect("invitations")
 
 
