@@ -161,6 +161,8 @@ def trends(request):
         visible_trends(request.membership)
         .select_related("driving_force")
         .annotate(signal_count=Count("signals"))
+        # By name explicitly: Django drops Meta.ordering from a query with an aggregate.
+        .order_by("name")
     )
     active, retired = _split_by_use(all_trends)
     return render(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from signals.catalogue import SKR_TREND_DRIVING_FORCES, SKR_TRENDS
 from signals.models import Area, DrivingForce, Trend
 
-from ..factories import SignalFactory
+from ..factories import SignalFactory, TrendFactory
 from .conftest import field_errors, messages_of
 
 
@@ -234,3 +234,10 @@ def test_restoring_the_catalogue_never_overrides_an_admins_choice(admin_client, 
 def test_the_trends_page_links_to_the_driving_forces(kommun, admin_client):
     page = admin_client.get(reverse("settings:trends", args=[kommun.slug])).content.decode()
     assert f'href="{reverse("settings:driving_forces", args=[kommun.slug])}"' in page
+
+
+def test_the_trends_are_listed_by_name(kommun, admin_client):
+    TrendFactory(organization=kommun, name="Aaa först i bokstavsordning")
+    response = admin_client.get(reverse("settings:trends", args=[kommun.slug]))
+    # Added last, shown first: by name, not in the order they were created.
+    assert response.context["active"][0].name == "Aaa först i bokstavsordning"
