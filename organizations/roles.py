@@ -24,6 +24,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The scanning group's working tools: triage queue, logging and editing signals.
     "log_signals": SCANNING_GROUP,
     "view_signals": frozenset(Role.values),
+    # The triage queue of items polled from feeds, and the feeds the organisation follows.
+    "triage": SCANNING_GROUP,
+    "manage_feeds": SCANNING_GROUP,
     # Each member of the scanning group watches their own areas (bevakningsområden).
     "watch_areas": SCANNING_GROUP,
     # Composing and publishing the monthly report.

@@ -7,3 +7,6 @@ class ScanningConfig(AppConfig):
 
     name = "scanning"
     verbose_name = _("Scanning")
+
+    def ready(self):
+        from . import visibility  # noqa: F401  registers the scanning app's visible_* rules

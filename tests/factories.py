@@ -23,6 +23,15 @@ from factory.django import DjangoModelFactory, Password
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from organizations.services import organization_data_changed
+from scanning.models import (
+    Entry,
+    Feed,
+    KeywordRule,
+    RuleKind,
+    Subscription,
+    TriageItem,
+    TriageItemEntry,
+)
 from signals.catalogue import install_default_catalogue
 from signals.models import Area, AreaWatch, DrivingForce, Level, Signal, Source, Status, Tag, Trend
 from signals.services import build_search_document
@@ -246,3 +255,78 @@ class SourceFactory(DjangoModelFactory):
             signal.search_document = build_search_document(signal)
             Signal.objects.filter(pk=signal.pk).update(search_document=signal.search_document)
             organization_data_changed(organization_id=signal.organization_id)
+
+
+# --- scanning ----------------------------------------------------------------------------------
+
+
+class FeedFactory(DjangoModelFactory):
+    class Meta:
+        model = Feed
+
+    url = factory.Sequence(lambda n: f"https://example.se/flode-{n}.xml")
+    title = factory.Sequence(lambda n: f"Flöde {n}")
+
+
+class EntryFactory(DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    feed = factory.SubFactory(FeedFactory)
+    key = factory.Sequence(lambda n: f"id:entry-{n}")
+    title = factory.Sequence(lambda n: f"Nyhet {n} om kommunens omvärld")
+    link = factory.Sequence(lambda n: f"https://example.se/nyheter/{n}")
+    canonical_url = factory.LazyAttribute(lambda o: o.link.split(":", 1)[-1])
+    title_fingerprint = factory.LazyAttribute(lambda o: o.title.casefold())
+    summary_html = "<p>En sammanfattning.</p>"
+    summary_text = "En sammanfattning."
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class SubscriptionFactory(DjangoModelFactory):
+    """An organisation following a feed (by default a new one)."""
+
+    class Meta:
+        model = Subscription
+
+    organization = factory.SubFactory(OrganizationFactory, catalogue=False)
+    feed = factory.SubFactory(FeedFactory)
+    name = factory.LazyAttribute(lambda o: o.feed.title or o.feed.url)
+    level = Level.OUTER
+
+
+class KeywordRuleFactory(DjangoModelFactory):
+    class Meta:
+        model = KeywordRule
+
+    organization = factory.SubFactory(OrganizationFactory, catalogue=False)
+    kind = RuleKind.EXCLUDE
+    phrase = "sport"
+
+
+class TriageItemFactory(DjangoModelFactory):
+    """An item in an organisation's queue, with its entry (of a feed the organisation
+    follows, by default a new subscription) recorded as it would be at ingest."""
+
+    class Meta:
+        model = TriageItem
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory, catalogue=False)
+    subscription = factory.SubFactory(
+        SubscriptionFactory, organization=factory.SelfAttribute("..organization")
+    )
+    entry = factory.SubFactory(EntryFactory, feed=factory.SelfAttribute("..subscription.feed"))
+    published_at = factory.LazyAttribute(lambda o: o.entry.published_at or o.entry.fetched_at)
+
+    @factory.post_generation
+    def item_entry(item, create, extracted, **kwargs):
+        if create:
+            TriageItemEntry.objects.create(
+                organization=item.organization,
+                item=item,
+                entry=item.entry,
+                canonical_url=item.entry.canonical_url,
+                title_fingerprint=item.entry.title_fingerprint,
+                published_at=item.published_at,
+            )

@@ -1,0 +1,285 @@
+"""Feeds, their entries, the organisations' subscriptions and the triage queue.
+
+A ``Feed`` and its ``Entry`` rows belong to no organisation: a feed is fetched once however
+many organisations follow it, so fetch work grows with distinct feeds, never with
+subscriptions. What an organisation owns is its ``Subscription`` (its own name for the feed,
+default area and level, keyword rules) and its ``TriageItem`` rows: one per story in its queue.
+
+Entries reach an organisation only through its subscriptions (``visibility.py``). The link
+from a promoted item to the signal it became lives here: scanning knows signals, never the
+reverse.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import OrganizationOwned
+from signals.models import Area, Level, Signal
+
+
+class FeedState(models.TextChoices):
+    ACTIVE = "active", _("Polled")
+    # 410 Gone: the publisher says the feed will not come back.
+    GONE = "gone", _("Removed by the publisher")
+    # Failing for weeks: polling stops until someone resumes it.
+    FAILING = "failing", _("Paused after failing for a long time")
+
+
+class Feed(models.Model):
+    """An RSS, Atom or JSON feed, fetched once for every organisation that follows it.
+
+    Written only by ``scanning.polling`` and ``scanning.services``. ``lease_until`` is how a
+    feed is never fetched by two workers at once: a worker takes the lease with one conditional
+    UPDATE before fetching (works alike on PostgreSQL and SQLite).
+    """
+
+    url = models.URLField(_("address"), max_length=2000, unique=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    site_url = models.URLField(_("website"), max_length=2000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=FeedState.choices, default=FeedState.ACTIVE
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    # Conditional GET: what the server sent last time, sent back so it can answer 304.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    # SHA-256 of the last body read: an unchanged body costs a hash, not a parse.
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    # Scheduling: due when next_poll_at has passed (the dispatcher's one indexed query).
+    next_poll_at = models.DateTimeField(_("next poll"), default=timezone.now)
+    poll_interval = models.PositiveIntegerField(_("polling interval (seconds)"), default=60 * 60)
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    # Health, shown to the organisations that follow the feed.
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_new_entry_at = models.DateTimeField(_("last new entry"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["title", "url"]
+        verbose_name = _("feed")
+        verbose_name_plural = _("feeds")
+        indexes = [models.Index(fields=["state", "next_poll_at"], name="feed_due")]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class Entry(models.Model):
+    """One item of a feed, stored once whatever the number of organisations that see it.
+
+    ``key`` is the entry's identity within its feed (guid/id, else the normalised link, else a
+    hash of title, date and content): the unique constraint makes a retry or a second worker
+    unable to insert it twice.
+    """
+
+    feed = models.ForeignKey(
+        Feed, on_delete=models.CASCADE, related_name="entries", verbose_name=_("feed")
+    )
+    key = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    link = models.URLField(_("address"), max_length=2000, blank=True)
+    # The link without tracking parameters, scheme or fragment: the same story in two feeds.
+    canonical_url = models.CharField(max_length=2000, blank=True)
+    # The title casefolded without punctuation: a near-identical title in another feed.
+    title_fingerprint = models.CharField(max_length=300, blank=True)
+    summary_html = models.TextField(_("summary"), blank=True)  # cleaned by nh3 on the way in
+    summary_text = models.TextField(blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    fetched_at = models.DateTimeField(_("fetched"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-pk"]
+        verbose_name = _("feed entry")
+        verbose_name_plural = _("feed entries")
+        constraints = [models.UniqueConstraint(fields=["feed", "key"], name="entry_feed_key")]
+
+    def __str__(self):
+        return self.title or self.link
+
+    @property
+    def date(self):
+        """When the entry was published, or when we first saw it if the feed does not say."""
+        return self.published_at or self.fetched_at
+
+
+class Subscription(OrganizationOwned):
+    """An organisation following a feed: its own name for it, the area and level its items
+    are proposed with, and whether it is paused."""
+
+    feed = models.ForeignKey(
+        Feed, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("feed")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default area"),
+    )
+    level = models.CharField(_("default level"), max_length=10, choices=Level.choices, blank=True)
+    paused = models.BooleanField(_("paused"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "feed"], name="subscription_once")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RuleKind(models.TextChoices):
+    INCLUDE = "include", _("Only items that mention")
+    EXCLUDE = "exclude", _("Hide items that mention")
+
+
+class KeywordRule(OrganizationOwned):
+    """A word or phrase that keeps items out of the queue (exclude) or lets only matching items
+    in (include), for one subscription or, without one, for all of the organisation's feeds."""
+
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rules",
+        verbose_name=_("feed"),
+    )
+    kind = models.CharField(_("rule"), max_length=10, choices=RuleKind.choices)
+    phrase = models.CharField(_("word or phrase"), max_length=200)
+
+    class Meta:
+        ordering = ["kind", "phrase"]
+        verbose_name = _("keyword rule")
+        verbose_name_plural = _("keyword rules")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.phrase}"
+
+
+class TriageState(models.TextChoices):
+    NEW = "new", _("In the queue")
+    PROMOTED = "promoted", _("Promoted to a signal")
+    DISMISSED = "dismissed", _("Dismissed")
+    # Kept out by a keyword rule; a changed rule can bring it back.
+    FILTERED = "filtered", _("Hidden by a rule")
+
+
+class TriageItem(OrganizationOwned):
+    """One story in an organisation's triage queue.
+
+    ``entry`` is the first entry the story arrived with; the same story from other feeds is
+    attached through ``TriageItemEntry`` ("also in: …"), so it is one item, decided once.
+    """
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry")
+    )
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("feed"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=TriageState.choices, default=TriageState.NEW
+    )
+    # The entry's date, copied so the queue sorts and pages on one index.
+    published_at = models.DateTimeField(_("published"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    signal = models.OneToOneField(
+        Signal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signal"),
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("triage item")
+        verbose_name_plural = _("triage items")
+        indexes = [
+            models.Index(
+                fields=["organization", "state", "published_at", "id"], name="triage_queue"
+            ),
+            models.Index(
+                fields=["organization", "subscription", "state", "published_at", "id"],
+                name="triage_queue_feed",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.entry)
+
+
+class TriageItemEntry(OrganizationOwned):
+    """An entry belonging to a triage item: the first one and every duplicate from another
+    feed. Unique per organisation and entry, so an entry lands in an organisation's queue
+    once, whichever worker or retry inserts it."""
+
+    item = models.ForeignKey(TriageItem, on_delete=models.CASCADE, related_name="item_entries")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    # Copied from the entry so duplicates are found on the organisation's own rows.
+    canonical_url = models.CharField(max_length=2000, blank=True)
+    title_fingerprint = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("triage item entry")
+        verbose_name_plural = _("triage item entries")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "entry"], name="item_entry_once")
+        ]
+        indexes = [
+            models.Index(fields=["organization", "canonical_url"], name="item_entry_url"),
+            models.Index(
+                fields=["organization", "title_fingerprint", "published_at"],
+                name="item_entry_title",
+            ),
+        ]
+
+
+class ShortcutPreference(models.Model):
+    """Whether a person's single-key shortcuts are on (WCAG 2.1.4: whoever they get in the way
+    of, a speech-input user say, can turn them off). A person's own, in every organisation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortcut_preference"
+    )
+    keyboard_shortcuts = models.BooleanField(_("single-key shortcuts"), default=True)
+
+    def __str__(self):
+        return str(self.user)
