@@ -22,6 +22,7 @@ settings_patterns = (
 organization_patterns = [
     path("", core_views.start, name="start"),
     path("signals/", include("signals.urls")),
+    path("scanning/", include("scanning.urls")),
     path("settings/", include(settings_patterns)),
 ]
 
