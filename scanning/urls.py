@@ -1,5 +1,3 @@
-from django.urls import path
-
 app_name = "scanning"
 
 # Under /<organisation>/scanning/ (config/urls.py). Each block is owned by one module of
