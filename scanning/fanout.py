@@ -35,16 +35,17 @@ def entry_date(entry: Entry) -> datetime:
 
 def items_for_new_entries(*, feed_id: int, entries: Sequence[Entry]) -> int:
     """Place new entries of a feed in every organisation that follows it and has not paused
-    it. Returns how many (entry, organisation) placements joined an existing item."""
+    it. Returns how many of the entries joined an existing item (of any organisation): the
+    same story seen in another feed."""
     if not entries:
         return 0
     subscriptions = Subscription.objects.filter(feed_id=feed_id, paused=False).values_list(
         "pk", "organization_id"
     )
-    joined = 0
+    joined: set[int] = set()
     for subscription_id, organization_id in subscriptions:
-        joined += _place(organization_id, subscription_id, entries, rulebook_for(organization_id))
-    return joined
+        joined |= _place(organization_id, subscription_id, entries, rulebook_for(organization_id))
+    return len(joined)
 
 
 def items_backfill(*, subscription: Subscription) -> int:
@@ -60,23 +61,30 @@ def items_backfill(*, subscription: Subscription) -> int:
             ).values("entry_id")
         )
     )
-    before = len(entries)
-    joined = _place(
-        subscription.organization_id,
-        subscription.pk,
-        entries,
-        rulebook_for(subscription.organization_id),
+    return len(
+        _place(
+            subscription.organization_id,
+            subscription.pk,
+            entries,
+            rulebook_for(subscription.organization_id),
+            count_new=True,
+        )
     )
-    return before - joined
 
 
 def _place(
-    organization_id: int, subscription_id: int, entries: Iterable[Entry], rules: RuleBook
-) -> int:
+    organization_id: int,
+    subscription_id: int,
+    entries: Iterable[Entry],
+    rules: RuleBook,
+    count_new: bool = False,
+) -> set[int]:
+    """Place the entries in one organisation's queue. Returns the ids of the entries that
+    joined an existing item (or with ``count_new``, the first entries of new items)."""
     cutoff = queue_cutoff()
     fresh = sorted((e for e in entries if entry_date(e) >= cutoff), key=entry_date)
     if not fresh:
-        return 0
+        return set()
     by_url, by_title = _known_stories(organization_id, fresh)
 
     new_items: list[TriageItem] = []
@@ -115,7 +123,13 @@ def _place(
     ]
     links += [_link(organization_id, item_id, entry) for item_id, entry in joins]
     TriageItemEntry.objects.bulk_create(links)
-    return len(fresh) - len(new_items)
+    if count_new:
+        return {item.entry_id for item in new_items}
+    return {entry.pk for _item_id, entry in joins} | {
+        entry.pk
+        for position, item_entries in new_item_entries.items()
+        for entry in item_entries[1:]
+    }
 
 
 def _link(organization_id: int, item_id: int, entry: Entry) -> TriageItemEntry:

@@ -36,3 +36,11 @@ def subscribe_for_command(*, organization, feed: Feed, name: str = "", **fields)
     if created:
         items_backfill(subscription=subscription)
     return subscription
+
+
+def name_from_feed(subscription: Subscription) -> None:
+    """A subscription named after its address, made before the feed was first read, takes
+    the feed's own title once it is known."""
+    feed = Feed.objects.get(pk=subscription.feed_id)
+    if feed.title and subscription.name == feed.url[:200]:
+        Subscription.objects.filter(pk=subscription.pk).update(name=feed.title[:200])

@@ -1,10 +1,12 @@
 """`manage.py fetch_feed URL [--org SLUG]`: poll one feed now, through the same pipeline as the
 Celery task, and say in one line what came of it (for operators, and for trying a feed)."""
 
-from django.core.management.base import BaseCommand, CommandError
+import sys
+
+from django.core.management.base import BaseCommand
 
 from organizations.models import Organization
-from scanning.feed_admin import feed_for_url, subscribe_for_command
+from scanning.feed_admin import feed_for_url, name_from_feed, subscribe_for_command
 from scanning.polling import poll_feed
 
 
@@ -21,14 +23,21 @@ class Command(BaseCommand):
         try:
             feed = feed_for_url(url)
         except ValueError as exc:
-            raise CommandError(f"error: {exc}") from None
+            self._fail(f"error: {exc}")
+        subscription = None
         if org:
-            try:
-                organization = Organization.objects.get(slug=org)
-            except Organization.DoesNotExist:
-                raise CommandError(f"error: no organisation has the slug {org!r}") from None
-            subscribe_for_command(organization=organization, feed=feed)
+            organization = Organization.objects.filter(slug=org).first()
+            if organization is None:
+                self._fail(f"error: no organisation has the slug {org!r}")
+            subscription = subscribe_for_command(organization=organization, feed=feed)
         outcome = poll_feed(feed.pk, force=True)
+        if subscription is not None:
+            name_from_feed(subscription)
         if outcome.failed:
-            raise CommandError(outcome.line())
+            self._fail(outcome.line())
         self.stdout.write(outcome.line())
+
+    def _fail(self, line: str):
+        # One line, as promised, without Django's "CommandError:" in front; exit status 1.
+        self.stderr.write(line)
+        sys.exit(1)
