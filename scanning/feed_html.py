@@ -76,6 +76,20 @@ def plain_text(fragment: str, *, limit: int | None = None) -> str:
     return text
 
 
+# A tag in nh3's output, whose attribute values are always double-quoted with '"' escaped.
+_CLEAN_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
+
+
+def clean_html_text(cleaned: str, *, limit: int | None = None) -> str:
+    """plain_text() for the output of clean_html(), without a second pass through nh3: that
+    output has only allowed tags left, so removing them is all there is to do."""
+    text = html.unescape(_CLEAN_TAG.sub("", _BLOCK_END.sub(" ", cleaned)))
+    text = _SPACE.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
 def text_as_html(text: str) -> str:
     """Plain text from a feed (an Atom type="text" title, a JSON Feed content_text) as HTML."""
     return html.escape(text, quote=False)

@@ -2,10 +2,9 @@
 as the XML readers."""
 
 import json
-from urllib.parse import urljoin
 
 from .feed_html import text_as_html
-from .feed_raw import RawEntry, RawFeed
+from .feed_raw import RawEntry, RawFeed, resolve
 
 # A feed this large is not a news feed; refusing it keeps json.loads' memory bounded.
 JSON_MAX_BYTES = 10 * 1024 * 1024
@@ -29,7 +28,7 @@ def _author(item: dict) -> str:
 
 def _entry(item: dict, url: str) -> RawEntry:
     link = _string(item.get("url")) or _string(item.get("external_url"))
-    link = urljoin(url, link) if link else ""
+    link = resolve(url, link) if link else ""
     content = _string(item.get("content_html"))
     if not content:
         content = text_as_html(_string(item.get("content_text")) or _string(item.get("summary")))

@@ -6,6 +6,7 @@ addresses are absolute where the document allowed it.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 
 @dataclass
@@ -27,3 +28,12 @@ class RawFeed:
     site_url: str = ""
     ttl_minutes: int | None = None
     entries: list[RawEntry] = field(default_factory=list)
+
+
+def resolve(base: str, address: str) -> str:
+    """The address made absolute against base. Most addresses in a feed already are, and
+    urljoin is the costliest step of reading one, so those are passed through."""
+    address = address.strip()
+    if address.startswith(("https://", "http://")) or not base:
+        return address
+    return urljoin(base, address)

@@ -12,10 +12,9 @@ ElementTree never loads external entities or DTDs.
 """
 
 import xml.etree.ElementTree as ET
-from urllib.parse import urljoin
 
 from .feed_html import text_as_html
-from .feed_raw import RawEntry, RawFeed
+from .feed_raw import RawEntry, RawFeed, resolve
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -49,7 +48,7 @@ def _text(element: ET.Element | None) -> str:
 
 def _base(element: ET.Element, parent_base: str) -> str:
     declared = element.get(XML_BASE)
-    return urljoin(parent_base, declared.strip()) if declared else parent_base
+    return resolve(parent_base, declared) if declared else parent_base
 
 
 def _ttl(channel: ET.Element) -> int | None:
@@ -76,7 +75,7 @@ def _rss_item(item: ET.Element, base: str, ns: str) -> RawEntry:
         if tag == "title" and not entry.title_html:
             entry.title_html = _text(child)
         elif tag == "link" and not entry.link:
-            entry.link = urljoin(base, (child.text or "").strip())
+            entry.link = resolve(base, child.text or "")
         elif tag == "guid" and not entry.entry_id:
             entry.entry_id = (child.text or "").strip()
         elif tag == "description" and not description:
@@ -104,7 +103,7 @@ def _read_rss(root: ET.Element, url: str) -> RawFeed:
     items = channel.findall("item") or root.findall("item")
     feed = RawFeed(
         title=_text(channel.find("title")),
-        site_url=urljoin(base, (channel.findtext("link") or "").strip()),
+        site_url=resolve(base, channel.findtext("link") or ""),
         ttl_minutes=_ttl(channel),
     )
     feed.entries = [_rss_item(item, _base(item, base), "") for item in items]
@@ -119,7 +118,7 @@ def _read_rdf(root: ET.Element, url: str) -> RawFeed | None:
     base = _base(root, url)
     feed = RawFeed(
         title=_text(channel.find(f"{ns}title")),
-        site_url=urljoin(base, (channel.findtext(f"{ns}link") or "").strip()),
+        site_url=resolve(base, channel.findtext(f"{ns}link") or ""),
         ttl_minutes=_ttl(channel),
     )
     feed.entries = [_rss_item(item, _base(item, base), ns) for item in root.iter(f"{ns}item")]
@@ -138,7 +137,7 @@ def _atom_text(element: ET.Element | None) -> str:
 def _atom_link(element: ET.Element, base: str) -> str:
     for link in element.findall(f"{ATOM}link"):
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            return urljoin(_base(link, base), link.get("href").strip())
+            return resolve(_base(link, base), link.get("href"))
     return ""
 
 

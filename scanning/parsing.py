@@ -12,7 +12,6 @@ their identity here, the same way whichever reader found them:
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +19,9 @@ from .feed_dates import parse_date
 from .feed_discovery import discover_feed_links
 from .feed_encoding import charset_of, decode_body
 from .feed_fallback import read_with_feedparser
-from .feed_html import TEXT_MAX, clean_html, plain_text
+from .feed_html import TEXT_MAX, clean_html, clean_html_text, plain_text
 from .feed_json import NotAJsonFeed, read_json
-from .feed_raw import RawFeed
+from .feed_raw import RawFeed, resolve
 from .feed_xml import read_xml
 from .identity import canonical_url, entry_key, title_fingerprint
 
@@ -131,12 +130,12 @@ def _http_url(address: str, base: str) -> str:
     address = (address or "").strip()
     if not address:
         return ""
-    try:
-        absolute = urljoin(base, address) if base else address
-        parts = urlsplit(absolute)
-    except ValueError:
-        return ""
-    return absolute if parts.scheme in ("http", "https") and parts.netloc else ""
+    absolute = resolve(base, address)
+    scheme, _, rest = absolute.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if scheme.lower() in ("http", "https") and host and not any(c.isspace() for c in host):
+        return absolute
+    return ""
 
 
 def _read(body: bytes, *, url: str, content_type: str, charset: str | None) -> RawFeed:
@@ -182,7 +181,7 @@ def parse_feed(
         link = _http_url(item.link, base)
         content_base = _http_url(item.content_base, base) or link or base
         summary_html = clean_html(item.content_html, base_url=content_base)
-        summary_text = plain_text(summary_html, limit=TEXT_MAX)
+        summary_text = clean_html_text(summary_html, limit=TEXT_MAX)
         if not (title or link or summary_text):
             continue
         published_at = parse_date(item.published, now=now) or parse_date(item.updated, now=now)
