@@ -41,7 +41,8 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	DEMO_FEEDS_BASE_URL="$${DEMO_FEEDS_BASE_URL:-http://127.0.0.1:$(PORT)/static/demo-feeds/}" \
+		$(BIN)/python manage.py seed_demo
 
 # A Celery worker with beat runs beside the server and stops with it, so feeds are polled on
 # schedule as in production. With REDIS_URL set it uses that broker; without, a folder shared by

@@ -241,7 +241,11 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # The demo's sample feeds, served where the demo's subscriptions poll them (scanning.demo).
+    ("demo-feeds", BASE_DIR / "scanning" / "sample_feeds"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -383,6 +387,10 @@ SCANNING_MAX_FEED_BYTES = _env_int("SCANNING_MAX_FEED_BYTES", 5 * 1024 * 1024)
 SCANNING_LEASE_SECONDS = _env_int("SCANNING_LEASE_SECONDS", 300)
 # A feed failing without a break this long is paused, with a message, until someone resumes it.
 SCANNING_FAILING_AFTER_DAYS = _env_int("SCANNING_FAILING_AFTER_DAYS", 14)
+# Where the demo's feeds are polled: `make run` serves the bundled sample files here.
+DEMO_FEEDS_BASE_URL = env.str(
+    "DEMO_FEEDS_BASE_URL", default="http://127.0.0.1:8000/static/demo-feeds/"
+)
 
 # --- Fetching pages and feeds (core.lib.fetch) -------------------------------------------------
 # Addresses people type are fetched only from public hosts, so they cannot reach our own
