@@ -385,6 +385,9 @@ SCANNING_MAX_FEED_BYTES = _env_int("SCANNING_MAX_FEED_BYTES", 5 * 1024 * 1024)
 # How long a worker holds a feed while fetching it: longer than a fetch and an ingest, short
 # enough that a feed whose worker was killed is fetched again soon.
 SCANNING_LEASE_SECONDS = _env_int("SCANNING_LEASE_SECONDS", 300)
+# A poll the dispatcher enqueued that has not run within this time (its worker died, the
+# broker lost it) is dropped and the feed enqueued again.
+SCANNING_DISPATCH_GRACE_SECONDS = _env_int("SCANNING_DISPATCH_GRACE_SECONDS", 600)
 # A feed failing without a break this long is paused, with a message, until someone resumes it.
 SCANNING_FAILING_AFTER_DAYS = _env_int("SCANNING_FAILING_AFTER_DAYS", 14)
 # Where the demo's feeds are polled: `make run` serves the bundled sample files here.
