@@ -93,6 +93,8 @@ def main() -> None:
         from django.db import connection
 
         call_command("migrate", verbosity=0)
+        # As in production: with DEBUG on, Django also formats and keeps every query's SQL.
+        settings.DEBUG = False
         log(f"ingest benchmark on {connection.vendor}, {len(feeds)} files from {directory}")
         run(feeds, settings)
     finally:
