@@ -28,13 +28,13 @@ from core.lib.text import strip_bidi_controls
 from organizations.models import Organization
 from signals.models import Area, Level
 
+from . import tasks
+from .errors import describe_fetch_error
+from .fanout import items_backfill
 from .models import Feed, FeedState, KeywordRule, RuleKind, Subscription, TriageItem, TriageState
-from .parsing import FeedParseError, NotAFeed, parse_feed
+from .parsing import FeedParseError, NotAFeed, ParsedFeed, parse_feed
 from .rulebook import item_text, rulebook_for
 
-# What one fetch of an address someone typed may cost.
-FEED_MAX_BYTES = 5 * 1024 * 1024
-FEED_TIMEOUT = 15
 # Feed readers ask for feeds first; a server that negotiates then answers with one.
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -43,7 +43,6 @@ FEED_ACCEPT = (
 
 ADDRESS_INVALID = _("Enter the full address of the feed or page, starting with https://.")
 NO_FEED = _("The address gives a web page that announces no feed.")
-NOT_A_FEED = _("The address gives neither a feed nor a web page: %(reason)s")
 FETCH_FAILED = _("The address could not be fetched: %(reason)s")
 ALREADY_FOLLOWED = _("Your organisation already follows this feed (as “%(name)s”).")
 NAME_MISSING = _("Give the feed a name.")
@@ -86,14 +85,15 @@ def _fetch(url: str):
     try:
         return fetch(
             url,
-            max_bytes=FEED_MAX_BYTES,
-            timeout=FEED_TIMEOUT,
+            # What one poll of a feed may cost (settings), so adding one costs no more.
+            max_bytes=settings.SCANNING_MAX_FEED_BYTES,
+            timeout=settings.SCANNING_FETCH_TIMEOUT,
             headers={"Accept": FEED_ACCEPT},
             decompress=True,
         )
     except FetchError as failed:
         raise ValidationError(
-            {"url": [ValidationError(FETCH_FAILED, params={"reason": str(failed)})]}
+            {"url": [FETCH_FAILED % {"reason": describe_fetch_error(failed)}]}
         ) from None
 
 
@@ -103,10 +103,14 @@ def _parse(result):
     )
 
 
-def _found(url: str, parsed) -> FoundFeed:
-    title = strip_bidi_controls(getattr(parsed, "title", "") or "").strip()
-    site_url = getattr(parsed, "site_url", "") or getattr(parsed, "link", "") or ""
-    return FoundFeed(url=url, title=title[:300], site_url=site_url[:2000])
+def _found(url: str, parsed: ParsedFeed) -> FoundFeed:
+    title = strip_bidi_controls(parsed.title or "").strip()
+    return FoundFeed(url=url, title=title[:300], site_url=(parsed.site_url or "")[:2000])
+
+
+def _not_a_feed(broken: FeedParseError) -> ValidationError:
+    # The parser's message is already a sentence for the person who typed the address.
+    return ValidationError({"url": [str(broken)]})
 
 
 def feed_find(*, url: str) -> FoundFeed:
@@ -122,9 +126,7 @@ def feed_find(*, url: str) -> FoundFeed:
     except NotAFeed as page:
         links = list(dict.fromkeys(page.feed_links))
     except FeedParseError as broken:
-        raise ValidationError(
-            {"url": [ValidationError(NOT_A_FEED, params={"reason": str(broken)})]}
-        ) from None
+        raise _not_a_feed(broken) from None
     if not links:
         raise ValidationError({"url": [NO_FEED]})
     if len(links) > 1:
@@ -134,10 +136,8 @@ def feed_find(*, url: str) -> FoundFeed:
     result = _fetch(feed_url)
     try:
         return _found(result.moved_to or feed_url, _parse(result))
-    except (NotAFeed, FeedParseError) as broken:
-        raise ValidationError(
-            {"url": [ValidationError(NOT_A_FEED, params={"reason": str(broken)})]}
-        ) from None
+    except FeedParseError as broken:  # NotAFeed included: a page announcing a page
+        raise _not_a_feed(broken) from None
 
 
 def _refuse_if_followed(organization: Organization, url: str) -> None:
@@ -158,9 +158,7 @@ def _check_area(organization: Organization, area: Area | None) -> None:
 
 
 def _enqueue_first_poll(feed: Feed) -> None:
-    from . import tasks  # the pipeline's tasks know the services, never the reverse at import
-
-    transaction.on_commit(lambda: tasks.poll_feed.delay(feed.pk))
+    tasks.poll_feed.delay_on_commit(feed.pk)
 
 
 def subscription_add(
@@ -214,8 +212,6 @@ def _after_subscribing(subscription: Subscription) -> None:
     answers as its schedule says)."""
     feed = subscription.feed
     if feed.entries.exists():
-        from .fanout import items_backfill
-
         items_backfill(subscription=subscription)
     _enqueue_first_poll(feed)
 
@@ -239,9 +235,11 @@ def subscription_update(
 
 def subscription_set_paused(*, subscription: Subscription, paused: bool) -> Subscription:
     """A paused subscription keeps its items; new entries of the feed do not reach the queue
-    until it is resumed."""
+    until it is resumed, and then those of the recent past that it missed do."""
     subscription.paused = paused
     subscription.save(update_fields=["paused", "updated_at"])
+    if not paused:
+        items_backfill(subscription=subscription)
     return subscription
 
 
@@ -264,9 +262,7 @@ def subscription_remove(*, subscription: Subscription) -> None:
 
 def feed_fetch_now(*, feed: Feed) -> None:
     """Poll the feed as soon as a worker is free, whatever its schedule says."""
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.poll_feed.delay(feed.pk, force=True))
+    tasks.poll_feed.delay_on_commit(feed.pk, force=True)
 
 
 def feed_resume_polling(*, feed: Feed) -> Feed:

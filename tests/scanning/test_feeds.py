@@ -221,7 +221,7 @@ def test_several_announced_feeds_are_offered_as_a_choice(client_for, kommun, mem
     client = client_for(members["scanner"])
     response = client.post(add_url(kommun), {"url": page, "name": "Mitt namn", "level": "near"})
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "scanning/feeds_choice.html"
+    assert next(t.name for t in response.templates) == "scanning/feeds_choice.html"
     html = response.content.decode()
     assert f'value="{page_server.url("/a.rss")}"' in html
     assert f'value="{page_server.url("/b.rss")}"' in html
@@ -287,7 +287,7 @@ def test_a_forged_area_of_another_organisation_is_not_a_valid_choice(
     assert not Subscription.objects.exists()
 
 
-# --- Edit, pause, remove, fetch now, resume polling ------------------------------------------------
+# --- Edit, pause, remove, fetch now, resume polling ---------------------------------------------
 
 
 def test_editing_a_feed(client_for, kommun, members):
