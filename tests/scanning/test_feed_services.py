@@ -5,7 +5,7 @@ Everything fetched is served over real HTTP by the test page server."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scanning import feed_services as services
 from scanning.models import Feed, FeedState, KeywordRule, Subscription, TriageItem, TriageState
@@ -21,7 +21,12 @@ from ..factories import (
 )
 from .feed_bodies import ATOM_TYPE, RSS_TYPE, atom, page_announcing, rss
 
-pytestmark = pytest.mark.usefixtures("english")
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are read in English, the source strings, whatever the translation says."""
+    with translation.override("en"):
+        yield
 
 
 def errors_on(refused: ValidationError, field: str = "url") -> list[str]:

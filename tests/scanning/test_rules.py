@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scanning import feed_services as services
 from scanning.models import KeywordRule, RuleKind, TriageItem, TriageState
@@ -162,7 +162,7 @@ def test_bidi_controls_are_stripped_from_a_phrase(kommun):
 
 def test_the_same_rule_twice_is_refused(kommun):
     services.rule_create(organization=kommun, kind="exclude", phrase="Skola")
-    with pytest.raises(services.ValidationError) as refused:
+    with translation.override("en"), pytest.raises(services.ValidationError) as refused:
         services.rule_create(organization=kommun, kind="exclude", phrase="skola")
     assert refused.value.message_dict["phrase"] == ["This rule exists already."]
 
