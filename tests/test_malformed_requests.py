@@ -24,7 +24,12 @@ from signals.models import Area, Trend
 from signals.taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMergeForm, TrendForm
 from signals.views.browse import SignalFilterForm
 
-from .factories import DrivingForceFactory, TagFactory
+from .factories import (
+    DrivingForceFactory,
+    KeywordRuleFactory,
+    SubscriptionFactory,
+    TagFactory,
+)
 from .test_url_access import product_views
 
 HUGE = "9999999999999999999999999"
@@ -101,6 +106,8 @@ def world(kommun, members, signal):
         "driving_force": DrivingForceFactory(organization=kommun, name="Oanvänd").pk,
         "tag": TagFactory(organization=kommun, name="oanvänd").pk,
         "member": Membership.objects.get(user=members["staff"]).pk,
+        "feed": SubscriptionFactory(organization=kommun).pk,
+        "rule": KeywordRuleFactory(organization=kommun).pk,
     }
 
 
@@ -108,7 +115,7 @@ def _pk_for(name: str, world: dict) -> int:
     namespace, _, view = name.partition(":")
     if namespace == "signals":
         return world["signal"]
-    for kind in ("driving_force", "area", "trend", "tag", "member"):
+    for kind in ("driving_force", "area", "trend", "tag", "member", "feed", "rule"):
         if view.startswith(kind):
             return world[kind]
     raise AssertionError(f"{name} names a row by id: say which one in _pk_for")
