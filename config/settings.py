@@ -351,6 +351,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 # written in the address) may resolve to private addresses. Empty by default.
 FETCH_ALLOW_PRIVATE_HOSTS = _env_host_ports("FETCH_ALLOW_PRIVATE_HOSTS")
 
+# --- Scanning (the triage queue) ---------------------------------------------------------
+# Items older than this leave the queue by themselves: news a month old is no longer news to
+# triage (the queue hides them at once; a cleanup task later dismisses them for good).
+SCANNING_QUEUE_MAX_AGE_DAYS = _env_int("SCANNING_QUEUE_MAX_AGE_DAYS", 30)
+
 # --- Logging ------------------------------------------------------------------------------
 # Everything goes to the console once, through the root logger. Django's default logging gives
 # the "django" logger a console handler of its own (in DEBUG) that also propagates to the root,
