@@ -6,7 +6,7 @@ does not shift the page under them.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -18,6 +18,8 @@ from .models import ShortcutPreference, Subscription, TriageItem, TriageState
 from .visibility import visible_subscriptions, visible_triage_item_entries, visible_triage_items
 
 QUEUE_PAGE_SIZE = 25
+# Cursors count microseconds from here: exact, where a float timestamp would round.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A search longer than this is no longer a search for words in a title.
 MAX_QUERY_LENGTH = 200
 
@@ -46,7 +48,7 @@ class Cursor:
 
     def token(self) -> str:
         """The place as a query-string value: microseconds since the epoch and the id."""
-        micros = round(self.published_at.timestamp() * 1_000_000)
+        micros = (self.published_at - EPOCH) // timedelta(microseconds=1)
         return f"{micros}-{self.pk}"
 
     @classmethod
@@ -57,8 +59,8 @@ class Cursor:
         if not dash or pk is None or not micros_text.isascii() or not micros_text.isdigit():
             return None
         try:
-            when = datetime.fromtimestamp(int(micros_text) / 1_000_000, tz=timezone.UTC)
-        except (OverflowError, OSError, ValueError):
+            when = EPOCH + timedelta(microseconds=int(micros_text))
+        except OverflowError:
             return None
         return cls(published_at=when, pk=pk, newer=newer)
 

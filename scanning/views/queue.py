@@ -7,6 +7,8 @@ leaves, the status region says what happened with an Undo button); without JavaS
 same forms post, and the queue comes back with a message.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
@@ -56,11 +58,19 @@ def _cursor(data) -> Cursor | None:
     return Cursor.parse(data.get("before")) or Cursor.parse(data.get("after"), newer=True)
 
 
+def http_link(url: str) -> str:
+    """The address if it is a web address, else nothing: a feed is someone else's text, and a
+    javascript: link in it must never become a link on our page."""
+    return url if urlsplit(url or "").scheme.lower() in ("http", "https") else ""
+
+
 def _queue_context(request, data) -> dict:
     """The list as ``data`` (the query string, or the filters an htmx POST carried) asks."""
     form = QueueFilterForm(data, membership=request.membership)
     cursor = _cursor(data)
     page = queue_page(request.membership, form.filters, cursor)
+    for item in page.items:
+        item.source_url = http_link(item.entry.link)
     params = form.params
     place = QueryDict(mutable=True)
     if cursor is not None:
@@ -266,6 +276,7 @@ def promote(request, pk: int):
         "item": item,
         "form_action": reverse("scanning:promote", args=[slug, item.pk]),
         "cancel_url": reverse("scanning:queue", args=[slug]),
+        "source_url": http_link(item.entry.link),
         "signal": None,
         "conflict": None,
     }
