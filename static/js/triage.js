@@ -102,8 +102,8 @@
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    // After an undo, the restored item; after a dismissal, the row's neighbour.
+  // After an undo, the restored item; after a dismissal, the row's neighbour.
+  function restoreFocus() {
     var place = document.getElementById("queue-place");
     var restored = place && place.getAttribute("data-focus-item");
     if (restored) {
@@ -119,7 +119,11 @@
     focusAfterSwap = null;
     if (target && document.contains(target)) focusItem(target);
     else if (items().length) focusItem(items()[0]);
-  });
+  }
+  document.addEventListener("htmx:afterSettle", restoreFocus);
+  // A dismissed row is swapped for nothing, so no settle event reaches the document from it;
+  // the status region's out-of-band swap does, just before the row goes.
+  document.addEventListener("htmx:oobAfterSwap", function () { window.setTimeout(restoreFocus, 0); });
 
   document.addEventListener("DOMContentLoaded", function () {
     queue = document.getElementById("queue");
