@@ -41,20 +41,26 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	DEMO_FEEDS_BASE_URL="$${DEMO_FEEDS_BASE_URL:-http://127.0.0.1:$(PORT)/static/demo-feeds/}" \
+		$(BIN)/python manage.py seed_demo
 
-# With REDIS_URL set, tasks go to a real Celery worker (with beat) started beside the server
-# and stopped with it; without it they run in-process and nothing else is needed.
+# A Celery worker with beat runs beside the server and stops with it, so feeds are polled on
+# schedule as in production. With REDIS_URL set it uses that broker; without, a folder shared by
+# the server and the worker (kombu's filesystem transport), so nothing else is needed. The demo's
+# feeds are the bundled sample files, served by this same server: its own address is the one
+# private address fetches may reach here.
+BROKER_DIR := $(VENV)/celery-broker
 run: demo
 	@echo ""
 	@echo "  Spaning is running on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	@if [ -n "$$REDIS_URL" ]; then echo "  Celery worker and beat: on, broker $$REDIS_URL"; fi
+	@if [ -n "$$REDIS_URL" ]; then echo "  Celery worker and beat: on, broker $$REDIS_URL"; \
+		else echo "  Celery worker and beat: on, broker folder $(BROKER_DIR)"; fi
 	@echo ""
-	@if [ -n "$$REDIS_URL" ]; then \
-		$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
-			--schedule=$(VENV)/celerybeat-schedule & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	fi; \
+	@export FETCH_ALLOW_PRIVATE_HOSTS="$${FETCH_ALLOW_PRIVATE_HOSTS:-127.0.0.1:$(PORT)}"; \
+	if [ -z "$$REDIS_URL" ]; then export CELERY_BROKER_DIR="$(CURDIR)/$(BROKER_DIR)"; fi; \
+	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=$(VENV)/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev

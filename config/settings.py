@@ -241,7 +241,11 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # The demo's sample feeds, served where the demo's subscriptions poll them (scanning.demo).
+    ("demo-feeds", BASE_DIR / "scanning" / "sample_feeds"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -316,10 +320,15 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# `make run` without Redis sets CELERY_BROKER_DIR: a folder the worker and beat it starts share
+# as their broker (kombu's filesystem transport), so feeds are polled on schedule with no
+# server to install. Production sets REDIS_URL.
+CELERY_BROKER_DIR = env.str("CELERY_BROKER_DIR", default="")
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://" if CELERY_BROKER_DIR else "memory://")
 CELERY_RESULT_BACKEND = None
-# Without a broker every task runs in-process, through the same code path as in production.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker (the tests, `manage.py` commands) every task runs in-process, through the
+# same code path as in production.
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or CELERY_BROKER_DIR)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -335,7 +344,17 @@ CELERY_TASK_TIME_LIMIT = _env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis re-delivers an unacknowledged task after this; it must exceed any countdown/ETA we
 # use and the longest task, or a task would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 12 * 60 * 60}
+if CELERY_BROKER_DIR and not REDIS_URL:
+    _broker_dir = Path(CELERY_BROKER_DIR)
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
 # Each periodic job has an `expires` just under its period, so a late run is dropped, not stacked.
 CELERY_BEAT_SCHEDULE: dict = {
     "clear-expired-sessions": {
@@ -343,18 +362,44 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(days=1),
         "options": {"expires": timedelta(hours=23).total_seconds()},
     },
+    # Enqueues one poll per feed that is due; a feed's own schedule says when (scanning.schedule).
+    "dispatch-due-feeds": {
+        "task": "scanning.tasks.dispatch_due_feeds",
+        "schedule": timedelta(minutes=2),
+        "options": {"expires": 110},
+    },
+    "expire-triage-items": {
+        "task": "scanning.tasks.expire_triage_items",
+        "schedule": timedelta(hours=6),
+        "options": {"expires": timedelta(hours=5).total_seconds()},
+    },
 }
+
+# --- Scanning: feeds and the triage queue ------------------------------------------------------
+# Items older than this leave the queue by themselves; promoted ones are kept for good.
+SCANNING_QUEUE_MAX_AGE_DAYS = _env_int("SCANNING_QUEUE_MAX_AGE_DAYS", 30)
+# One fetch of a feed: its whole deadline (a server dripping a byte a second cannot hold a
+# worker longer) and the cap on its body, checked while reading and after decompression.
+SCANNING_FETCH_TIMEOUT = _env_int("SCANNING_FETCH_TIMEOUT", 30)
+SCANNING_MAX_FEED_BYTES = _env_int("SCANNING_MAX_FEED_BYTES", 5 * 1024 * 1024)
+# How long a worker holds a feed while fetching it: longer than a fetch and an ingest, short
+# enough that a feed whose worker was killed is fetched again soon.
+SCANNING_LEASE_SECONDS = _env_int("SCANNING_LEASE_SECONDS", 300)
+# A poll the dispatcher enqueued that has not run within this time (its worker died, the
+# broker lost it) is dropped and the feed enqueued again.
+SCANNING_DISPATCH_GRACE_SECONDS = _env_int("SCANNING_DISPATCH_GRACE_SECONDS", 600)
+# A feed failing without a break this long is paused, with a message, until someone resumes it.
+SCANNING_FAILING_AFTER_DAYS = _env_int("SCANNING_FAILING_AFTER_DAYS", 14)
+# Where the demo's feeds are polled: `make run` serves the bundled sample files here.
+DEMO_FEEDS_BASE_URL = env.str(
+    "DEMO_FEEDS_BASE_URL", default="http://127.0.0.1:8000/static/demo-feeds/"
+)
 
 # --- Fetching pages and feeds (core.lib.fetch) -------------------------------------------------
 # Addresses people type are fetched only from public hosts, so they cannot reach our own
 # network. A municipality's intranet sources are real: these exact host:port pairs (the host as
 # written in the address) may resolve to private addresses. Empty by default.
 FETCH_ALLOW_PRIVATE_HOSTS = _env_host_ports("FETCH_ALLOW_PRIVATE_HOSTS")
-
-# --- Scanning (the triage queue) ---------------------------------------------------------
-# Items older than this leave the queue by themselves: news a month old is no longer news to
-# triage (the queue hides them at once; a cleanup task later dismisses them for good).
-SCANNING_QUEUE_MAX_AGE_DAYS = _env_int("SCANNING_QUEUE_MAX_AGE_DAYS", 30)
 
 # --- Logging ------------------------------------------------------------------------------
 # Everything goes to the console once, through the root logger. Django's default logging gives

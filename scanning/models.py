@@ -53,6 +53,9 @@ class Feed(models.Model):
     next_poll_at = models.DateTimeField(_("next poll"), default=timezone.now)
     poll_interval = models.PositiveIntegerField(_("polling interval (seconds)"), default=60 * 60)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # When the dispatcher last enqueued a poll: it does not enqueue the feed again while that
+    # poll may still be waiting in the broker's queue.
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     # Health, shown to the organisations that follow the feed.
     last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)

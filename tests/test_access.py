@@ -31,6 +31,8 @@ MAY = {
     "log_signals": {SCANNER, EDITOR, ADMIN},
     "view_signals": EVERYONE,
     "watch_areas": {SCANNER, EDITOR, ADMIN},
+    "triage": {SCANNER, EDITOR, ADMIN},
+    "manage_feeds": {SCANNER, EDITOR, ADMIN},
     "compose_reports": {EDITOR, ADMIN},
     "read_reports": {SCANNER, EDITOR, MANAGEMENT, ADMIN},
     "discuss": EVERYONE,

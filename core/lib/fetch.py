@@ -22,16 +22,20 @@ import ipaddress
 import socket
 import ssl
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import Message
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
 USER_AGENT = "Spaning/1.0 (environmental scanning)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Moved for good: whoever stored the address should store the new one.
+PERMANENT_REDIRECTS = frozenset({301, 308})
 # Headers that identify the caller to one server; a redirect elsewhere must not carry them on.
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 _CHUNK = 65536
@@ -68,9 +72,18 @@ class BadResponse(FetchError):
     """The server answered, but not with something we can use: an error status (``status``),
     broken HTTP, or too many or empty redirects (``status`` is then None or the redirect's)."""
 
-    def __init__(self, message: str, *, url: str = "", status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str = "",
+        status: int | None = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(message, url=url)
         self.status = status
+        # Seconds the server asked us to wait (Retry-After, with 429 and 503), when it said.
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,10 @@ class FetchResult:
     body: bytes
     charset: str | None  # as declared in Content-Type; None when not declared
     truncated: bool = False  # only with truncate=True: the body is the first max_bytes
+    # Where the address has moved for good: the last address reached through permanent
+    # redirects (301, 308) only, from the first request on; None when the first answer was not
+    # a permanent redirect. A 302 or 307 on the way ends it: that move is temporary.
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -102,6 +119,7 @@ def fetch(
     headers: dict[str, str] | None = None,
     max_redirects: int = 3,
     truncate: bool = False,
+    decompress: bool = False,
 ) -> FetchResult:
     """GET ``url`` and return the answer, following up to ``max_redirects`` redirects.
 
@@ -111,6 +129,10 @@ def fetch(
     A body over ``max_bytes`` raises ResponseTooLarge, or with ``truncate=True`` is cut there
     (for callers that only need the start, like a page's title).
 
+    With ``decompress=True`` gzip and deflate are accepted and the body is returned
+    decompressed; ``max_bytes`` then caps what is read *and* what it decompresses to, checked
+    while decompressing, so a small gzip bomb cannot fill memory.
+
     Raises AddressRefused, ConnectionFailed, FetchTimeout, ResponseTooLarge or BadResponse,
     all FetchError.
     """
@@ -119,12 +141,14 @@ def fetch(
     request_headers = {
         "User-Agent": USER_AGENT,
         "Accept": "*/*",
-        "Accept-Encoding": "identity",
+        "Accept-Encoding": "gzip, deflate" if decompress else "identity",
         **(headers or {}),
     }
+    moved_to: str | None = None
+    moving = True  # still on the leading run of permanent redirects
     try:
         for _hop in range(max_redirects + 1):
-            result = _get(url, request_headers, deadline, max_bytes, truncate)
+            result = _get(url, request_headers, deadline, max_bytes, truncate, decompress)
             if result.status not in REDIRECT_STATUSES:
                 break
             location = result.headers.get("Location")
@@ -135,6 +159,9 @@ def fetch(
                     status=result.status,
                 )
             next_url = urljoin(url, location.strip())
+            moving = moving and result.status in PERMANENT_REDIRECTS
+            if moving:
+                moved_to = next_url
             if _origin(next_url) != _origin(url):
                 request_headers = {
                     name: value
@@ -151,8 +178,29 @@ def fetch(
             f"{first_url} did not answer completely in time ({timeout:g} s)", url=first_url
         ) from None
     if result.status == 304 or 200 <= result.status < 300:
-        return result
-    raise BadResponse(f"{url} answered with status {result.status}", url=url, status=result.status)
+        return replace(result, moved_to=moved_to)
+    raise BadResponse(
+        f"{url} answered with status {result.status}",
+        url=url,
+        status=result.status,
+        retry_after=retry_after_seconds(result.headers.get("Retry-After")),
+    )
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds from now: either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def is_public_address(address: str) -> bool:
@@ -322,7 +370,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock.deadline = self._deadline
 
 
-def _get(url, headers, deadline, max_bytes, truncate) -> FetchResult:
+def _get(url, headers, deadline, max_bytes, truncate, decompress=False) -> FetchResult:
     """One request, no redirects followed."""
     scheme, host, port = _check_url(url)
     address = _resolve(url, host, port, deadline)
@@ -338,7 +386,11 @@ def _get(url, headers, deadline, max_bytes, truncate) -> FetchResult:
         response = connection.getresponse()
         body, truncated = b"", False
         if 200 <= response.status < 300:
-            body, truncated = _read_body(url, response, max_bytes, truncate)
+            encoding = response.getheader("Content-Encoding", "").strip().lower()
+            if decompress and encoding in _DECODERS:
+                body = _read_decompressed(url, response, max_bytes, encoding)
+            else:
+                body, truncated = _read_body(url, response, max_bytes, truncate)
         return FetchResult(
             url=url,
             status=response.status,
@@ -376,3 +428,37 @@ def _read_body(url, response, max_bytes, truncate) -> tuple[bytes, bool]:
     if not truncate:
         raise too_large
     return bytes(body[:max_bytes]), True
+
+
+# zlib's wbits: 16 + MAX_WBITS reads a gzip header; MAX_WBITS a zlib stream (HTTP "deflate").
+_DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+def _read_decompressed(url, response, max_bytes, encoding) -> bytes:
+    """Read a compressed body, decompressing as it comes; both the bytes read and the bytes
+    they decompress to are capped at max_bytes, the latter before they are produced."""
+    too_large = ResponseTooLarge(f"{url} is larger than {max_bytes} bytes", url=url)
+    decoder = zlib.decompressobj(_DECODERS[encoding])
+    body = bytearray()
+    read = 0
+    try:
+        while True:
+            chunk = response.read(_CHUNK)
+            if not chunk:
+                break
+            read += len(chunk)
+            if read > max_bytes:
+                raise too_large
+            data = chunk
+            while data:
+                # Never more than one byte past the cap: decompression stops there.
+                body += decoder.decompress(data, max_bytes + 1 - len(body))
+                if len(body) > max_bytes:
+                    raise too_large
+                data = decoder.unconsumed_tail
+        body += decoder.flush()
+    except zlib.error:
+        raise BadResponse(f"{url} sent a body that could not be decompressed", url=url) from None
+    if len(body) > max_bytes:
+        raise too_large
+    return bytes(body)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
+from scanning.demo import seed_feeds
 from signals.catalogue import install_default_catalogue
 from signals.demo import seed_signals, seed_watches
 from signals.models import Signal
@@ -36,12 +37,14 @@ class Command(BaseCommand):
         install_default_catalogue(Organization.objects.get(slug=OTHER_ORGANIZATION["slug"]))
         signals_added = seed_signals(organization, users)
         seed_watches(organization)
+        entries_added = seed_feeds(organization)
 
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
             f"Signals: {signals_added} demo signals added, "
             f"{Signal.objects.filter(organization=organization).count()} in the register."
         )
+        self.stdout.write(f"Feeds: {entries_added} new entries from the bundled sample feeds.")
         self.stdout.write(f"Log in with any of these (password: {settings.SPANING_DEMO_PASSWORD}):")
         for username, first_name, last_name, role in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {first_name} {last_name} – {role.label}")

@@ -1,0 +1,46 @@
+"""Feeds and subscriptions made by the installation itself (``manage.py fetch_feed``, the
+demo), not by a member through the feeds pages, which go through ``feed_services``."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from signals.services import validate_source_url
+
+from .fanout import items_backfill
+from .models import Feed, Subscription
+
+
+def feed_for_url(url: str) -> Feed:
+    """The stored feed with this address, made if there is none. Raises ValueError for an
+    address that is not an absolute http(s) one."""
+    url = url.strip()
+    try:
+        validate_source_url(url)
+    except ValidationError:
+        raise ValueError(f"{url!r} is not an http or https address") from None
+    if not url:
+        raise ValueError("no address given")
+    feed, _created = Feed.objects.get_or_create(url=url)
+    return feed
+
+
+@transaction.atomic
+def subscribe_for_command(*, organization, feed: Feed, name: str = "", **fields) -> Subscription:
+    """The organisation's subscription to the feed, made if missing (with its recent entries
+    put in the queue)."""
+    subscription, created = Subscription.objects.get_or_create(
+        organization=organization,
+        feed=feed,
+        defaults={"name": (name or feed.title or feed.url)[:200], **fields},
+    )
+    if created:
+        items_backfill(subscription=subscription)
+    return subscription
+
+
+def name_from_feed(subscription: Subscription) -> None:
+    """A subscription named after its address, made before the feed was first read, takes
+    the feed's own title once it is known."""
+    feed = Feed.objects.get(pk=subscription.feed_id)
+    if feed.title and subscription.name == feed.url[:200]:
+        Subscription.objects.filter(pk=subscription.pk).update(name=feed.title[:200])

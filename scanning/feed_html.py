@@ -1,0 +1,95 @@
+"""HTML from a feed made safe to show, and turned into plain text.
+
+A feed's HTML is someone else's markup shown inside our pages, so nh3 keeps only the tags
+and links core.lib.markdown allows. Images are dropped: loading them would tell a remote host
+who reads the queue, and the site's CSP (img-src 'self' data:) would block them anyway.
+Headings become paragraphs, as in core.lib.markdown: the page owns the heading outline.
+"""
+
+import html
+import re
+
+import nh3
+
+from core.lib.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, LINK_REL
+from core.lib.text import strip_bidi_controls
+
+# Elements whose text is never part of the story: code, forms, embedded documents.
+DROPPED_WITH_CONTENT = {
+    "script",
+    "style",
+    "form",
+    "iframe",
+    "noscript",
+    "template",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "textarea",
+    "select",
+    "button",
+    "title",
+}
+HTML_MAX = 20_000
+TEXT_MAX = 2_000
+
+_HEADING = re.compile(r"<(/?)h[1-6](?=[\s>/])", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|pre)\s*>|<br\s*/?>", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def clean_html(fragment: str, *, base_url: str = "") -> str:
+    """The fragment with only harmless markup left, relative links made absolute against
+    base_url, and at most about HTML_MAX characters."""
+    if not fragment:
+        return ""
+    fragment = _HEADING.sub(r"<\1p", fragment[:HTML_MAX])
+    cleaned = nh3.clean(
+        strip_bidi_controls(fragment),
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+        # Without a base a relative address could only point into our own site: drop it.
+        url_relative=("rewrite_with_base", base_url) if base_url else "deny",
+    )
+    return cleaned.strip()
+
+
+def plain_text(fragment: str, *, limit: int | None = None) -> str:
+    """The text a reader sees in the fragment: tags removed (with the content of scripts and
+    the like), entities decoded, bidirectional controls removed, whitespace collapsed."""
+    if not fragment:
+        return ""
+    if "<" in fragment or "&" in fragment:
+        # Block ends become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
+        fragment = _BLOCK_END.sub(" ", fragment)
+        fragment = html.unescape(
+            nh3.clean(fragment, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT)
+        )
+    text = _SPACE.sub(" ", strip_bidi_controls(fragment)).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+# A tag in nh3's output, whose attribute values are always double-quoted with '"' escaped.
+_CLEAN_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
+
+
+def clean_html_text(cleaned: str, *, limit: int | None = None) -> str:
+    """plain_text() for the output of clean_html(), without a second pass through nh3: that
+    output has only allowed tags left, so removing them is all there is to do."""
+    text = html.unescape(_CLEAN_TAG.sub("", _BLOCK_END.sub(" ", cleaned)))
+    text = _SPACE.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def text_as_html(text: str) -> str:
+    """Plain text from a feed (an Atom type="text" title, a JSON Feed content_text) as HTML."""
+    return html.escape(text, quote=False)

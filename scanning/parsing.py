@@ -1,0 +1,214 @@
+"""A fetched feed's body turned into clean entries: parse, clean, identify.
+
+Pure functions, no models. One entry point, parse_feed(); the readers behind it each turn
+one kind of document into raw entries (scanning.feed_raw), which are then cleaned and given
+their identity here, the same way whichever reader found them:
+
+- JSON Feed → scanning.feed_json
+- well-formed RSS 2.0 / RSS 1.0 / Atom 1.0 → scanning.feed_xml (fast, ElementTree)
+- anything else that might be a feed → scanning.feed_fallback (feedparser)
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from .feed_dates import parse_date
+from .feed_discovery import discover_feed_links
+from .feed_encoding import charset_of, decode_body
+from .feed_fallback import read_with_feedparser
+from .feed_html import TEXT_MAX, clean_html, clean_html_text, plain_text
+from .feed_json import NotAJsonFeed, read_json
+from .feed_raw import RawFeed, resolve
+from .feed_xml import read_xml
+from .identity import canonical_url, entry_key, title_fingerprint
+
+__all__ = [
+    "FeedParseError",
+    "NotAFeed",
+    "ParsedEntry",
+    "ParsedFeed",
+    "canonical_url",
+    "discover_feed_links",
+    "parse_feed",
+    "title_fingerprint",
+]
+
+TITLE_MAX = 300
+AUTHOR_MAX = 200
+
+EMPTY = _("The feed is empty.")
+HTML_PAGE = _("The address gives an HTML page, not a feed.")
+MALFORMED = _("The feed is not well-formed XML and no entries could be read.")
+NOT_A_FEED = _("The address does not give a feed (RSS, Atom or JSON Feed).")
+BAD_JSON = _("The address gives JSON, but not a JSON Feed that could be read.")
+
+
+class FeedParseError(Exception):
+    """The body is not a feed that could be read; str() is a sentence for the person who
+    added the feed, in the active language."""
+
+    def __init__(self, message=MALFORMED):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotAFeed(FeedParseError):
+    """An HTML page, with the addresses of the feeds it announces (maybe none)."""
+
+    def __init__(self, feed_links: list[str]):
+        super().__init__(HTML_PAGE)
+        self.feed_links = feed_links
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    key: str
+    title: str
+    link: str
+    canonical_url: str
+    summary_html: str
+    summary_text: str
+    published_at: datetime | None
+    author: str
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    site_url: str
+    ttl_minutes: int | None
+    entries: list[ParsedEntry]
+
+
+# The prolog's DOCTYPE with its internal subset. Removed before any parser sees the document:
+# an internal subset is where external entities (XXE: <!ENTITY x SYSTEM "file:///etc/passwd">)
+# and entity bombs (billion laughs) are declared, and no real feed needs one. ElementTree never
+# loads external entities and feedparser drops all but plain ones, but neither should have to
+# be trusted with them: expat only refuses a billion-laughs document after some 0.3 s of work.
+_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.IGNORECASE | re.DOTALL)
+_FIRST_ELEMENT = re.compile(r"<[A-Za-z]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Characters XML forbids; one of them in a title is the most common reason a feed is not
+# well-formed, and removing them keeps such a feed on the fast reader.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PROLOG_NOISE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+_HTML_START = re.compile(r"<!DOCTYPE\s+html|<(?:html|head|body|meta|title)[\s>]", re.IGNORECASE)
+
+
+def _first_markup(text: str) -> str:
+    """The text from its first element or DOCTYPE, past declarations and comments."""
+    position = 0
+    while match := _PROLOG_NOISE.match(text, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    return text[position : position + 200].lstrip()
+
+
+def _xml_document(text: str) -> bytes:
+    """The feed's text as UTF-8 bytes any parser may be given: no declaration (the bytes are
+    UTF-8 whatever it said), no DOCTYPE internal subset, no characters XML forbids."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if "<!DOCTYPE" in text[:4096].upper():
+        first = _FIRST_ELEMENT.search(text)
+        match = _DOCTYPE.search(text)
+        if match and (first is None or match.start() < first.start()):
+            text = text[: match.start()] + text[match.end() :]
+    return _NOT_XML.sub("", text).encode("utf-8")
+
+
+def _http_url(address: str, base: str) -> str:
+    """The address made absolute, if it is a web address; "" for javascript:, data: and the
+    like, which a reader must never be sent to."""
+    address = (address or "").strip()
+    if not address:
+        return ""
+    absolute = resolve(base, address)
+    scheme, _, rest = absolute.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if scheme.lower() in ("http", "https") and host and not any(c.isspace() for c in host):
+        return absolute
+    return ""
+
+
+def _read(body: bytes, *, url: str, content_type: str, charset: str | None) -> RawFeed:
+    text = decode_body(body, charset=charset or charset_of(content_type))
+    start = _first_markup(text)
+    if start.startswith(("{", "[")) or (not start and "json" in content_type.lower()):
+        try:
+            return read_json(text, url=url)
+        except NotAJsonFeed:
+            raise FeedParseError(BAD_JSON) from None
+    if _HTML_START.match(start):
+        raise NotAFeed(discover_feed_links(body, url=url))
+    document = _xml_document(text)
+    raw = read_xml(document, url=url)
+    if raw is not None:
+        return raw
+    raw, recognised = read_with_feedparser(document, url=url)
+    if recognised:
+        return raw
+    if "<html" in text[:4096].lower():
+        raise NotAFeed(discover_feed_links(body, url=url))
+    raise FeedParseError(MALFORMED if start.startswith("<") else NOT_A_FEED)
+
+
+def parse_feed(
+    body: bytes, *, url: str, content_type: str = "", charset: str | None = None
+) -> ParsedFeed:
+    """The feed in a fetched body: its entries cleaned and identified, in document order.
+
+    `url` is the feed's address (relative links resolve against it); `content_type` and
+    `charset` are what the server said. Raises NotAFeed for an HTML page and FeedParseError
+    for anything else that is not a readable feed.
+    """
+    if not body or not body.strip():
+        raise FeedParseError(EMPTY)
+    raw = _read(body, url=url, content_type=content_type, charset=charset)
+    base = _http_url(url, "")
+    now = datetime.now(UTC)
+    entries: list[ParsedEntry] = []
+    seen: set[str] = set()
+    for item in raw.entries:
+        title = plain_text(item.title_html, limit=TITLE_MAX)
+        link = _http_url(item.link, base)
+        content_base = _http_url(item.content_base, base) or link or base
+        summary_html = clean_html(item.content_html, base_url=content_base)
+        summary_text = clean_html_text(summary_html, limit=TEXT_MAX)
+        if not (title or link or summary_text):
+            continue
+        published_at = parse_date(item.published, now=now) or parse_date(item.updated, now=now)
+        key = entry_key(
+            entry_id=plain_text(item.entry_id),
+            link=link,
+            title=title,
+            published=published_at.isoformat() if published_at else "",
+            content=summary_text,
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append(
+            ParsedEntry(
+                key=key,
+                title=title,
+                link=link,
+                canonical_url=canonical_url(link),
+                summary_html=summary_html,
+                summary_text=summary_text,
+                published_at=published_at,
+                author=plain_text(item.author, limit=AUTHOR_MAX),
+            )
+        )
+    return ParsedFeed(
+        title=plain_text(raw.title, limit=TITLE_MAX),
+        site_url=_http_url(raw.site_url, base),
+        ttl_minutes=raw.ttl_minutes,
+        entries=entries,
+    )

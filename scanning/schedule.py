@@ -1,0 +1,74 @@
+"""When a feed is polled next.
+
+A feed that publishes often is polled often, one that publishes rarely seldom: the interval is
+half the mean gap between its latest entries, kept between 15 minutes and a day. A publisher
+asking for a longer one (RSS <ttl>, Cache-Control max-age) gets it, up to a day. Failures back
+off exponentially from 15 minutes to a day; 429 and 503 wait what Retry-After says (up to
+a week).
+A little jitter keeps thousands of feeds added at once from being polled in the same minute.
+"""
+
+import random
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+MIN_INTERVAL = timedelta(minutes=15)
+MAX_INTERVAL = timedelta(hours=24)
+DEFAULT_INTERVAL = timedelta(hours=1)
+MAX_RETRY_AFTER = timedelta(days=7)
+_LATEST = 10
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+
+
+def _bounded(interval: timedelta) -> timedelta:
+    return max(MIN_INTERVAL, min(MAX_INTERVAL, interval))
+
+
+def publishing_interval(dates: Iterable[datetime | None]) -> timedelta:
+    """Half the mean gap between the latest entries' dates; the default with fewer than two."""
+    latest = sorted(d for d in dates if d)[-_LATEST:]
+    if len(latest) < 2:
+        return DEFAULT_INTERVAL
+    mean_gap = (latest[-1] - latest[0]) / (len(latest) - 1)
+    return _bounded(mean_gap / 2)
+
+
+def publisher_minimum(ttl_minutes: int | None, cache_control: str | None) -> timedelta:
+    """The longest wait the publisher asked for (RSS ttl, Cache-Control max-age), or zero."""
+    asked = timedelta(0)
+    if ttl_minutes and ttl_minutes > 0:
+        asked = timedelta(minutes=ttl_minutes)
+    match = _MAX_AGE.search(cache_control or "")
+    if match:
+        asked = max(asked, timedelta(seconds=int(match.group(1))))
+    return min(asked, MAX_INTERVAL)
+
+
+def interval_after_success(
+    dates: Iterable[datetime | None],
+    ttl_minutes: int | None = None,
+    cache_control: str | None = None,
+    previous: timedelta | None = None,
+    changed: bool = True,
+) -> timedelta:
+    """The interval after a successful poll. Without a body to read (304, or the same body)
+    the previous interval grows by half, as a feed that did not change is likely not to."""
+    if changed:
+        interval = publishing_interval(dates)
+    else:
+        interval = _bounded((previous or DEFAULT_INTERVAL) * 1.5)
+    return _bounded(max(interval, publisher_minimum(ttl_minutes, cache_control)))
+
+
+def interval_after_failure(failures: int, retry_after: float | None = None) -> timedelta:
+    """Exponential backoff: 15 min, 30 min, 1 h, … up to a day; Retry-After when longer."""
+    backoff = min(MIN_INTERVAL * (2 ** min(max(failures - 1, 0), 10)), MAX_INTERVAL)
+    if retry_after is not None:
+        # The server's own word wins, within reason: a week at most.
+        backoff = max(backoff, min(timedelta(seconds=retry_after), MAX_RETRY_AFTER))
+    return backoff
+
+
+def with_jitter(now: datetime, interval: timedelta) -> datetime:
+    return now + interval * random.uniform(0.9, 1.1)
