@@ -19,6 +19,7 @@ from django.urls import reverse
 from organizations.forms import MemberAddForm, MembershipRoleForm
 from organizations.models import Membership
 from organizations.roles import Role
+from scanning.queue_forms import QueueFilterForm, ShortcutForm
 from signals.forms import SignalForm, SourceForm
 from signals.models import Area, Trend
 from signals.taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMergeForm, TrendForm
@@ -29,6 +30,7 @@ from .factories import (
     KeywordRuleFactory,
     SubscriptionFactory,
     TagFactory,
+    TriageItemFactory,
 )
 from .test_url_access import product_views
 
@@ -38,8 +40,19 @@ MANAGEMENT_FORM = [f"sources-{name}" for name in ("TOTAL_FORMS", "INITIAL_FORMS"
 
 def _field_names() -> list[str]:
     """Every field any of the product's forms reads, the source rows' with their prefix."""
-    names = {"page", "url", "sources-0-DELETE", *MANAGEMENT_FORM}
+    names = {
+        "page",
+        "url",
+        "sources-0-DELETE",
+        "items",
+        "before",
+        "after",
+        "next",
+        *MANAGEMENT_FORM,
+    }
     for form in (
+        QueueFilterForm,
+        ShortcutForm,
         SignalForm,
         SignalFilterForm,
         AreaForm,
@@ -108,13 +121,20 @@ def world(kommun, members, signal):
         "member": Membership.objects.get(user=members["staff"]).pk,
         "feed": SubscriptionFactory(organization=kommun).pk,
         "rule": KeywordRuleFactory(organization=kommun).pk,
+        "triage_item": TriageItemFactory(organization=kommun).pk,
     }
+
+
+# The scanning views that name a triage item by id.
+TRIAGE_ITEM_VIEWS = {"scanning:dismiss", "scanning:promote"}
 
 
 def _pk_for(name: str, world: dict) -> int:
     namespace, _, view = name.partition(":")
     if namespace == "signals":
         return world["signal"]
+    if name in TRIAGE_ITEM_VIEWS:
+        return world["triage_item"]
     for kind in ("driving_force", "area", "trend", "tag", "member", "feed", "rule"):
         if view.startswith(kind):
             return world[kind]
