@@ -5,6 +5,11 @@ to report about them). With REDIS_URL set they run, and a Redis that does not an
 that does not start is a failure, never a skip. Services tests live in this folder, next to the
 worker fixture they use.
 
+The workers fetch from one page server for the session (`services_page_server`), started
+before them: its host:port is the one private address their fetches may reach. Besides the
+session's worker (`celery_worker`), a test can start workers of its own (`start_worker`: another
+pool, a queue of its own, killed with SIGKILL if it likes).
+
 Under pytest-xdist (`make test`) all the tests in this folder run in one xdist process (see
 pytest_xdist_make_scheduler in tests/conftest.py), so the Celery worker below is started once
 for the whole run, not once per xdist process.
