@@ -77,9 +77,7 @@ def _shifted(parsed: ParsedFeed, shift: timedelta) -> ParsedFeed:
     return replace(
         parsed,
         entries=[
-            replace(entry, published_at=entry.published_at + shift)
-            if entry.published_at
-            else entry
+            replace(entry, published_at=entry.published_at + shift) if entry.published_at else entry
             for entry in parsed.entries
         ],
     )

@@ -7,6 +7,8 @@ within a few days, matches an item the organisation already has joins that item 
 
 Called inside the poll's transaction, so an item and its entries are stored together or not at
 all; the unique (organisation, entry) constraint keeps a retry from placing an entry twice.
+Rows are inserted with ``core.lib.bulk.insert_rows``: this runs for every new entry of every
+feed, and model instances would be most of its cost.
 """
 
 from collections import defaultdict
@@ -16,6 +18,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+
+from core.lib.bulk import db_datetime, insert_rows
 
 from .models import Entry, Subscription, TriageItem, TriageItemEntry, TriageState
 from .rulebook import RuleBook, item_text, rulebook_for
@@ -87,8 +91,9 @@ def _place(
         return set()
     by_url, by_title = _known_stories(organization_id, fresh)
 
-    new_items: list[TriageItem] = []
-    # The entries of each new item, by its position in new_items; joins to existing items.
+    # Each new item as (first entry, state); its entries by the item's position; joins of
+    # entries to items the organisation already has.
+    new_items: list[tuple[Entry, str]] = []
     new_item_entries: dict[int, list[Entry]] = defaultdict(list)
     joins: list[tuple[int, Entry]] = []
     for entry in fresh:
@@ -103,28 +108,36 @@ def _place(
             continue
         position = len(new_items)
         keep = rules.kept(subscription_id, item_text(entry.title, entry.summary_text))
-        new_items.append(
-            TriageItem(
-                organization_id=organization_id,
-                subscription_id=subscription_id,
-                entry=entry,
-                published_at=date,
-                state=TriageState.NEW if keep else TriageState.FILTERED,
-            )
-        )
+        new_items.append((entry, TriageState.NEW if keep else TriageState.FILTERED))
         new_item_entries[position].append(entry)
         _remember(entry, date, ("new", position), by_url, by_title)
 
-    TriageItem.objects.bulk_create(new_items)
+    now = db_datetime(timezone.now())
+    item_ids = insert_rows(
+        TriageItem,
+        _ITEM_COLUMNS,
+        [
+            (
+                organization_id,
+                now,
+                now,
+                entry.pk,
+                subscription_id,
+                state,
+                db_datetime(entry_date(entry)),
+            )
+            for entry, state in new_items
+        ],
+    )
     links = [
-        _link(organization_id, new_items[position].pk, entry)
+        _link(organization_id, item_ids[position], entry, now)
         for position, item_entries in new_item_entries.items()
         for entry in item_entries
     ]
-    links += [_link(organization_id, item_id, entry) for item_id, entry in joins]
-    TriageItemEntry.objects.bulk_create(links)
+    links += [_link(organization_id, item_id, entry, now) for item_id, entry in joins]
+    insert_rows(TriageItemEntry, _LINK_COLUMNS, links)
     if count_new:
-        return {item.entry_id for item in new_items}
+        return {entry.pk for entry, _state in new_items}
     return {entry.pk for _item_id, entry in joins} | {
         entry.pk
         for position, item_entries in new_item_entries.items()
@@ -132,14 +145,37 @@ def _place(
     }
 
 
-def _link(organization_id: int, item_id: int, entry: Entry) -> TriageItemEntry:
-    return TriageItemEntry(
-        organization_id=organization_id,
-        item_id=item_id,
-        entry=entry,
-        canonical_url=entry.canonical_url,
-        title_fingerprint=entry.title_fingerprint,
-        published_at=entry_date(entry),
+_ITEM_COLUMNS = (
+    "organization_id",
+    "created_at",
+    "updated_at",
+    "entry_id",
+    "subscription_id",
+    "state",
+    "published_at",
+)
+_LINK_COLUMNS = (
+    "organization_id",
+    "created_at",
+    "updated_at",
+    "item_id",
+    "entry_id",
+    "canonical_url",
+    "title_fingerprint",
+    "published_at",
+)
+
+
+def _link(organization_id: int, item_id: int, entry: Entry, now) -> tuple:
+    return (
+        organization_id,
+        now,
+        now,
+        item_id,
+        entry.pk,
+        entry.canonical_url,
+        entry.title_fingerprint,
+        db_datetime(entry_date(entry)),
     )
 
 

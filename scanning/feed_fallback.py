@@ -4,13 +4,18 @@ not well-formed, Atom 0.3, CDF, unusual roots).
 feedparser is given bytes only (never an address: it would fetch it itself, past
 core.lib.fetch), already decoded to UTF-8 by scanning.feed_encoding, and with its sanitiser
 and relative-URI rewriting off: nh3 cleans afterwards (feedparser's sanitiser lets <form>
-through), and the content-location header gives it the feed's address to resolve links.
+through).
+
+It is not told the feed's address (no content-location): it would resolve every guid against
+it as if it were a link, turning guid "1" into "https://…/1", so an entry's key would depend
+on which reader happened to read the feed. Links are made absolute here instead; xml:base
+in the document is still applied by feedparser.
 """
 
 import feedparser
 
 from .feed_html import text_as_html
-from .feed_raw import RawEntry, RawFeed
+from .feed_raw import RawEntry, RawFeed, resolve
 from .feed_xml import MINUTES_PER
 
 UTF8_XML = "application/xml; charset=utf-8"
@@ -39,19 +44,20 @@ def _ttl(feed) -> int | None:
 def _entry(item, url: str) -> RawEntry:
     content = (item.get("content") or [None])[0] or item.get("summary_detail")
     link = item.get("link") or ""
-    # feedparser gives the feed's address as the base when no xml:base says otherwise; a
-    # relative link in an item's HTML is then meant relative to the item's page.
-    base = (content or {}).get("base") or ""
-    if not base or base == url:
-        base = link or url
+    link = resolve(url, link) if link else ""
+    # Without an xml:base in scope, a relative link in an item's HTML is meant relative to the
+    # item's own page (as in scanning.feed_xml).
+    declared_base = (content or {}).get("base") or ""
+    base = resolve(url, declared_base) if declared_base else (link or url)
     return RawEntry(
         entry_id=(item.get("id") or "").strip(),
         title_html=_as_html(item.get("title_detail")),
         link=link,
         content_html=_as_html(content),
         content_base=base,
-        published=item.get("published") or "",
-        updated=item.get("updated") or "",
+        # dict.get: FeedParserDict.get("updated") falls back to "published" with a warning.
+        published=dict.get(item, "published") or "",
+        updated=dict.get(item, "updated") or "",
         author=item.get("author") or "",
     )
 
@@ -63,12 +69,12 @@ def read_with_feedparser(document: bytes, *, url: str) -> tuple[RawFeed, bool]:
         document,
         sanitize_html=False,
         resolve_relative_uris=False,
-        response_headers={"content-location": url, "content-type": UTF8_XML},
+        response_headers={"content-type": UTF8_XML},
     )
     feed = result.get("feed", {})
     raw = RawFeed(
         title=_as_html(feed.get("title_detail")),
-        site_url=feed.get("link") or "",
+        site_url=resolve(url, feed.get("link") or ""),
         ttl_minutes=_ttl(feed),
         entries=[_entry(item, url) for item in result.get("entries", [])],
     )

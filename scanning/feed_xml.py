@@ -141,7 +141,7 @@ def _atom_link(element: ET.Element, base: str) -> str:
     return ""
 
 
-def _atom_entry(element: ET.Element, base: str) -> RawEntry:
+def _atom_entry(element: ET.Element, base: str, feed_url: str) -> RawEntry:
     entry = RawEntry(
         entry_id=(element.findtext(f"{ATOM}id") or "").strip(),
         title_html=_atom_text(element.find(f"{ATOM}title")),
@@ -150,14 +150,17 @@ def _atom_entry(element: ET.Element, base: str) -> RawEntry:
         updated=(element.findtext(f"{ATOM}updated") or "").strip(),
         author=(element.findtext(f"{ATOM}author/{ATOM}name") or "").strip(),
     )
+    # Relative addresses in the text resolve against the xml:base in scope (Atom, RFC 4287 §2);
+    # without one, against the entry's own page rather than the feed's address.
+    scope = base if base != feed_url else (entry.link or base)
     content = element.find(f"{ATOM}content")
     if content is not None and not content.get("src"):
-        entry.content_base = _base(content, entry.link or base)
+        entry.content_base = _base(content, scope)
         entry.content_html = _atom_text(content)
     if not entry.content_html:
         summary = element.find(f"{ATOM}summary")
         if summary is not None:
-            entry.content_base = _base(summary, entry.link or base)
+            entry.content_base = _base(summary, scope)
             entry.content_html = _atom_text(summary)
     return entry
 
@@ -168,7 +171,7 @@ def _read_atom(root: ET.Element, url: str) -> RawFeed:
         title=_atom_text(root.find(f"{ATOM}title")),
         site_url=_atom_link(root, base),
     )
-    feed.entries = [_atom_entry(e, _base(e, base)) for e in root.findall(f"{ATOM}entry")]
+    feed.entries = [_atom_entry(e, _base(e, base), url) for e in root.findall(f"{ATOM}entry")]
     return feed
 
 

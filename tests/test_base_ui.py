@@ -146,7 +146,7 @@ PRIMARY_ACTIONS = {
     Role.STAFF: ("Read the shared signals", "/kungsbacka/signals/"),
 }
 # Headings of sections for features that do not exist yet: no start page promises them.
-PROMISES = ["Triage queue", "Open discussions"]
+PROMISES = ["Open discussions"]
 ALL_HEADINGS = {heading for _, headings in START_PAGES.values() for heading in headings}
 
 

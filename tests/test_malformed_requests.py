@@ -19,12 +19,19 @@ from django.urls import reverse
 from organizations.forms import MemberAddForm, MembershipRoleForm
 from organizations.models import Membership
 from organizations.roles import Role
+from scanning.queue_forms import QueueFilterForm, ShortcutForm
 from signals.forms import SignalForm, SourceForm
 from signals.models import Area, Trend
 from signals.taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMergeForm, TrendForm
 from signals.views.browse import SignalFilterForm
 
-from .factories import DrivingForceFactory, TagFactory
+from .factories import (
+    DrivingForceFactory,
+    KeywordRuleFactory,
+    SubscriptionFactory,
+    TagFactory,
+    TriageItemFactory,
+)
 from .test_url_access import product_views
 
 HUGE = "9999999999999999999999999"
@@ -33,8 +40,19 @@ MANAGEMENT_FORM = [f"sources-{name}" for name in ("TOTAL_FORMS", "INITIAL_FORMS"
 
 def _field_names() -> list[str]:
     """Every field any of the product's forms reads, the source rows' with their prefix."""
-    names = {"page", "url", "sources-0-DELETE", *MANAGEMENT_FORM}
+    names = {
+        "page",
+        "url",
+        "sources-0-DELETE",
+        "items",
+        "before",
+        "after",
+        "next",
+        *MANAGEMENT_FORM,
+    }
     for form in (
+        QueueFilterForm,
+        ShortcutForm,
         SignalForm,
         SignalFilterForm,
         AreaForm,
@@ -101,14 +119,23 @@ def world(kommun, members, signal):
         "driving_force": DrivingForceFactory(organization=kommun, name="Oanvänd").pk,
         "tag": TagFactory(organization=kommun, name="oanvänd").pk,
         "member": Membership.objects.get(user=members["staff"]).pk,
+        "feed": SubscriptionFactory(organization=kommun).pk,
+        "rule": KeywordRuleFactory(organization=kommun).pk,
+        "triage_item": TriageItemFactory(organization=kommun).pk,
     }
+
+
+# The scanning views that name a triage item by id.
+TRIAGE_ITEM_VIEWS = {"scanning:dismiss", "scanning:promote"}
 
 
 def _pk_for(name: str, world: dict) -> int:
     namespace, _, view = name.partition(":")
     if namespace == "signals":
         return world["signal"]
-    for kind in ("driving_force", "area", "trend", "tag", "member"):
+    if name in TRIAGE_ITEM_VIEWS:
+        return world["triage_item"]
+    for kind in ("driving_force", "area", "trend", "tag", "member", "feed", "rule"):
         if view.startswith(kind):
             return world[kind]
     raise AssertionError(f"{name} names a row by id: say which one in _pk_for")

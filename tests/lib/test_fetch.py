@@ -1,8 +1,10 @@
 """Fetching an address someone typed: the answer when there is one, a clear error when not,
 within one deadline and byte cap, and never a way into our own network."""
 
+import gzip
 import socket
 import time
+import zlib
 
 import pytest
 
@@ -318,3 +320,69 @@ def test_a_6to4_address_is_refused_on_its_ipv4_address_alone():
     """Python counts 2002::/16 as global; only the embedded address tells them apart."""
     assert is_public_address("2002:5db8:d822::1")
     assert not is_public_address("2002:7f00:1::1")
+
+
+# --- compressed bodies, permanent moves, Retry-After (feeds) ---------------------------------
+
+
+def test_a_gzip_body_is_decompressed_when_asked(page_server):
+    url = page_server.add(
+        "/gz", gzip.compress("Välkommen".encode()), headers={"Content-Encoding": "gzip"}
+    )
+    result = fetch(url, max_bytes=1000, timeout=5, decompress=True)
+    assert result.body.decode() == "Välkommen"
+    assert page_server.requests[-1].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_a_deflate_body_is_decompressed(page_server):
+    url = page_server.add(
+        "/z", zlib.compress(b"hej " * 100), headers={"Content-Encoding": "deflate"}
+    )
+    assert fetch(url, max_bytes=1000, timeout=5, decompress=True).body == b"hej " * 100
+
+
+def test_what_a_body_decompresses_to_is_capped_too(page_server):
+    bomb = gzip.compress(b"0" * 10_000_000)
+    url = page_server.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    assert len(bomb) < 100_000
+    with pytest.raises(ResponseTooLarge):
+        fetch(url, max_bytes=100_000, timeout=5, decompress=True)
+
+
+def test_a_broken_compressed_body_is_a_bad_response(page_server):
+    url = page_server.add("/broken", b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(BadResponse, match="decompressed"):
+        fetch(url, max_bytes=1000, timeout=5, decompress=True)
+
+
+def test_without_decompress_identity_is_asked_for(page_server):
+    url = page_server.add("/plain", "x")
+    fetch(url, max_bytes=1000, timeout=5)
+    assert page_server.requests[-1].headers["Accept-Encoding"] == "identity"
+
+
+def test_permanent_redirects_say_where_the_address_moved(page_server):
+    final = page_server.add("/final", "ok")
+    page_server.redirect("/b", final, status=308)
+    page_server.redirect("/a", page_server.url("/b"), status=301)
+    assert fetch(page_server.url("/a"), max_bytes=100, timeout=5).moved_to == final
+
+
+def test_a_temporary_redirect_on_the_way_ends_the_move(page_server):
+    final = page_server.add("/final", "ok")
+    page_server.redirect("/b", final, status=302)
+    page_server.redirect("/a", page_server.url("/b"), status=301)
+    assert fetch(page_server.url("/a"), max_bytes=100, timeout=5).moved_to == page_server.url("/b")
+    page_server.redirect("/t", final, status=307)
+    assert fetch(page_server.url("/t"), max_bytes=100, timeout=5).moved_to is None
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"), [("120", 120), ("Wed, 21 Oct 2015 07:28:00 GMT", 0), ("soon", None)]
+)
+def test_retry_after_is_read_as_seconds_or_a_date(page_server, header, expected):
+    url = page_server.add("/busy", "busy", status=503, headers={"Retry-After": header})
+    with pytest.raises(BadResponse) as error:
+        fetch(url, max_bytes=100, timeout=5)
+    assert error.value.status == 503
+    assert error.value.retry_after == expected

@@ -1,0 +1,443 @@
+"""Every change an organisation makes to the feeds it follows and to its keyword rules.
+
+Adding a feed by its address fetches that address once (``core.lib.fetch``, the only way the
+server fetches): a feed is followed as it is; a web page that announces exactly one feed with
+``<link rel="alternate">`` leads to that feed; a page announcing several asks which
+(``FeedChoiceNeeded``). A ``Feed`` row is shared by every organisation that follows the same
+address and is never fetched a second time for a second organisation: its first poll, or for a
+feed already polled the recent entries (``scanning.fanout.items_backfill``), fill the new
+subscription's queue. OPML import fetches nothing: hundreds of feeds are polled by the
+pipeline, one at a time.
+
+A refused change raises ``ValidationError`` keyed by field and stores nothing.
+"""
+
+import ipaddress
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.lib.fetch import FetchError, fetch, is_public_address
+from core.lib.text import strip_bidi_controls
+from organizations.models import Organization
+from signals.models import Area, Level
+
+from . import tasks
+from .errors import describe_fetch_error
+from .fanout import items_backfill
+from .models import Feed, FeedState, KeywordRule, RuleKind, Subscription, TriageItem, TriageState
+from .parsing import FeedParseError, NotAFeed, ParsedFeed, parse_feed
+from .rulebook import item_text, rulebook_for
+
+# Feed readers ask for feeds first; a server that negotiates then answers with one.
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+)
+
+ADDRESS_INVALID = _("Enter the full address of the feed or page, starting with https://.")
+NO_FEED = _("The address gives a web page that announces no feed.")
+FETCH_FAILED = _("The address could not be fetched: %(reason)s")
+ALREADY_FOLLOWED = _("Your organisation already follows this feed (as “%(name)s”).")
+NAME_MISSING = _("Give the feed a name.")
+AREA_NOT_OURS = _("Choose one of your organisation's areas.")
+PHRASE_MISSING = _("Write a word or phrase.")
+PHRASE_TOO_LONG = _("Keep the phrase to at most %(limit)d characters.")
+PHRASE_LIMIT = 200
+RULE_EXISTS = _("This rule exists already.")
+FEED_NOT_OURS = _("Choose one of your organisation's feeds.")
+
+
+class FeedChoiceNeeded(Exception):
+    """The address is a web page announcing several feeds: the person chooses one."""
+
+    def __init__(self, feed_links: list[str]):
+        super().__init__("The page announces several feeds")
+        self.feed_links = feed_links
+
+
+@dataclass(frozen=True)
+class FoundFeed:
+    url: str
+    title: str
+    site_url: str
+
+
+# --- Adding a feed by its address ---------------------------------------------------------------
+
+
+def _check_address(url: str, *, field_name: str = "url") -> str:
+    url = url.strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError({field_name: [ADDRESS_INVALID]}) from None
+    return url
+
+
+def _fetch(url: str):
+    try:
+        return fetch(
+            url,
+            # What one poll of a feed may cost (settings), so adding one costs no more.
+            max_bytes=settings.SCANNING_MAX_FEED_BYTES,
+            timeout=settings.SCANNING_FETCH_TIMEOUT,
+            headers={"Accept": FEED_ACCEPT},
+            decompress=True,
+        )
+    except FetchError as failed:
+        raise ValidationError(
+            {"url": [FETCH_FAILED % {"reason": describe_fetch_error(failed)}]}
+        ) from None
+
+
+def _parse(result):
+    return parse_feed(
+        result.body, url=result.url, content_type=result.content_type, charset=result.charset
+    )
+
+
+def _found(url: str, parsed: ParsedFeed) -> FoundFeed:
+    title = strip_bidi_controls(parsed.title or "").strip()
+    return FoundFeed(url=url, title=title[:300], site_url=(parsed.site_url or "")[:2000])
+
+
+def _not_a_feed(broken: FeedParseError) -> ValidationError:
+    # The parser's message is already a sentence for the person who typed the address.
+    return ValidationError({"url": [str(broken)]})
+
+
+def feed_find(*, url: str) -> FoundFeed:
+    """The feed at ``url``, or the one feed the web page at ``url`` announces.
+
+    Raises ``FeedChoiceNeeded`` for a page announcing several feeds, ``ValidationError`` on
+    ``url`` when the address cannot be fetched or leads to no feed."""
+    url = _check_address(url)
+    result = _fetch(url)
+    try:
+        # A feed that has moved for good is followed at its new address.
+        return _found(result.moved_to or url, _parse(result))
+    except NotAFeed as page:
+        links = list(dict.fromkeys(page.feed_links))
+    except FeedParseError as broken:
+        raise _not_a_feed(broken) from None
+    if not links:
+        raise ValidationError({"url": [NO_FEED]})
+    if len(links) > 1:
+        raise FeedChoiceNeeded(links)
+    # The one announced feed is fetched and checked before anyone follows it.
+    feed_url = links[0]
+    result = _fetch(feed_url)
+    try:
+        return _found(result.moved_to or feed_url, _parse(result))
+    except FeedParseError as broken:  # NotAFeed included: a page announcing a page
+        raise _not_a_feed(broken) from None
+
+
+def _refuse_if_followed(organization: Organization, url: str) -> None:
+    existing = (
+        Subscription.objects.filter(organization=organization, feed__url=url)
+        .values_list("name", flat=True)
+        .first()
+    )
+    if existing is not None:
+        raise ValidationError(
+            {"url": [ValidationError(ALREADY_FOLLOWED, params={"name": existing})]}
+        )
+
+
+def _check_area(organization: Organization, area: Area | None) -> None:
+    if area is not None and area.organization_id != organization.pk:
+        raise ValidationError({"area": [AREA_NOT_OURS]})
+
+
+def _enqueue_first_poll(feed: Feed) -> None:
+    tasks.poll_feed.delay_on_commit(feed.pk)
+
+
+def subscription_add(
+    *,
+    organization: Organization,
+    url: str,
+    name: str = "",
+    area: Area | None = None,
+    level: str = "",
+    created_by=None,
+) -> Subscription:
+    """Follow the feed at ``url`` (or the one a web page there announces).
+
+    A feed another organisation already follows is not fetched again: its row is shared. A new
+    feed is fetched once here to check it is one, and polled for its entries after commit."""
+    url = _check_address(url)
+    _check_area(organization, area)
+    _refuse_if_followed(organization, url)
+    feed = Feed.objects.filter(url=url).first()
+    if feed is None:
+        found = feed_find(url=url)
+        if found.url != url:
+            _refuse_if_followed(organization, found.url)
+        feed = Feed.objects.filter(url=found.url).first()
+        if feed is None:
+            # Two organisations adding the same new feed at once: the unique address decides.
+            feed, _created = Feed.objects.get_or_create(
+                url=found.url, defaults={"title": found.title, "site_url": found.site_url}
+            )
+    name = strip_bidi_controls(name or "").strip() or feed.title or feed.url
+    try:
+        with transaction.atomic():
+            subscription = Subscription.objects.create(
+                organization=organization,
+                feed=feed,
+                name=name[:200],
+                area=area,
+                level=level if level in Level.values else "",
+                created_by=created_by,
+            )
+    except IntegrityError:
+        _refuse_if_followed(organization, feed.url)
+        raise
+    _after_subscribing(subscription)
+    return subscription
+
+
+def _after_subscribing(subscription: Subscription) -> None:
+    """Fill the new subscription's queue: with the entries the shared feed already has (another
+    organisation follows it), and from its first poll (which a feed polled on schedule
+    answers as its schedule says)."""
+    feed = subscription.feed
+    if feed.entries.exists():
+        items_backfill(subscription=subscription)
+    _enqueue_first_poll(feed)
+
+
+# --- Changing, pausing, removing a subscription ------------------------------------------------
+
+
+def subscription_update(
+    *, subscription: Subscription, name: str, area: Area | None, level: str
+) -> Subscription:
+    name = strip_bidi_controls(name or "").strip()
+    if not name:
+        raise ValidationError({"name": [NAME_MISSING]})
+    _check_area(subscription.organization, area)
+    subscription.name = name[:200]
+    subscription.area = area
+    subscription.level = level if level in Level.values else ""
+    subscription.save(update_fields=["name", "area", "level", "updated_at"])
+    return subscription
+
+
+def subscription_set_paused(*, subscription: Subscription, paused: bool) -> Subscription:
+    """A paused subscription keeps its items; new entries of the feed do not reach the queue
+    until it is resumed, and then those of the recent past that it missed do."""
+    subscription.paused = paused
+    subscription.save(update_fields=["paused", "updated_at"])
+    if not paused:
+        items_backfill(subscription=subscription)
+    return subscription
+
+
+@transaction.atomic
+def subscription_remove(*, subscription: Subscription) -> None:
+    """Stop following the feed. Its items still waiting (new, or hidden by a rule) leave the
+    queue; promoted and dismissed items stay as the record of what was decided, and signals
+    are untouched. The ``Feed`` row stays for other organisations: the pipeline stops polling
+    a feed nobody follows."""
+    TriageItem.objects.filter(
+        organization_id=subscription.organization_id,
+        subscription=subscription,
+        state__in=[TriageState.NEW, TriageState.FILTERED],
+    ).delete()
+    subscription.delete()
+
+
+# --- The feed itself: fetch now, resume polling --------------------------------------------------
+
+
+def feed_fetch_now(*, feed: Feed) -> None:
+    """Poll the feed as soon as a worker is free, whatever its schedule says."""
+    tasks.poll_feed.delay_on_commit(feed.pk, force=True)
+
+
+def feed_resume_polling(*, feed: Feed) -> Feed:
+    """Poll again a feed the pipeline stopped (gone, or failing for weeks), starting now."""
+    feed.state = FeedState.ACTIVE
+    feed.next_poll_at = timezone.now()
+    feed.consecutive_failures = 0
+    feed.failing_since = None
+    feed.save(update_fields=["state", "next_poll_at", "consecutive_failures", "failing_since"])
+    return feed
+
+
+# --- OPML import -----------------------------------------------------------------------------
+
+NOT_HTTP = _("not an http or https address")
+INVALID_ADDRESS = _("not a valid address")
+PRIVATE_ADDRESS = _("an address on a private network")
+DUPLICATE_IN_FILE = _("listed more than once in the file")
+
+
+@dataclass
+class ImportResult:
+    added: list[Subscription] = field(default_factory=list)
+    already: list[Subscription] = field(default_factory=list)
+    # (address, why it was refused)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _listed_private(host: str, port: int) -> bool:
+    allowed = {entry.strip().lower() for entry in settings.FETCH_ALLOW_PRIVATE_HOSTS}
+    return f"{host}:{port}" in allowed
+
+
+def _import_refusal(url: str):
+    """Why an OPML address is not followed, or None. Only what can be told without a name
+    lookup: the fetch checks the resolved addresses again at every poll."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return NOT_HTTP
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except (ValidationError, ValueError):
+        return INVALID_ADDRESS
+    host = (parts.hostname or "").lower()
+    if _listed_private(host, port):
+        return None
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+            return PRIVATE_ADDRESS
+        return None
+    return None if is_public_address(str(address)) else PRIVATE_ADDRESS
+
+
+def subscriptions_import(*, organization: Organization, outlines, created_by=None) -> ImportResult:
+    """Follow the feeds of an OPML file (``opml.OutlineFeed`` rows), without fetching any:
+    each new feed's first poll is queued after commit."""
+    result = ImportResult()
+    seen: set[str] = set()
+    followed = {
+        s.feed.url: s
+        for s in Subscription.objects.filter(organization=organization).select_related("feed")
+    }
+    for outline in outlines:
+        url = outline.url.strip()
+        if url in seen:
+            result.refused.append((url, str(DUPLICATE_IN_FILE)))
+            continue
+        seen.add(url)
+        refusal = _import_refusal(url)
+        if refusal is not None:
+            result.refused.append((url, str(refusal)))
+            continue
+        if url in followed:
+            result.already.append(followed[url])
+            continue
+        title = strip_bidi_controls(outline.title or "").strip()[:300]
+        with transaction.atomic():
+            feed, _created = Feed.objects.get_or_create(
+                url=url, defaults={"title": title, "site_url": outline.site_url[:2000]}
+            )
+            subscription = Subscription.objects.create(
+                organization=organization,
+                feed=feed,
+                name=(title or feed.title or url)[:200],
+                level=Level.OUTER,
+                created_by=created_by,
+            )
+        _after_subscribing(subscription)
+        result.added.append(subscription)
+    return result
+
+
+# --- Keyword rules ---------------------------------------------------------------------------
+
+
+def rule_phrase(phrase: str) -> str:
+    """The phrase as stored, or ``ValidationError`` on ``phrase``."""
+    phrase = " ".join(strip_bidi_controls(phrase or "").split())
+    if not phrase.strip("* "):
+        raise ValidationError({"phrase": [PHRASE_MISSING]})
+    if len(phrase) > PHRASE_LIMIT:
+        raise ValidationError(
+            {"phrase": [ValidationError(PHRASE_TOO_LONG, params={"limit": PHRASE_LIMIT})]}
+        )
+    return phrase
+
+
+def _check_rule(organization: Organization, kind: str, subscription: Subscription | None):
+    if kind not in RuleKind.values:
+        raise ValidationError({"kind": [_("Choose whether the rule hides or keeps items.")]})
+    if subscription is not None and subscription.organization_id != organization.pk:
+        raise ValidationError({"subscription": [FEED_NOT_OURS]})
+
+
+def rule_create(
+    *,
+    organization: Organization,
+    kind: str,
+    phrase: str,
+    subscription: Subscription | None = None,
+) -> KeywordRule:
+    """Add a rule and apply the organisation's rules again to what waits in the queue."""
+    _check_rule(organization, kind, subscription)
+    phrase = rule_phrase(phrase)
+    same = KeywordRule.objects.filter(
+        organization=organization, kind=kind, subscription=subscription
+    ).values_list("phrase", flat=True)
+    if any(existing.casefold() == phrase.casefold() for existing in same):
+        raise ValidationError({"phrase": [RULE_EXISTS]})
+    with transaction.atomic():
+        rule = KeywordRule.objects.create(
+            organization=organization, kind=kind, phrase=phrase, subscription=subscription
+        )
+        rules_reapply(organization=organization)
+    return rule
+
+
+def rule_delete(*, rule: KeywordRule) -> None:
+    with transaction.atomic():
+        organization = rule.organization
+        rule.delete()
+        rules_reapply(organization=organization)
+
+
+@dataclass(frozen=True)
+class Reapplied:
+    hidden: int  # new items a rule now keeps out
+    restored: int  # hidden items no rule keeps out any longer
+
+
+def rules_reapply(*, organization: Organization) -> Reapplied:
+    """Apply the organisation's rules again to the items not yet decided: a new item no rule
+    keeps any longer is hidden, a hidden item the rules now keep is back in the queue."""
+    book = rulebook_for(organization.pk)
+    to_hide, to_restore = [], []
+    rows = (
+        TriageItem.objects.filter(
+            organization=organization, state__in=[TriageState.NEW, TriageState.FILTERED]
+        )
+        .values_list("pk", "state", "subscription_id", "entry__title", "entry__summary_text")
+        .iterator(chunk_size=2000)
+    )
+    for pk, state, subscription_id, title, summary in rows:
+        kept = book.kept(subscription_id, item_text(title, summary))
+        if state == TriageState.NEW and not kept:
+            to_hide.append(pk)
+        elif state == TriageState.FILTERED and kept:
+            to_restore.append(pk)
+    for pks, state in ((to_hide, TriageState.FILTERED), (to_restore, TriageState.NEW)):
+        # In slices: SQLite allows only so many parameters in one statement.
+        for start in range(0, len(pks), 500):
+            TriageItem.objects.filter(pk__in=pks[start : start + 500]).update(
+                state=state, updated_at=timezone.now()
+            )
+    return Reapplied(hidden=len(to_hide), restored=len(to_restore))

@@ -1,0 +1,82 @@
+"""The triage queue's forms: the filters (read from the query string) and the member's
+shortcut setting. Forms only read input; ``triage_services`` writes."""
+
+from django import forms
+from django.http import QueryDict
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from core.lib.text import strip_bidi_controls
+from signals.models import Level
+from signals.visibility import visible_areas
+
+from .selectors import MAX_QUERY_LENGTH, QueueFilters, queue_subscriptions
+
+
+class QueueFilterForm(forms.Form):
+    """Reads the queue's query string. A value it does not understand (another organisation's
+    feed, a forged level) is left out of the filtering, never an error page."""
+
+    q = forms.CharField(
+        label=_("Search titles and summaries"),
+        required=False,
+        strip=True,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    subscription = forms.TypedChoiceField(
+        label=_("Feed"), required=False, coerce=int, empty_value=None
+    )
+    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+
+    PARAMS = ("q", "subscription", "area", "level")
+
+    def __init__(self, data, *, membership):
+        super().__init__(data, label_suffix="")
+        subscriptions = list(queue_subscriptions(membership).only("pk", "name", "area_id"))
+        self.has_subscriptions = bool(subscriptions)
+        # An <option> cannot isolate its text: no bidirectional controls in it at all.
+        self.fields["subscription"].choices = [
+            ("", _("All feeds")),
+            *[(s.pk, strip_bidi_controls(s.name)) for s in subscriptions],
+        ]
+        # Only the areas the feeds propose items in: any other would always be empty.
+        area_ids = {s.area_id for s in subscriptions if s.area_id}
+        areas = (
+            visible_areas(membership).filter(pk__in=area_ids).order_by("name") if area_ids else []
+        )
+        self.fields["area"].choices = [
+            ("", _("All areas")),
+            *[(a.pk, strip_bidi_controls(a.name)) for a in areas],
+        ]
+        self.fields["level"].choices = [("", _("All levels")), *Level.choices]
+
+    def _value(self, name):
+        if not self.is_valid() and name in self.errors:
+            return None
+        return self.cleaned_data.get(name)
+
+    @cached_property
+    def filters(self) -> QueueFilters:
+        self.is_valid()
+        return QueueFilters(
+            subscription=self._value("subscription"),
+            area=self._value("area"),
+            level=self._value("level") or "",
+            q=self._value("q") or "",
+        )
+
+    @property
+    def params(self) -> QueryDict:
+        """The understood, non-empty filters: what links and the address bar carry."""
+        params = QueryDict(mutable=True)
+        for name in self.PARAMS:
+            raw = str(self.data.get(name, "")).strip()
+            if raw and self._value(name) not in (None, ""):
+                params[name] = raw
+        return params
+
+
+class ShortcutForm(forms.Form):
+    keyboard_shortcuts = forms.BooleanField(required=False)

@@ -1,0 +1,185 @@
+"""Reading the triage queue: what waits, filtered, one keyset page at a time.
+
+Always starts from ``visibility``'s ``visible_*`` functions. The queue pages by the last row's
+(published_at, id) rather than by page number, so dismissing items above the reader's place
+does not shift the page under them.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from core.lib.ids import parse_id
+
+from .models import ShortcutPreference, Subscription, TriageItem, TriageState
+from .visibility import visible_subscriptions, visible_triage_item_entries, visible_triage_items
+
+QUEUE_PAGE_SIZE = 25
+# Cursors count microseconds from here: exact, where a float timestamp would round.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A search longer than this is no longer a search for words in a title.
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the scanner narrowed the queue to. Every field empty means everything waiting."""
+
+    subscription: int | None = None
+    area: int | None = None
+    level: str = ""
+    q: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.subscription or self.area or self.level or self.q)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in the queue: the (published_at, id) of a row, read as "older than" it
+    (``newer=False``) or "newer than" it."""
+
+    published_at: datetime
+    pk: int
+    newer: bool = False
+
+    def token(self) -> str:
+        """The place as a query-string value: microseconds since the epoch and the id."""
+        micros = (self.published_at - EPOCH) // timedelta(microseconds=1)
+        return f"{micros}-{self.pk}"
+
+    @classmethod
+    def parse(cls, token: str | None, *, newer: bool = False) -> "Cursor | None":
+        """The cursor a link carried, or None for anything no link of ours writes."""
+        micros_text, dash, pk_text = (token or "").partition("-")
+        pk = parse_id(pk_text)
+        if not dash or pk is None or not micros_text.isascii() or not micros_text.isdigit():
+            return None
+        try:
+            when = EPOCH + timedelta(microseconds=int(micros_text))
+        except OverflowError:
+            return None
+        return cls(published_at=when, pk=pk, newer=newer)
+
+    @classmethod
+    def of(cls, item: TriageItem, *, newer: bool = False) -> "Cursor":
+        return cls(published_at=item.published_at, pk=item.pk, newer=newer)
+
+
+@dataclass
+class QueuePage:
+    items: list[TriageItem]
+    older: Cursor | None  # where the "older" link leads, when there are older items
+    newer: Cursor | None  # where the "newer" link leads, when the page is not the first
+
+
+def oldest_shown() -> datetime:
+    """Items published before this have waited too long and are not shown."""
+    return timezone.now() - timedelta(days=settings.SCANNING_QUEUE_MAX_AGE_DAYS)
+
+
+def waiting_items(membership) -> QuerySet[TriageItem]:
+    """The organisation's items still to be decided and not yet too old, in no order."""
+    return visible_triage_items(membership).filter(
+        state=TriageState.NEW, published_at__gte=oldest_shown()
+    )
+
+
+def waiting_count(membership) -> int:
+    return waiting_items(membership).count()
+
+
+def filter_items(items: QuerySet[TriageItem], filters: QueueFilters) -> QuerySet[TriageItem]:
+    if filters.subscription:
+        items = items.filter(subscription_id=filters.subscription)
+    if filters.area:
+        items = items.filter(subscription__area_id=filters.area)
+    if filters.level:
+        items = items.filter(subscription__level=filters.level)
+    if filters.q:
+        # On the entry the item arrived with; SQLite's LIKE ignores case only for ASCII.
+        items = items.filter(
+            Q(entry__title__icontains=filters.q) | Q(entry__summary_text__icontains=filters.q)
+        )
+    return items
+
+
+def with_queue_relations(items: QuerySet[TriageItem], membership) -> QuerySet[TriageItem]:
+    """Everything a queue row shows in a fixed number of queries: the entry and subscription
+    joined, and in ``also_in`` the item's other entries (the same story from other feeds),
+    each with ``feed_name``, what this organisation calls that feed: one more query."""
+    feed_name = visible_subscriptions(membership).filter(feed_id=OuterRef("entry__feed_id"))
+    others = (
+        visible_triage_item_entries(membership)
+        .exclude(entry_id=F("item__entry_id"))
+        .annotate(feed_name=Subquery(feed_name.values("name")[:1]))
+        .only("pk", "item_id", "entry_id")
+        .order_by("published_at", "pk")
+    )
+    return items.select_related("entry", "subscription").prefetch_related(
+        Prefetch("item_entries", queryset=others, to_attr="also_in")
+    )
+
+
+def queue_page(
+    membership,
+    filters: QueueFilters,
+    cursor: Cursor | None = None,
+    *,
+    size: int = QUEUE_PAGE_SIZE,
+) -> QueuePage:
+    """One page of the waiting items, newest first: the first page, or the page older (or
+    newer) than ``cursor``. One query for the rows and one for their other feeds."""
+    items = filter_items(waiting_items(membership), filters)
+    if cursor is not None and cursor.newer:
+        after = Q(published_at__gt=cursor.published_at) | Q(
+            published_at=cursor.published_at, pk__gt=cursor.pk
+        )
+        rows = list(
+            with_queue_relations(items.filter(after), membership).order_by("published_at", "pk")[
+                : size + 1
+            ]
+        )
+        if len(rows) <= size:
+            # Nothing newer above these: that is the top of the queue, a full first page.
+            return queue_page(membership, filters, size=size)
+        rows = rows[:size][::-1]
+        return QueuePage(
+            items=rows, newer=Cursor.of(rows[0], newer=True), older=Cursor.of(rows[-1])
+        )
+    if cursor is not None:
+        before = Q(published_at__lt=cursor.published_at) | Q(
+            published_at=cursor.published_at, pk__lt=cursor.pk
+        )
+        items = items.filter(before)
+    rows = list(
+        with_queue_relations(items, membership).order_by("-published_at", "-pk")[: size + 1]
+    )
+    more_older = len(rows) > size
+    rows = rows[:size]
+    return QueuePage(
+        items=rows,
+        older=Cursor.of(rows[-1]) if rows and more_older else None,
+        # A page reached through "older" has newer items above it (unless all were decided
+        # meanwhile, when the newer page is simply the first one).
+        newer=Cursor.of(rows[0], newer=True) if rows and cursor is not None else None,
+    )
+
+
+def queue_subscriptions(membership) -> QuerySet[Subscription]:
+    """The organisation's feeds, for the queue's feed filter."""
+    return visible_subscriptions(membership).order_by("name", "pk")
+
+
+def has_subscriptions(membership) -> bool:
+    return visible_subscriptions(membership).exists()
+
+
+def shortcuts_on(user) -> bool:
+    """Whether the person's single-key shortcuts are on (they are until turned off)."""
+    setting = ShortcutPreference.objects.filter(user=user).values_list("keyboard_shortcuts")
+    found = setting.first()
+    return True if found is None else found[0]

@@ -1,0 +1,270 @@
+"""The organisation's feeds: list with health, add by address, edit, pause, remove, fetch now,
+OPML export and import, and keyword rules with a try-out.
+
+Every page needs ``manage_feeds``; one subscription is fetched through the member's
+visibility, so another organisation's feed is a 404. Changes are POST-only and made by
+``feed_services``; a refusal goes back onto the form.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from core.forms import attach_errors
+from organizations.access import get_visible_or_404, organization_required
+
+from .. import feed_services as services
+from ..feed_forms import FeedAddForm, FeedEditForm, OPMLImportForm, RuleForm
+from ..feed_selectors import rule_tryout, subscriptions_with_health
+from ..models import FeedState, RuleKind
+from ..opml import OPMLError, opml_document, parse_opml
+from ..visibility import visible_keyword_rules, visible_subscriptions
+
+MANAGE = "manage_feeds"
+
+
+def _to_feeds(request):
+    return redirect("scanning:feeds", request.organization.slug)
+
+
+def _subscription(request, pk):
+    return get_visible_or_404(
+        visible_subscriptions(request.membership).select_related("feed"), pk=pk
+    )
+
+
+@organization_required(MANAGE)
+def feeds(request):
+    subscriptions = subscriptions_with_health(request.membership)
+    return render(request, "scanning/feeds.html", {"subscriptions": subscriptions})
+
+
+@organization_required(MANAGE)
+def feed_add(request):
+    form = FeedAddForm(request.POST or None, membership=request.membership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subscription = services.subscription_add(
+                organization=request.organization,
+                url=data["url"],
+                name=data["name"],
+                area=data["area"],
+                level=data["level"],
+                created_by=request.user,
+            )
+        except services.FeedChoiceNeeded as page:
+            return render(
+                request,
+                "scanning/feeds_choice.html",
+                {"form": form, "feed_links": page.feed_links, "page_url": data["url"]},
+            )
+        except ValidationError as refused:
+            attach_errors(refused, form)
+        else:
+            messages.success(
+                request,
+                _("Your organisation now follows “%(name)s”; its items appear in the queue.")
+                % {"name": subscription.name},
+            )
+            return _to_feeds(request)
+    return render(request, "scanning/feeds_form.html", {"form": form, "adding": True})
+
+
+@organization_required(MANAGE)
+def feed_edit(request, pk):
+    subscription = _subscription(request, pk)
+    initial = {"name": subscription.name, "area": subscription.area, "level": subscription.level}
+    form = FeedEditForm(request.POST or None, initial=initial, membership=request.membership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.subscription_update(
+                subscription=subscription, name=data["name"], area=data["area"], level=data["level"]
+            )
+        except ValidationError as refused:
+            attach_errors(refused, form)
+        else:
+            messages.success(request, _("“%(name)s” was saved.") % {"name": subscription.name})
+            return _to_feeds(request)
+    return render(
+        request,
+        "scanning/feeds_form.html",
+        {"form": form, "adding": False, "subscription": subscription},
+    )
+
+
+@organization_required(MANAGE)
+@require_POST
+def feed_pause(request, pk):
+    subscription = _subscription(request, pk)
+    services.subscription_set_paused(subscription=subscription, paused=True)
+    messages.success(
+        request,
+        _("“%(name)s” is paused: its new items stay out of the queue until you resume it.")
+        % {"name": subscription.name},
+    )
+    return _to_feeds(request)
+
+
+@organization_required(MANAGE)
+@require_POST
+def feed_resume(request, pk):
+    subscription = _subscription(request, pk)
+    services.subscription_set_paused(subscription=subscription, paused=False)
+    messages.success(
+        request,
+        _("“%(name)s” is followed again: its new items reach the queue.")
+        % {"name": subscription.name},
+    )
+    return _to_feeds(request)
+
+
+@organization_required(MANAGE)
+def feed_remove(request, pk):
+    subscription = _subscription(request, pk)
+    if request.method == "POST":
+        services.subscription_remove(subscription=subscription)
+        messages.success(
+            request,
+            _("Your organisation no longer follows “%(name)s”.") % {"name": subscription.name},
+        )
+        return _to_feeds(request)
+    return render(request, "scanning/feeds_remove.html", {"subscription": subscription})
+
+
+@organization_required(MANAGE)
+@require_POST
+def feed_fetch_now(request, pk):
+    subscription = _subscription(request, pk)
+    services.feed_fetch_now(feed=subscription.feed)
+    messages.success(
+        request,
+        _("Fetching “%(name)s” now; new items appear in the queue.") % {"name": subscription.name},
+    )
+    return _to_feeds(request)
+
+
+@organization_required(MANAGE)
+@require_POST
+def feed_resume_polling(request, pk):
+    subscription = _subscription(request, pk)
+    if subscription.feed.state != FeedState.ACTIVE:
+        services.feed_resume_polling(feed=subscription.feed)
+        services.feed_fetch_now(feed=subscription.feed)
+    messages.success(request, _("“%(name)s” is polled again.") % {"name": subscription.name})
+    return _to_feeds(request)
+
+
+# --- OPML ------------------------------------------------------------------------------------
+
+
+@organization_required(MANAGE)
+def opml_export(request):
+    subscriptions = visible_subscriptions(request.membership).select_related("feed")
+    title = _("Feeds of %(organization)s") % {"organization": request.organization.name}
+    response = HttpResponse(
+        opml_document(subscriptions.order_by("name", "pk"), title=title),
+        content_type="text/x-opml; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="feeds-{request.organization.slug}.opml"'
+    )
+    return response
+
+
+@organization_required(MANAGE)
+def opml_import(request):
+    form = OPMLImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outlines = parse_opml(form.cleaned_data["file"].read())
+        except OPMLError as unreadable:
+            form.add_error("file", str(unreadable))
+        else:
+            result = services.subscriptions_import(
+                organization=request.organization, outlines=outlines, created_by=request.user
+            )
+    return render(request, "scanning/opml_import.html", {"form": form, "result": result})
+
+
+# --- Keyword rules ---------------------------------------------------------------------------
+
+
+def _tryout_text(tryout) -> str:
+    if tryout.kind == RuleKind.INCLUDE:
+        return ngettext(
+            "Would keep only %(count)d item of %(total)d from the last 30 days.",
+            "Would keep only %(count)d items of %(total)d from the last 30 days.",
+            tryout.affected,
+        ) % {"count": tryout.affected, "total": tryout.considered}
+    return ngettext(
+        "Would hide %(count)d item of %(total)d from the last 30 days.",
+        "Would hide %(count)d items of %(total)d from the last 30 days.",
+        tryout.affected,
+    ) % {"count": tryout.affected, "total": tryout.considered}
+
+
+@organization_required(MANAGE)
+def rules(request):
+    """The rules, and the form to add one. "Try it" (a submit button, or htmx) shows what the
+    unsaved rule would do; "Add rule" saves it and applies the rules again to the queue."""
+    form = RuleForm(request.POST or None, membership=request.membership)
+    tryout = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "try" in request.POST:
+                phrase = services.rule_phrase(data["phrase"])
+                tryout = rule_tryout(
+                    request.membership,
+                    kind=data["kind"],
+                    phrase=phrase,
+                    subscription=data["subscription"],
+                )
+                tryout.text = _tryout_text(tryout)
+            else:
+                rule = services.rule_create(
+                    organization=request.organization,
+                    kind=data["kind"],
+                    phrase=data["phrase"],
+                    subscription=data["subscription"],
+                )
+                messages.success(
+                    request,
+                    _("The rule “%(phrase)s” was added and applied to the queue.")
+                    % {"phrase": rule.phrase},
+                )
+                return redirect("scanning:rules", request.organization.slug)
+        except ValidationError as refused:
+            attach_errors(refused, form)
+    if request.htmx and "try" in request.POST:
+        return render(request, "scanning/rules.html#tryout", {"tryout": tryout, "form": form})
+    all_rules = visible_keyword_rules(request.membership).select_related("subscription")
+    general = [rule for rule in all_rules if rule.subscription_id is None]
+    per_feed = sorted(
+        (rule for rule in all_rules if rule.subscription_id is not None),
+        key=lambda rule: (rule.subscription.name.casefold(), rule.kind, rule.phrase.casefold()),
+    )
+    return render(
+        request,
+        "scanning/rules.html",
+        {"form": form, "tryout": tryout, "general": general, "per_feed": per_feed},
+    )
+
+
+@organization_required(MANAGE)
+@require_POST
+def rule_delete(request, pk):
+    rule = get_visible_or_404(visible_keyword_rules(request.membership), pk=pk)
+    services.rule_delete(rule=rule)
+    messages.success(
+        request,
+        _("The rule “%(phrase)s” was removed and the queue updated.") % {"phrase": rule.phrase},
+    )
+    return redirect("scanning:rules", request.organization.slug)

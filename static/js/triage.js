@@ -1,0 +1,141 @@
+// The triage queue's keyboard (scanning/templates/scanning/queue.html). Progressive
+// enhancement: every action is also a real link or button. The single-key shortcuts are
+// bound only when #queue says data-shortcuts="on" (a person can turn them off: WCAG 2.1.4);
+// keeping focus in the list after a dismissal or an undo works either way.
+(function () {
+  "use strict";
+
+  var queue = null;
+  // Where focus goes once a dismissed row has left (its neighbour), set before the request.
+  var focusAfterSwap = null;
+
+  function items() {
+    return Array.prototype.slice.call(document.querySelectorAll("#queue-results .queue-item"));
+  }
+
+  // The item the reader is on: the one focused, or the one holding focus (its buttons).
+  function currentItem() {
+    var active = document.activeElement;
+    return active && active.closest ? active.closest(".queue-item") : null;
+  }
+
+  // Roving focus: only the current item is in the tab order.
+  function focusItem(item) {
+    if (!item) return;
+    items().forEach(function (other) { other.setAttribute("tabindex", other === item ? "0" : "-1"); });
+    item.focus();
+    item.scrollIntoView({ block: "nearest" });
+  }
+
+  function move(step) {
+    var list = items();
+    if (!list.length) return;
+    var index = list.indexOf(currentItem());
+    if (index === -1) { focusItem(list[step > 0 ? 0 : list.length - 1]); return; }
+    focusItem(list[Math.min(list.length - 1, Math.max(0, index + step))]);
+  }
+
+  function neighbour(item) {
+    var list = items();
+    var index = list.indexOf(item);
+    if (index === -1) return null;
+    return list[index + 1] || list[index - 1] || null;
+  }
+
+  function isTyping(target) {
+    if (!target || !target.closest) return false;
+    return Boolean(target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])"));
+  }
+
+  function openDialog() {
+    var dialog = document.getElementById("shortcut-help");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  function onKey(event) {
+    if (event.ctrlKey || event.altKey || event.metaKey || event.defaultPrevented) return;
+    if (isTyping(event.target)) return;
+    var dialog = document.getElementById("shortcut-help");
+    if (dialog && dialog.open) return;  // the dialog has its own keys (Esc closes it)
+    var item = currentItem();
+    var handled = true;
+    switch (event.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "o":
+        var link = item && item.querySelector("[data-open]");
+        if (link) window.open(link.href, "_blank", "noopener,noreferrer");
+        break;
+      case "p":
+        var promote = item && item.querySelector("[data-promote]");
+        if (promote) window.location.assign(promote.href);
+        break;
+      case "d":
+        var dismiss = item && item.querySelector("[data-dismiss]");
+        if (dismiss) dismiss.click();
+        break;
+      case "u":
+        var undo = document.querySelector("#queue-status [data-undo], .messages [data-undo]");
+        if (undo) undo.click();
+        break;
+      case "x":
+        var box = item && item.querySelector("[data-select]");
+        if (box) box.checked = !box.checked;
+        break;
+      case "D":
+        var selected = document.querySelector("[data-dismiss-selected]");
+        if (selected) selected.click();
+        break;
+      case "?": openDialog(); break;
+      default: handled = false;
+    }
+    if (handled) event.preventDefault();
+  }
+
+  // A row's Dismiss (by key or by click): focus moves on to the next row once it has gone.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.matches && form.matches("[data-dismiss-form]")) {
+      focusAfterSwap = neighbour(form.closest(".queue-item") || form);
+    } else if (form && form.closest && form.closest("#queue-status, .messages, #queue-selection")) {
+      focusAfterSwap = currentItem() ? currentItem().getAttribute("data-item") : null;
+    }
+  });
+
+  // After an undo, the restored item; after a dismissal, the row's neighbour.
+  function restoreFocus() {
+    var place = document.getElementById("queue-place");
+    var restored = place && place.getAttribute("data-focus-item");
+    if (restored) {
+      place.removeAttribute("data-focus-item");
+      focusItem(document.querySelector('.queue-item[data-item="' + restored + '"]'));
+      focusAfterSwap = null;
+      return;
+    }
+    if (focusAfterSwap === null) return;
+    var target = typeof focusAfterSwap === "string"
+      ? document.querySelector('.queue-item[data-item="' + focusAfterSwap + '"]')
+      : focusAfterSwap;
+    focusAfterSwap = null;
+    if (target && document.contains(target)) focusItem(target);
+    else if (items().length) focusItem(items()[0]);
+  }
+  document.addEventListener("htmx:afterSettle", restoreFocus);
+  // A dismissed row is swapped for nothing, so no settle event reaches the document from it;
+  // the status region's out-of-band swap does, just before the row goes.
+  document.addEventListener("htmx:oobAfterSwap", function () { window.setTimeout(restoreFocus, 0); });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    queue = document.getElementById("queue");
+    if (!queue) return;
+    var first = items()[0];
+    if (first) first.setAttribute("tabindex", "0");
+    if (queue.getAttribute("data-shortcuts") !== "on") return;
+    document.querySelectorAll("[data-shortcuts-open], [data-shortcuts-hint]").forEach(function (element) {
+      element.hidden = false;
+    });
+    var opener = document.querySelector("[data-shortcuts-open]");
+    if (opener) opener.addEventListener("click", openDialog);
+    document.addEventListener("keydown", onKey);
+  });
+})();
