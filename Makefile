@@ -105,6 +105,9 @@ messages: install-dev
 	$(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Every benchmark in bench/ in turn, each printing its figure on its last line; DATABASE_URL
+# (PostgreSQL) or nothing (SQLite) as in the tests. bench/poll.py also needs REDIS_URL (its polls
+# go through the broker to a real worker) and stops the run with a message without it.
 bench: install-dev
 	for b in bench/*.py; do [ -e "$$b" ] || continue; $(BIN)/python $$b || exit 1; done
 

@@ -334,6 +334,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# The queue tasks go to when nobody names one. A worker started for one purpose (a test
+# session, a benchmark) sets its own, so the tasks its tasks send (the dispatcher's polls) come
+# back to it and never reach another worker on the same Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # A task is acknowledged only once it has finished, and put back if its worker dies, so a
 # crash never loses work; tasks are written to be safe to run twice.
 CELERY_TASK_ACKS_LATE = True

@@ -31,6 +31,22 @@ def _fast_and_quiet(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Outside the services tier a task runs in this process, as it does without REDIS_URL.
+    With REDIS_URL set (CI's PostgreSQL + Redis run) it would otherwise go to the broker: the
+    test would not see it run, and it would stay behind in Redis for some other worker."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 def make_member(organization: Organization, role: str, username: str | None = None):
     """A user (password "pw-for-tests") with this role in the organisation, named after it:
     "scanner-kungsbacka", first name "Scanner-kungsbacka"."""
