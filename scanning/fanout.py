@@ -43,8 +43,10 @@ def items_for_new_entries(*, feed_id: int, entries: Sequence[Entry]) -> int:
     same story seen in another feed."""
     if not entries:
         return 0
-    subscriptions = Subscription.objects.filter(feed_id=feed_id, paused=False).values_list(
-        "pk", "organization_id"
+    subscriptions = (
+        Subscription.objects.filter(feed_id=feed_id, paused=False)
+        .order_by()
+        .values_list("pk", "organization_id")
     )
     joined: set[int] = set()
     for subscription_id, organization_id in subscriptions:

@@ -51,9 +51,9 @@ def entries_store(
     keys = [entry.key for entry in parsed]
     for start in range(0, len(keys), _BATCH):
         known.update(
-            Entry.objects.filter(feed=feed, key__in=keys[start : start + _BATCH]).values_list(
-                "key", flat=True
-            )
+            Entry.objects.filter(feed=feed, key__in=keys[start : start + _BATCH])
+            .order_by()  # the model's ordering would make SQLite sort for nothing
+            .values_list("key", flat=True)
         )
     new: list[ParsedEntry] = []
     for item in parsed:

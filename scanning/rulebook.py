@@ -25,8 +25,10 @@ def rulebook_for(organization_id: int) -> RuleBook:
     book = RuleBook()
     # The rules are read here for the pipeline (no membership: a worker acts for the
     # organisation itself), scoped by the organisation's id.
-    rows = KeywordRule.objects.filter(organization_id=organization_id).values_list(
-        "subscription_id", "kind", "phrase"
+    rows = (
+        KeywordRule.objects.filter(organization_id=organization_id)
+        .order_by()
+        .values_list("subscription_id", "kind", "phrase")
     )
     for subscription_id, kind, phrase in rows:
         rule = Rule(kind=kind, phrase=phrase)
