@@ -38,6 +38,10 @@ class Command(BaseCommand):
         signals_added = seed_signals(organization, users)
         seed_watches(organization)
         entries_added = seed_feeds(organization)
+        # Solby follows one of the same feeds: one fetch serves both organisations.
+        seed_feeds(
+            Organization.objects.get(slug=OTHER_ORGANIZATION["slug"]), only=("skr-nyheter.rss",)
+        )
 
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
