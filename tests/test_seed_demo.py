@@ -1,12 +1,15 @@
 """`manage.py seed_demo`: a ready demo, safe to run again, that says how to log in."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from organizations.models import Membership, Organization
+from scanning.models import Entry, Feed, Subscription, TriageItem, TriageState
 from signals.models import Area, Trend
 
 DEMO_LOGINS = {
@@ -152,3 +155,32 @@ def test_with_debug_off_force_seeds_a_demo_installation(settings):
     admin = get_user_model().objects.get(username="admin")
     assert admin.check_password("spaning-demo")
     assert admin.is_superuser
+
+
+@pytest.mark.django_db
+def test_the_demo_queue_is_full_from_the_bundled_feeds_without_internet():
+    seed()
+    kungsbacka = Organization.objects.get(slug="kungsbacka")
+    waiting = TriageItem.objects.filter(organization=kungsbacka, state=TriageState.NEW)
+    assert waiting.count() > 50
+    assert Subscription.objects.filter(organization=kungsbacka).count() == 6
+    # Fresh whenever seeded: the newest item is from the last day.
+    assert waiting.order_by("-published_at").first().published_at > timezone.now() - timedelta(
+        days=1
+    )
+    # The latin-1 file comes out as Swedish, and the same story from two feeds is one item.
+    assert (
+        Entry.objects.filter(title__contains="Länsstyrelsen").exists()
+        or Entry.objects.filter(feed__url__contains="lansstyrelsen", title__regex="[åäö]").exists()
+    )
+    assert (
+        TriageItem.objects.filter(organization=kungsbacka).count()
+        < Entry.objects.filter(feed__subscriptions__organization=kungsbacka).count()
+    )
+    # Solby follows one of the same feeds: no second Feed, its own queue.
+    assert Feed.objects.count() == 6
+    assert TriageItem.objects.filter(organization__slug="solby").exists()
+
+    queue = (Entry.objects.count(), TriageItem.objects.count())
+    seed()
+    assert (Entry.objects.count(), TriageItem.objects.count()) == queue
