@@ -267,6 +267,9 @@ class TriageItemEntry(OrganizationOwned):
             models.UniqueConstraint(fields=["organization", "entry"], name="item_entry_once")
         ]
         indexes = [
+            # The queue's "also in": an organisation's rows of the items on a page. Without
+            # it SQLite reads the organisation's every row through the address index.
+            models.Index(fields=["organization", "item"], name="item_entry_item"),
             models.Index(fields=["organization", "canonical_url"], name="item_entry_url"),
             models.Index(
                 fields=["organization", "title_fingerprint", "published_at"],

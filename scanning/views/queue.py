@@ -35,7 +35,13 @@ from signals.services import MAX_DESCRIPTION_LENGTH
 
 from ..models import TriageItem, TriageState
 from ..queue_forms import QueueFilterForm, ShortcutForm
-from ..selectors import Cursor, queue_page, shortcuts_on, waiting_count
+from ..selectors import (
+    WAITING_COUNT_LIMIT,
+    Cursor,
+    queue_page,
+    shortcuts_on,
+    waiting_count,
+)
 from ..triage_services import (
     ItemAlreadyDecided,
     ItemNotUndoable,
@@ -83,6 +89,7 @@ def _queue_context(request, data) -> dict:
         "page": page,
         "items": page.items,
         "waiting": waiting_count(request.membership),
+        "waiting_limit": WAITING_COUNT_LIMIT,
         "queue_url": reverse("scanning:queue", args=[request.organization.slug]),
     }
 
@@ -147,7 +154,11 @@ def decided_message(request, item: TriageItem) -> str:
 def _status(request, context: dict, *, template_part: str = "status", status: int = 200):
     """An htmx answer: the status region (and the count) swapped out of band, nothing else
     (the row it came from is removed by its own swap)."""
-    context = {"waiting": waiting_count(request.membership), **context}
+    context = {
+        "waiting": waiting_count(request.membership),
+        "waiting_limit": WAITING_COUNT_LIMIT,
+        **context,
+    }
     return render(request, f"{QUEUE_TEMPLATE}#{template_part}", context, status=status)
 
 

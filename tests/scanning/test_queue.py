@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.roles import Role
+from scanning import selectors
 from scanning.models import ShortcutPreference, TriageItemEntry, TriageState
 from signals.models import Area, Level
 
@@ -53,6 +54,17 @@ def feeds(kommun):
         "skr": SubscriptionFactory(organization=kommun, name="SKR", area=area, level=Level.INNER),
         "region": SubscriptionFactory(organization=kommun, name="Regionen", level=Level.NEAR),
     }
+
+
+def test_a_very_long_queue_is_counted_only_so_far(client_for, kommun, members, feeds, monkeypatch):
+    monkeypatch.setattr(selectors, "WAITING_COUNT_LIMIT", 3)
+    monkeypatch.setattr("scanning.views.queue.WAITING_COUNT_LIMIT", 3)
+    for n in range(4):
+        item(kommun, f"Nyhet {n}", subscription=feeds["skr"])
+    html = client_for(members[Role.SCANNER]).get(QUEUE).content.decode()
+    assert "More than 3 items waiting" in html
+    for n in range(4):
+        assert f"Nyhet {n}" in html
 
 
 # --- who may open it --------------------------------------------------------------------------
