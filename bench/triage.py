@@ -96,7 +96,8 @@ def populate(rng: random.Random):
             entries.append(
                 (
                     subscription.feed_id, f"id:{n}", title, link, link[6:], title.casefold(),
-                    f"<p>Om {' och '.join(words)}.</p>", f"Om {' och '.join(words)}.", "",
+                    f"<p>Om {' och '.join(words)}.</p>", f"Om {' och '.join(words)}.",
+                    f"{title}\nOm {' och '.join(words)}.".lower(), "",
                     db_datetime(published), db_datetime(now),
                 )
             )  # fmt: skip
@@ -105,7 +106,8 @@ def populate(rng: random.Random):
             Entry,
             (
                 "feed_id", "key", "title", "link", "canonical_url", "title_fingerprint",
-                "summary_html", "summary_text", "author", "published_at", "fetched_at",
+                "summary_html", "summary_text", "search_document", "author", "published_at",
+                "fetched_at",
             ),
             entries,
         )  # fmt: skip

@@ -24,10 +24,17 @@ _COLUMNS = (
     "title_fingerprint",
     "summary_html",
     "summary_text",
+    "search_document",
     "author",
     "published_at",
     "fetched_at",
 )
+
+
+def entry_search_document(title: str, summary_text: str) -> str:
+    """What the queue's text filter reads: the title and summary, lower-cased (in Python:
+    SQLite's LOWER does not fold å, ä and ö)."""
+    return f"{title}\n{summary_text}".lower()
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ def entries_store(
                 fingerprint,
                 item.summary_html,
                 item.summary_text,
+                entry_search_document(title, item.summary_text),
                 item.author[:200],
                 db_datetime(item.published_at),
                 fetched_at,

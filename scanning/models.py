@@ -96,6 +96,9 @@ class Entry(models.Model):
     title_fingerprint = models.CharField(max_length=300, blank=True)
     summary_html = models.TextField(_("summary"), blank=True)  # cleaned by nh3 on the way in
     summary_text = models.TextField(blank=True)
+    # Lower-cased title and summary: what the queue's text filter reads (PostgreSQL: a Swedish
+    # full-text GIN index over it, as the signal register's; SQLite: substring matching).
+    search_document = models.TextField(blank=True, editable=False)
     author = models.CharField(_("author"), max_length=200, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     fetched_at = models.DateTimeField(_("fetched"), default=timezone.now, db_index=True)

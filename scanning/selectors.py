@@ -5,19 +5,24 @@ Always starts from ``visibility``'s ``visible_*`` functions. The queue pages by 
 does not shift the page under them.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.lib.ids import parse_id
+from signals.search import SwedishDocument, normalise_query
 
 from .models import ShortcutPreference, Subscription, TriageItem, TriageState
 from .visibility import visible_subscriptions, visible_triage_item_entries, visible_triage_items
 
 QUEUE_PAGE_SIZE = 25
+_WORD = re.compile(r"\w+")
 # Cursors count microseconds from here: exact, where a float timestamp would round.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A search longer than this is no longer a search for words in a title.
@@ -106,10 +111,25 @@ def filter_items(items: QuerySet[TriageItem], filters: QueueFilters) -> QuerySet
     if filters.level:
         items = items.filter(subscription__level=filters.level)
     if filters.q:
-        # On the entry the item arrived with; SQLite's LIKE ignores case only for ASCII.
-        items = items.filter(
-            Q(entry__title__icontains=filters.q) | Q(entry__summary_text__icontains=filters.q)
+        items = _search(items, filters.q)
+    return items
+
+
+def _search(items: QuerySet[TriageItem], q: str) -> QuerySet[TriageItem]:
+    """Items whose entry's title or summary matches ``q``, as the signal register searches:
+    PostgreSQL full text with Swedish stemming (migration 0004's index), SQLite every word as
+    a substring of the lower-cased document."""
+    q = normalise_query(q)
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, config="swedish", search_type="websearch")
+        return items.alias(document=SwedishDocument("entry__search_document")).filter(
+            document=query
         )
+    words = _WORD.findall(q.lower())
+    if not words:
+        return items.none()
+    for word in words:
+        items = items.filter(entry__search_document__contains=word)
     return items
 
 

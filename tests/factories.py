@@ -280,6 +280,7 @@ class EntryFactory(DjangoModelFactory):
     title_fingerprint = factory.LazyAttribute(lambda o: o.title.casefold())
     summary_html = "<p>En sammanfattning.</p>"
     summary_text = "En sammanfattning."
+    search_document = factory.LazyAttribute(lambda o: f"{o.title}\n{o.summary_text}".lower())
     published_at = factory.LazyFunction(timezone.now)
 
 
