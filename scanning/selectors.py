@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.lib.ids import parse_id
-from signals.search import SwedishDocument, normalise_query
+from signals.search import normalise_query
 
 from .models import ShortcutPreference, Subscription, TriageItem, TriageState
 from .visibility import visible_subscriptions, visible_triage_item_entries, visible_triage_items
@@ -117,14 +117,17 @@ def filter_items(items: QuerySet[TriageItem], filters: QueueFilters) -> QuerySet
 
 def _search(items: QuerySet[TriageItem], q: str) -> QuerySet[TriageItem]:
     """Items whose entry's title or summary matches ``q``, as the signal register searches:
-    PostgreSQL full text with Swedish stemming (migration 0004's index), SQLite every word as
-    a substring of the lower-cased document."""
+    PostgreSQL full text with Swedish stemming (migration 0004's stored vector and index),
+    SQLite every word as a substring of the lower-cased document."""
     q = normalise_query(q)
     if connection.vendor == "postgresql":
-        query = SearchQuery(q, config="swedish", search_type="websearch")
-        return items.alias(document=SwedishDocument("entry__search_document")).filter(
-            document=query
+        # The stored vector of migration 0004 (a generated column the model does not know).
+        matching = RawSQL(
+            "SELECT id FROM scanning_entry "
+            "WHERE search_vector @@ websearch_to_tsquery('swedish'::regconfig, %s)",
+            (q,),
         )
+        return items.filter(entry_id__in=matching)
     words = _WORD.findall(q.lower())
     if not words:
         return items.none()
