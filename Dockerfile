@@ -9,6 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system spaning \
     && useradd --system --gid spaning --home-dir /app --shell /usr/sbin/nologin spaning
 
+# Pango (with its HarfBuzz and fontconfig) lays out the monthly report's text for WeasyPrint;
+# the fonts themselves are bundled in static/.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them.
