@@ -1,0 +1,147 @@
+"""A monthly report as plain data: everything the report template shows, and nothing else.
+
+The report is built from these values, not from the models, so a published report can be
+rendered again exactly as it was (the signals it names may be edited or deleted later) and
+the browser view and the PDF read the same thing. Text is kept as written; what the template
+needs to show it safely (Markdown rendered and cleaned, bidirectional controls removed, only
+web addresses as links) is worked out here, in one place.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from core.lib.markdown import render_markdown
+from core.lib.text import strip_bidi_controls
+
+# A source or signal address becomes a link only when it is a web address: a "javascript:"
+# or "file:" address typed into a source stays text.
+LINK_SCHEMES = {"http", "https"}
+
+
+def _web_address(url: str) -> str:
+    url = strip_bidi_controls(url or "").strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in LINK_SCHEMES else ""
+
+
+def _markdown(text: str) -> SafeString:
+    return render_markdown(strip_bidi_controls(text or ""))
+
+
+def month_name(month: date) -> str:
+    """The month as the report names it, in the active language: "november 2026"."""
+    return date_format(month, "F Y")
+
+
+def long_date(day: date) -> str:
+    """A date as the report writes it, in the active language: "3 december 2026"."""
+    return date_format(day, "j F Y")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str = ""
+    published_on: date | None = None
+
+    @property
+    def link(self) -> str:
+        """The address to link to, or "" when it is not a web address."""
+        return _web_address(self.url)
+
+    @property
+    def label(self) -> str:
+        """How the source is named: its name, else its address."""
+        return strip_bidi_controls(self.name or self.url)
+
+
+@dataclass(frozen=True)
+class ReportSignal:
+    title: str
+    level_label: str
+    area: str
+    trends: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    motivation: str = ""  # Markdown
+    meaning: str = ""  # Markdown: what it means for the organisation
+    consequences: str = ""  # Markdown: possible consequences or actions
+    audience: str = ""  # Markdown: who should know
+    url: str = ""  # the signal in the app, absolute
+
+    @property
+    def link(self) -> str:
+        return _web_address(self.url)
+
+    @property
+    def motivation_html(self) -> SafeString:
+        return _markdown(self.motivation)
+
+    @property
+    def meaning_html(self) -> SafeString:
+        return _markdown(self.meaning)
+
+    @property
+    def consequences_html(self) -> SafeString:
+        return _markdown(self.consequences)
+
+    @property
+    def audience_html(self) -> SafeString:
+        return _markdown(self.audience)
+
+
+@dataclass(frozen=True)
+class CandidateLine:
+    """A signal the group considered this month, chosen for the report or not."""
+
+    title: str
+    level_label: str
+    area: str
+    chosen: bool = False
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    organization_name: str
+    perspective_name: str
+    month: date
+    published_on: date | None
+    introduction: str  # Markdown
+    signals: list[ReportSignal]
+    candidates: list[CandidateLine]
+    # Label → number of the month's candidates, in the order the chart shows them.
+    counts_by_level: dict[str, int] = field(default_factory=dict)
+    counts_by_area: dict[str, int] = field(default_factory=dict)
+    version: int = 1
+    superseded: bool = False
+    language: str = "sv"
+
+    @property
+    def month_name(self) -> str:
+        return month_name(self.month)
+
+    @property
+    def published_text(self) -> str:
+        """The cover's date line: when it was published, or that it is a draft."""
+        if self.published_on is None:
+            return _("Draft, not published")
+        return _("Published %(date)s") % {"date": long_date(self.published_on)}
+
+    @property
+    def introduction_html(self) -> SafeString:
+        return _markdown(self.introduction)
+
+    @property
+    def motivation_heading(self) -> str:
+        """ "Why this is interesting for Kungsbacka", as the signal register says it."""
+        return _("Why this is interesting for %(organization)s") % {
+            "organization": strip_bidi_controls(self.perspective_name)
+        }
