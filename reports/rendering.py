@@ -27,7 +27,9 @@ def charts(document: ReportDocument) -> list:
     ]
 
 
-def _context(document: ReportDocument, *, for_print: bool) -> dict:
+def report_context(document: ReportDocument, *, for_print: bool = False) -> dict:
+    """What reports/document.html (and reports/document_page.html, the browser page that
+    includes it) needs to show ``document``."""
     return {
         "document": document,
         "charts": charts(document),
@@ -40,10 +42,10 @@ def render_report(document: ReportDocument) -> str:
     """The report as a browser page shows it: an <article> for inside the page's layout,
     with each chart's figures as a table too (reports/document_page.html includes it)."""
     with translation.override(document.language):
-        return render_to_string(f"{TEMPLATE}#report", _context(document, for_print=False))
+        return render_to_string(f"{TEMPLATE}#report", report_context(document, for_print=False))
 
 
 def render_standalone(document: ReportDocument) -> str:
     """The report as a whole HTML document for print (the PDF)."""
     with translation.override(document.language):
-        return render_to_string(TEMPLATE, _context(document, for_print=True))
+        return render_to_string(TEMPLATE, report_context(document, for_print=True))
