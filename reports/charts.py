@@ -59,7 +59,7 @@ def bar_chart(title: str, label_heading: str, counts: dict[str, int]) -> Chart:
         length = round(bar_room * count / largest, 1)
         bars.append(
             format_html(
-                '<g><title>{label}: {count}</title>'
+                "<g><title>{label}: {count}</title>"
                 '<text x="{label_x}" y="{text_y}" text-anchor="end" font-family="{font}" '
                 'font-size="{size}" fill="{text_colour}">{short}</text>'
                 '<rect x="{bar_x}" y="{bar_y}" width="{length}" height="{bar_height}" '

@@ -127,9 +127,7 @@ def page_number_css() -> str:
     return f"@page {{ @bottom-right {{ content: {content}; }} }}"
 
 
-def build_pdf(
-    document: ReportDocument, *, base_url: str = DEFAULT_BASE_URL, fetcher=None
-) -> bytes:
+def build_pdf(document: ReportDocument, *, base_url: str = DEFAULT_BASE_URL, fetcher=None) -> bytes:
     """The report as PDF bytes (A4, in the report's language). ``fetcher`` is for tests that
     look at what was fetched; by default, ``static_files_fetcher(base_url)``."""
     weasyprint = _weasyprint()

@@ -31,10 +31,15 @@ SIGNALS = [
         "Vård och omsorg",
         ["Kompetensförsörjning", "Demografisk förändring"],
         [
-            ("Region Halland", "https://www.regionhalland.se/kompetensforsorjning", date(2026, 11, 4)),
+            (
+                "Region Halland",
+                "https://www.regionhalland.se/kompetensforsorjning",
+                date(2026, 11, 4),
+            ),
             ("SCB: Trender och prognoser", "https://www.scb.se/trender-och-prognoser", None),
         ],
-        "Vår äldreomsorg har redan svårt att rekrytera, och grannkommunerna konkurrerar om samma personer.",
+        "Vår äldreomsorg har redan svårt att rekrytera, och grannkommunerna konkurrerar om "
+        "samma personer.",
         "Vi kan inte räkna med att rekrytera oss ur bristen. Bemanningen i hemtjänsten blir en "
         "fråga om arbetssätt, teknik och hur vi behåller dem som redan arbetar hos oss.",
         "- Ta fram en kompetensförsörjningsplan för äldreomsorgen 2027–2030\n"

@@ -14,7 +14,7 @@ from reports.pdf import FetchRefused, page_number_css, static_file_for
 from reports.rendering import render_report, render_standalone
 from reports.sample import sample_document
 
-from .hostile import LONG_WORD, MARKUP_TITLE, RTL_OVERRIDE, hostile_document
+from .hostile import LONG_WORD, RTL_OVERRIDE, hostile_document
 
 BASE = "https://spaning.invalid/"
 
@@ -51,7 +51,7 @@ def test_the_charts_have_an_accessible_name_and_a_table_in_the_browser():
         assert 'role="img"' in svg
         assert 'aria-label="Kandidater per ' in svg
     assert "<title>Kandidater per nivå</title>" in html
-    assert html.count('<table>') == 2  # each chart's figures
+    assert html.count("<table>") == 2  # each chart's figures
     assert "Siffrorna som tabell" in html
 
 
