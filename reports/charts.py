@@ -19,7 +19,8 @@ COUNT_WIDTH = 40  # room for the number after the longest bar
 ROW_HEIGHT = 26
 BAR_HEIGHT = 16
 PADDING = 6
-FONT = "Liberation Sans, Arial, sans-serif"
+# The bundled font of static/css/report.css first, so the PDF's charts need no system font.
+FONT = "Report Sans, Liberation Sans, Arial, sans-serif"
 FONT_SIZE = 13
 # About this many characters of the label font fit in LABEL_WIDTH.
 LABEL_CHARACTERS = 32
