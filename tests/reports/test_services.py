@@ -119,7 +119,12 @@ def test_a_score_is_one_per_member_and_replaced(kommun, members, cycle):
 
 
 @pytest.mark.parametrize(
-    "values", [{"relevance": 0, "urgency": 2}, {"relevance": 2, "urgency": "4"}, {"relevance": None, "urgency": 1}]
+    "values",
+    [
+        {"relevance": 0, "urgency": 2},
+        {"relevance": 2, "urgency": "4"},
+        {"relevance": None, "urgency": 1},
+    ],
 )
 def test_scores_outside_1_to_3_are_refused(members, cycle, values):
     candidate = Candidate.objects.filter(cycle=cycle).first()
