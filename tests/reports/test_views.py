@@ -149,7 +149,7 @@ def test_a_bad_score_is_shown_on_the_row(members, cycle):
 
 
 def test_board_orders_by_combined_score_and_shows_spread(kommun, members, cycle):
-    first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
+    _first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
     ScoreFactory(candidate=second, user=members["editor"], relevance=3, urgency=3)
     ScoreFactory(candidate=second, user=members["admin"], relevance=1, urgency=3)
     ScoreFactory(candidate=third, user=members["editor"], relevance=2, urgency=2)
@@ -239,8 +239,8 @@ def test_hostile_titles_are_escaped(kommun, members):
     assert "<b>fet</b>" not in page
 
 
-def _budget_cycle(kommun, members, count):
-    cycle = ReportCycleFactory(organization=kommun)
+def _budget_cycle(kommun, members, count, month=None):
+    cycle = ReportCycleFactory(organization=kommun, **({"month": month} if month else {}))
     for number in range(count):
         candidate = CandidateFactory(cycle=cycle)
         ScoreFactory(candidate=candidate, user=members["scanner"])
@@ -257,10 +257,7 @@ def test_query_count_does_not_grow_with_candidates(
 ):
     client = client_as(members["editor"])
     small = _budget_cycle(kommun, members, 5)
-    large = ReportCycleFactory(organization=kommun, month=small.month.replace(year=2020))
-    for number in range(50):
-        candidate = CandidateFactory(cycle=large)
-        ScoreFactory(candidate=candidate, user=members["scanner"])
+    large = _budget_cycle(kommun, members, 50, month=small.month.replace(year=2020))
     client.get(url(page, small.pk))  # warm the session and caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
