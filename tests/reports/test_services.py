@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reports.models import Candidate, Decision, ReportCycle
 from reports.services import (
+    ALREADY_CANDIDATE,
     CandidateConflict,
     bounds_text,
     candidate_carry_over,
@@ -83,7 +84,7 @@ def test_carry_over_takes_an_earlier_logged_signal_once(kommun, members, cycle):
     assert candidate.carried_over
     with pytest.raises(ValidationError) as refused:
         candidate_carry_over(cycle=cycle, signal=earlier, user=members["editor"])
-    assert "already a candidate" in str(refused.value)
+    assert refused.value.message_dict == {"signal": [str(ALREADY_CANDIDATE)]}
 
 
 def test_carry_over_refuses_this_months_drafts_and_scanners(kommun, members, cycle):
@@ -180,7 +181,8 @@ def test_reordering_the_shortlist(members, cycle):
 
 
 def test_the_bounds_say_5_to_10(cycle):
-    assert bounds_text(cycle) == "A report has at least 5 and at most 10 signals."
+    with translation.override("en"):
+        assert bounds_text(cycle) == "A report has at least 5 and at most 10 signals."
 
 
 def test_a_published_cycle_takes_no_scores(members, cycle):
