@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -371,6 +372,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scanning.tasks.dispatch_due_feeds",
         "schedule": timedelta(minutes=2),
         "options": {"expires": 110},
+    },
+    # Each organisation's report cycle for the new month, just after midnight on the first.
+    "open-monthly-report-cycles": {
+        "task": "reports.tasks.open_monthly_cycles",
+        "schedule": crontab(minute=5, hour=0, day_of_month=1),
+        "options": {"expires": timedelta(days=27).total_seconds()},
     },
     "expire-triage-items": {
         "task": "scanning.tasks.expire_triage_items",

@@ -23,6 +23,7 @@ organization_patterns = [
     path("", core_views.start, name="start"),
     path("signals/", include("signals.urls")),
     path("scanning/", include("scanning.urls")),
+    path("reports/", include("reports.urls")),
     path("settings/", include(settings_patterns)),
 ]
 

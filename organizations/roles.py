@@ -32,6 +32,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Composing and publishing the monthly report.
     "compose_reports": frozenset({Role.EDITOR, Role.ADMIN}),
     "read_reports": frozenset({Role.SCANNER, Role.EDITOR, Role.MANAGEMENT, Role.ADMIN}),
+    # Scoring the month's candidates and the ranking board the group meets over.
+    "score_reports": SCANNING_GROUP,
     # Discussions are open to every member.
     "discuss": frozenset(Role.values),
     # Areas, trends, tags, feeds and memberships of the organisation.

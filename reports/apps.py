@@ -7,3 +7,6 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from . import visibility  # noqa: F401  registers the cycle's visible_* rules

@@ -23,6 +23,7 @@ from factory.django import DjangoModelFactory, Password
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from organizations.services import organization_data_changed
+from reports.models import Candidate, ReportCycle, Score
 from scanning.models import (
     Entry,
     Feed,
@@ -331,3 +332,39 @@ class TriageItemFactory(DjangoModelFactory):
                 title_fingerprint=item.entry.title_fingerprint,
                 published_at=item.published_at,
             )
+
+
+class ReportCycleFactory(DjangoModelFactory):
+    """A report cycle, open, for the current month by default."""
+
+    class Meta:
+        model = ReportCycle
+
+    organization = factory.SubFactory(OrganizationFactory)
+    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+
+
+class CandidateFactory(DjangoModelFactory):
+    """A candidate of a cycle; its signal is a new logged signal of the cycle's organisation."""
+
+    class Meta:
+        model = Candidate
+
+    cycle = factory.SubFactory(ReportCycleFactory)
+    organization = factory.SelfAttribute("cycle.organization")
+    signal = factory.SubFactory(
+        SignalFactory, organization=factory.SelfAttribute("..cycle.organization")
+    )
+
+
+class ScoreFactory(DjangoModelFactory):
+    """One member's score of a candidate (relevance 2, urgency 2 unless given)."""
+
+    class Meta:
+        model = Score
+
+    candidate = factory.SubFactory(CandidateFactory)
+    organization = factory.SelfAttribute("candidate.organization")
+    user = factory.SubFactory(UserFactory)
+    relevance = 2
+    urgency = 2

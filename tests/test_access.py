@@ -35,6 +35,7 @@ MAY = {
     "manage_feeds": {SCANNER, EDITOR, ADMIN},
     "compose_reports": {EDITOR, ADMIN},
     "read_reports": {SCANNER, EDITOR, MANAGEMENT, ADMIN},
+    "score_reports": {SCANNER, EDITOR, ADMIN},
     "discuss": EVERYONE,
     "manage_organization": {ADMIN},
 }

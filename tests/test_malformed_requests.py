@@ -26,8 +26,10 @@ from signals.taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMerge
 from signals.views.browse import SignalFilterForm
 
 from .factories import (
+    CandidateFactory,
     DrivingForceFactory,
     KeywordRuleFactory,
+    ReportCycleFactory,
     SubscriptionFactory,
     TagFactory,
     TriageItemFactory,
@@ -122,6 +124,8 @@ def world(kommun, members, signal):
         "feed": SubscriptionFactory(organization=kommun).pk,
         "rule": KeywordRuleFactory(organization=kommun).pk,
         "triage_item": TriageItemFactory(organization=kommun).pk,
+        "cycle": (cycle := ReportCycleFactory(organization=kommun)).pk,
+        "candidate": CandidateFactory(cycle=cycle, signal=signal).pk,
     }
 
 
@@ -135,6 +139,8 @@ def _pk_for(name: str, world: dict) -> int:
         return world["signal"]
     if name in TRIAGE_ITEM_VIEWS:
         return world["triage_item"]
+    if namespace == "reports":
+        return world["candidate" if view.startswith("candidate_") else "cycle"]
     for kind in ("driving_force", "area", "trend", "tag", "member", "feed", "rule"):
         if view.startswith(kind):
             return world[kind]

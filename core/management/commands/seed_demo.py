@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
+from reports.demo import seed_cycle
 from scanning.demo import seed_feeds
 from signals.catalogue import install_default_catalogue
 from signals.demo import seed_signals, seed_watches
@@ -43,11 +44,14 @@ class Command(BaseCommand):
             Organization.objects.get(slug=OTHER_ORGANIZATION["slug"]), only=("skr-nyheter.rss",)
         )
 
+        candidates = seed_cycle(organization, users)
+
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
             f"Signals: {signals_added} demo signals added, "
             f"{Signal.objects.filter(organization=organization).count()} in the register."
         )
+        self.stdout.write(f"Report: this month's cycle is open with {candidates} candidates.")
         self.stdout.write(f"Feeds: {entries_added} new entries from the bundled sample feeds.")
         self.stdout.write(f"Log in with any of these (password: {settings.SPANING_DEMO_PASSWORD}):")
         for username, first_name, last_name, role in DEMO_USERS:

@@ -1,0 +1,198 @@
+"""Reading the report cycle: the candidates with the member's own score and, once they have
+scored a candidate, everyone's (no anchoring); the ranking board; the shortlist and its
+bounds. Always starts from ``visibility``'s ``visible_*`` functions.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Max, Min, Prefetch, QuerySet
+
+from organizations.models import Membership
+from signals.models import Level
+
+from .models import Candidate, Decision, ReportCycle, Score
+from .services import bounds_text
+from .visibility import visible_candidates, visible_scores
+
+# Members who gave 1 and 3 on the same question disagree: worth talking about.
+DISAGREEMENT = 2
+
+
+@dataclass
+class Opinions:
+    """Everyone's scores of one candidate, summed up."""
+
+    count: int = 0
+    relevance: float | None = None
+    urgency: float | None = None
+    relevance_min: int | None = None
+    relevance_max: int | None = None
+    urgency_min: int | None = None
+    urgency_max: int | None = None
+
+    @property
+    def combined(self) -> float | None:
+        if not self.count:
+            return None
+        return (self.relevance or 0) + (self.urgency or 0)
+
+    @property
+    def relevance_split(self) -> bool:
+        return self.count > 1 and self.relevance_max - self.relevance_min >= DISAGREEMENT
+
+    @property
+    def urgency_split(self) -> bool:
+        return self.count > 1 and self.urgency_max - self.urgency_min >= DISAGREEMENT
+
+    @property
+    def split(self) -> bool:
+        return self.relevance_split or self.urgency_split
+
+
+@dataclass
+class Row:
+    candidate: Candidate
+    mine: Score | None
+    opinions: Opinions
+    trends: list = field(default_factory=list)
+
+    @property
+    def signal(self):
+        return self.candidate.signal
+
+    @property
+    def others_shown(self) -> bool:
+        """No anchoring: the group's scores only after one's own."""
+        return self.mine is not None
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    level: str = ""
+    area: int | None = None
+    trend: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.level or self.area or self.trend)
+
+
+def _candidates(membership: Membership, cycle: ReportCycle) -> QuerySet[Candidate]:
+    mine = visible_scores(membership).filter(user_id=membership.user_id)
+    return (
+        visible_candidates(membership)
+        .filter(cycle=cycle)
+        .select_related("signal__area")
+        .prefetch_related(Prefetch("scores", queryset=mine, to_attr="own_scores"), "signal__trends")
+        .annotate(
+            score_count=Count("scores"),
+            relevance_avg=Avg("scores__relevance"),
+            urgency_avg=Avg("scores__urgency"),
+            relevance_min=Min("scores__relevance"),
+            relevance_max=Max("scores__relevance"),
+            urgency_min=Min("scores__urgency"),
+            urgency_max=Max("scores__urgency"),
+        )
+    )
+
+
+def _row(candidate: Candidate) -> Row:
+    opinions = Opinions(
+        count=candidate.score_count,
+        relevance=candidate.relevance_avg,
+        urgency=candidate.urgency_avg,
+        relevance_min=candidate.relevance_min,
+        relevance_max=candidate.relevance_max,
+        urgency_min=candidate.urgency_min,
+        urgency_max=candidate.urgency_max,
+    )
+    own = candidate.own_scores
+    return Row(
+        candidate=candidate,
+        mine=own[0] if own else None,
+        opinions=opinions,
+        trends=list(candidate.signal.trends.all()),
+    )
+
+
+def scoring_rows(membership: Membership, cycle: ReportCycle) -> list[Row]:
+    """Every candidate, in the order the signals were logged (oldest first), with the
+    member's own score."""
+    candidates = _candidates(membership, cycle).order_by("signal__created_at", "pk")
+    return [_row(candidate) for candidate in candidates]
+
+
+def scoring_row(membership: Membership, candidate: Candidate) -> Row:
+    return _row(_candidates(membership, candidate.cycle).get(pk=candidate.pk))
+
+
+def progress(rows: list[Row]) -> tuple[int, int]:
+    """(scored by the member, candidates)."""
+    return sum(1 for row in rows if row.mine is not None), len(rows)
+
+
+def board_rows(membership: Membership, cycle: ReportCycle, filters: BoardFilters) -> list[Row]:
+    """The candidates by combined score (mean relevance + mean urgency), the more scores
+    first among equals, the unscored last."""
+    candidates = _candidates(membership, cycle)
+    if filters.level:
+        candidates = candidates.filter(signal__level=filters.level)
+    if filters.area:
+        candidates = candidates.filter(signal__area_id=filters.area)
+    if filters.trend:
+        candidates = candidates.filter(signal__trends=filters.trend)
+    rows = [_row(candidate) for candidate in candidates.order_by("pk")]
+    rows.sort(
+        key=lambda row: (
+            row.opinions.combined is None,
+            -(row.opinions.combined or 0),
+            -row.opinions.count,
+            row.candidate.pk,
+        )
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    candidates: list[Candidate]
+    minimum: int
+    maximum: int
+    bounds: str
+
+    @property
+    def count(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def within(self) -> bool:
+        return self.minimum <= self.count <= self.maximum
+
+    @property
+    def too_few(self) -> bool:
+        return self.count < self.minimum
+
+
+def shortlist(membership: Membership, cycle: ReportCycle) -> Shortlist:
+    """The candidates marked in, in their order, and how their number stands to the bounds."""
+    chosen = (
+        visible_candidates(membership)
+        .filter(cycle=cycle, decision=Decision.IN)
+        .select_related("signal")
+        .order_by("position", "pk")
+    )
+    return Shortlist(
+        candidates=list(chosen),
+        minimum=cycle.min_signals,
+        maximum=cycle.max_signals,
+        bounds=bounds_text(cycle),
+    )
+
+
+def level_choices() -> list[tuple[str, str]]:
+    return list(Level.choices)
+
+
+def progress_counts(membership: Membership, cycle: ReportCycle) -> tuple[int, int]:
+    """(scored by the member, candidates), counted without loading the rows."""
+    scored = visible_scores(membership).filter(user_id=membership.user_id, candidate__cycle=cycle)
+    return scored.count(), visible_candidates(membership).filter(cycle=cycle).count()

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from .views import board, cycles, scoring
+
+app_name = "reports"
+
+# Under /<organisation>/reports/ (config/urls.py).
+urlpatterns = [
+    # --- cycles.py: the cycles, opening this month's, carrying signals over ---
+    path("", cycles.cycle_list, name="list"),
+    path("open/", cycles.cycle_open_now, name="open"),
+    path("<id:pk>/", cycles.cycle_detail, name="detail"),
+    path("<id:pk>/refresh/", cycles.cycle_refresh, name="refresh"),
+    path("<id:pk>/carry-over/", cycles.carry_over, name="carry_over"),
+    # --- scoring.py: every candidate on one page ---
+    path("<id:pk>/score/", scoring.score_page, name="score"),
+    path("candidates/<id:pk>/score/", scoring.score_save, name="candidate_score"),
+    path("<id:pk>/shortcuts/", scoring.shortcuts, name="shortcuts"),
+    # --- board.py: the ranking board and meeting view, the shortlist ---
+    path("<id:pk>/board/", board.board, name="board"),
+    path("candidates/<id:pk>/decide/", board.decide, name="candidate_decide"),
+    path("candidates/<id:pk>/move/", board.move, name="candidate_move"),
+]

@@ -1,0 +1,268 @@
+"""The report pages, role by role: cycle list and page, scoring, the board, deciding and
+ordering. Another organisation's member gets 404 everywhere."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.models import Candidate, Decision
+from reports.services import cycle_open, score_set
+from signals.models import Level
+
+from ..factories import CandidateFactory, ReportCycleFactory, ScoreFactory, SignalFactory
+
+pytestmark = pytest.mark.usefixtures("english")
+
+ROLES = ["scanner", "editor", "admin", "management", "staff"]
+
+
+def url(name, *args):
+    return reverse(f"reports:{name}", args=["kungsbacka", *args])
+
+
+def client_as(user):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(user)
+    return client
+
+
+PAGES = {
+    # page → roles that may open it
+    "list": {"scanner", "editor", "admin", "management"},
+    "detail": {"scanner", "editor", "admin"},  # management: the cycle is open, so not theirs
+    "score": {"scanner", "editor", "admin"},
+    "board": {"scanner", "editor", "admin"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_by_role(members, cycle, role, page):
+    response = client_as(members[role]).get(url(page) if page == "list" else url(page, cycle.pk))
+    if role in PAGES[page]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("page", ["detail", "score", "board"])
+def test_another_organisations_member_gets_404(other_members, cycle, page):
+    for role in ("admin", "editor", "scanner"):
+        response = client_as(other_members[role]).get(
+            reverse(f"reports:{page}", args=["varberg", cycle.pk])
+        )
+        assert response.status_code == 404
+
+
+def test_ids_past_64_bits_are_404(members, cycle):
+    client = client_as(members["admin"])
+    for path in ("", "score/", "board/"):
+        assert client.get(f"/kungsbacka/reports/{2**64}/{path}").status_code == 404
+    big = f"/kungsbacka/reports/candidates/{2**63}/score/"
+    assert client.post(big, {"relevance": 1}).status_code == 404
+
+
+def test_another_organisations_candidate_cannot_be_scored_or_decided(members, other_kommun, cycle):
+    theirs = CandidateFactory(cycle=ReportCycleFactory(organization=other_kommun))
+    client = client_as(members["editor"])
+    data = {"relevance": 1, "urgency": 1, "decision": "in", "version": 1, "direction": "up"}
+    for name in ("candidate_score", "candidate_decide", "candidate_move"):
+        assert client.post(url(name, theirs.pk), data).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.decision == Decision.UNDECIDED and not theirs.scores.exists()
+
+
+def test_scanners_and_management_may_not_decide(members, cycle):
+    candidate = Candidate.objects.filter(cycle=cycle).first()
+    for role in ("scanner", "management", "staff"):
+        response = client_as(members[role]).post(
+            url("candidate_decide", candidate.pk), {"decision": "in", "version": 1}
+        )
+        assert response.status_code == 403
+    assert (
+        client_as(members["management"])
+        .post(url("candidate_score", candidate.pk), {"relevance": 1, "urgency": 1})
+        .status_code
+        == 403
+    )
+
+
+def test_editor_opens_this_months_cycle(kommun, members):
+    SignalFactory(organization=kommun, title="Månadens signal")
+    client = client_as(members["editor"])
+    page = client.get(url("list")).content.decode()
+    assert "Open this month&#x27;s cycle" in page or "Open this month's cycle" in page
+    response = client.post(url("open"), follow=True)
+    assert response.status_code == 200
+    assert "1 candidate" in response.content.decode()
+    assert client_as(members["scanner"]).post(url("open")).status_code == 403
+
+
+def test_others_scores_appear_only_after_ones_own(members, cycle):
+    candidate = Candidate.objects.filter(cycle=cycle).order_by("pk").first()
+    score_set(
+        candidate=candidate,
+        user=members["editor"],
+        relevance=3,
+        urgency=3,
+        comment="Editorns hemliga kommentar",
+    )
+    client = client_as(members["scanner"])
+    page = client.get(url("score", cycle.pk)).content.decode()
+    assert "1 score:" not in page and "3.0" not in page
+    assert "scores show once you have scored this yourself." in page
+    assert "Editorns hemliga kommentar" not in page
+    response = client.post(
+        url("candidate_score", candidate.pk),
+        {"relevance": "1", "urgency": "1"},
+        headers={"HX-Request": "true"},
+    )
+    row = response.content.decode()
+    assert "2 scores" in row and "(1–3)" in row and "the group disagrees" in row
+    assert "1 of 3 scored" in row
+    page = client.get(url("score", cycle.pk)).content.decode()
+    assert "1 of 3 scored" in page
+    assert page.count("2 scores") == 1
+
+
+def test_scoring_without_javascript_redirects_back(members, cycle):
+    candidate = Candidate.objects.filter(cycle=cycle).first()
+    response = client_as(members["scanner"]).post(
+        url("candidate_score", candidate.pk), {"relevance": "2", "urgency": "3"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#candidate-{candidate.pk}")
+    assert candidate.scores.get().urgency == 3
+
+
+def test_a_bad_score_is_shown_on_the_row(members, cycle):
+    candidate = Candidate.objects.filter(cycle=cycle).first()
+    response = client_as(members["scanner"]).post(
+        url("candidate_score", candidate.pk),
+        {"relevance": "7", "urgency": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Choose 1, 2 or 3." in response.content.decode()
+    assert not candidate.scores.exists()
+
+
+def test_board_orders_by_combined_score_and_shows_spread(kommun, members, cycle):
+    _first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
+    ScoreFactory(candidate=second, user=members["editor"], relevance=3, urgency=3)
+    ScoreFactory(candidate=second, user=members["admin"], relevance=1, urgency=3)
+    ScoreFactory(candidate=third, user=members["editor"], relevance=2, urgency=2)
+    page = client_as(members["scanner"]).get(url("board", cycle.pk)).content.decode()
+    assert page.index("Kandidat 2") < page.index("Kandidat 3") < page.index("Kandidat 1")
+    assert "spread--split" in page and "1–3" in page and "disagreement" in page
+    filtered = client_as(members["scanner"]).get(url("board", cycle.pk), {"level": Level.NEAR})
+    text = filtered.content.decode()
+    assert "Kandidat 2" in text and "Kandidat 1" not in text.split("board-results")[1]
+
+
+def test_scanner_sees_board_read_only(members, cycle):
+    page = client_as(members["scanner"]).get(url("board", cycle.pk)).content.decode()
+    assert "candidate_decide" not in page and "/decide/" not in page
+    editor_page = client_as(members["editor"]).get(url("board", cycle.pk)).content.decode()
+    assert "/decide/" in editor_page
+
+
+def test_deciding_with_a_stale_version_changes_nothing(members, cycle):
+    candidate = Candidate.objects.filter(cycle=cycle).first()
+    editor = client_as(members["editor"])
+    response = editor.post(
+        url("candidate_decide", candidate.pk),
+        {"decision": "in", "version": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert "is in" in response.content.decode()
+    response = client_as(members["admin"]).post(
+        url("candidate_decide", candidate.pk), {"decision": "out", "version": "1"}, follow=True
+    )
+    assert "Someone else decided" in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.decision == Decision.IN and candidate.version == 2
+
+
+def test_the_board_says_where_the_shortlist_stands(kommun, members):
+    for number in range(12):
+        SignalFactory(organization=kommun, title=f"Signal {number}")
+    cycle = cycle_open(organization=kommun, month=timezone.localdate())
+    editor = client_as(members["editor"])
+    candidates = list(Candidate.objects.filter(cycle=cycle).order_by("pk"))
+    for candidate in candidates[:3]:
+        editor.post(url("candidate_decide", candidate.pk), {"decision": "in", "version": 1})
+    page = editor.get(url("board", cycle.pk)).content.decode()
+    assert "3 in: at least 5" in page
+    assert "A report has at least 5 and at most 10 signals." in page
+    for candidate in candidates[3:7]:
+        editor.post(url("candidate_decide", candidate.pk), {"decision": "in", "version": 1})
+    assert "7 in: within 5–10" in editor.get(url("board", cycle.pk)).content.decode()
+    for candidate in candidates[7:]:
+        editor.post(url("candidate_decide", candidate.pk), {"decision": "in", "version": 1})
+    assert "12 in: at most 10" in editor.get(url("board", cycle.pk)).content.decode()
+
+
+def test_moving_a_shortlisted_candidate(members, cycle):
+    editor = client_as(members["editor"])
+    chosen = list(Candidate.objects.filter(cycle=cycle).order_by("pk"))
+    for candidate in chosen:
+        editor.post(url("candidate_decide", candidate.pk), {"decision": "in", "version": 1})
+    response = editor.post(
+        url("candidate_move", chosen[2].pk), {"direction": "up"}, headers={"HX-Request": "true"}
+    )
+    assert "is now number 2" in response.content.decode()
+    order = Candidate.objects.filter(cycle=cycle).order_by("position").values_list("pk", flat=True)
+    assert list(order) == [chosen[0].pk, chosen[2].pk, chosen[1].pk]
+    editor.post(url("candidate_move", chosen[0].pk), {"direction": "up"})  # already first
+    order = Candidate.objects.filter(cycle=cycle).order_by("position").values_list("pk", flat=True)
+    assert list(order) == [chosen[0].pk, chosen[2].pk, chosen[1].pk]
+
+
+def test_hostile_titles_are_escaped(kommun, members):
+    hostile = "<script>alert(1)</script>\u202eevil " + "x" * 300
+    SignalFactory(organization=kommun, title=hostile[:250])
+    cycle = cycle_open(organization=kommun, month=timezone.localdate())
+    candidate = Candidate.objects.get(cycle=cycle)
+    client = client_as(members["editor"])
+    client.post(url("candidate_decide", candidate.pk), {"decision": "in", "version": 1})
+    for name in ("score", "board"):
+        page = client.get(url(name, cycle.pk)).content.decode()
+        assert "<script>alert(1)" not in page
+        assert "&lt;script&gt;alert(1)" in page
+    client.post(
+        url("candidate_score", candidate.pk),
+        {"relevance": 1, "urgency": 1, "comment": "<b>fet</b>"},
+    )
+    page = client.get(url("score", cycle.pk)).content.decode()
+    assert "<b>fet</b>" not in page
+
+
+def _budget_cycle(kommun, members, count, month=None):
+    cycle = ReportCycleFactory(organization=kommun, **({"month": month} if month else {}))
+    for number in range(count):
+        candidate = CandidateFactory(cycle=cycle)
+        ScoreFactory(candidate=candidate, user=members["scanner"])
+        ScoreFactory(candidate=candidate, user=members["editor"], relevance=number % 3 + 1)
+        if number % 2:
+            candidate.decision, candidate.position = Decision.IN, number
+            candidate.save()
+    return cycle
+
+
+@pytest.mark.parametrize("page", ["score", "board", "detail"])
+def test_query_count_does_not_grow_with_candidates(
+    kommun, members, django_assert_max_num_queries, page
+):
+    client = client_as(members["editor"])
+    small = _budget_cycle(kommun, members, 5)
+    large = _budget_cycle(kommun, members, 50, month=small.month.replace(year=2020))
+    client.get(url(page, small.pk))  # warm the session and caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url(page, small.pk)).status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url(page, large.pk)).status_code == 200
