@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, cycles, scoring
+from .views import board, cycles, document, scoring
 
 app_name = "reports"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<id:pk>/score/", scoring.score_page, name="score"),
     path("candidates/<id:pk>/score/", scoring.score_save, name="candidate_score"),
     path("<id:pk>/shortcuts/", scoring.shortcuts, name="shortcuts"),
+    # --- document.py: the report as it stands, in the browser ---
+    path("<id:pk>/report/", document.report_preview, name="report"),
     # --- board.py: the ranking board and meeting view, the shortlist ---
     path("<id:pk>/board/", board.board, name="board"),
     path("candidates/<id:pk>/decide/", board.decide, name="candidate_decide"),
