@@ -4,6 +4,7 @@ bounds. Always starts from ``visibility``'s ``visible_*`` functions.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Avg, Count, Max, Min, Prefetch, QuerySet
 
@@ -36,13 +37,17 @@ class Opinions:
             return None
         return (self.relevance or 0) + (self.urgency or 0)
 
+    @staticmethod
+    def _apart(low: int | None, high: int | None) -> bool:
+        return low is not None and high is not None and high - low >= DISAGREEMENT
+
     @property
     def relevance_split(self) -> bool:
-        return self.count > 1 and self.relevance_max - self.relevance_min >= DISAGREEMENT
+        return self.count > 1 and self._apart(self.relevance_min, self.relevance_max)
 
     @property
     def urgency_split(self) -> bool:
-        return self.count > 1 and self.urgency_max - self.urgency_min >= DISAGREEMENT
+        return self.count > 1 and self._apart(self.urgency_min, self.urgency_max)
 
     @property
     def split(self) -> bool:
@@ -96,16 +101,18 @@ def _candidates(membership: Membership, cycle: ReportCycle) -> QuerySet[Candidat
 
 
 def _row(candidate: Candidate) -> Row:
+    # The annotations and prefetch of _candidates(), which the model does not declare.
+    figures: Any = candidate
     opinions = Opinions(
-        count=candidate.score_count,
-        relevance=candidate.relevance_avg,
-        urgency=candidate.urgency_avg,
-        relevance_min=candidate.relevance_min,
-        relevance_max=candidate.relevance_max,
-        urgency_min=candidate.urgency_min,
-        urgency_max=candidate.urgency_max,
+        count=figures.score_count,
+        relevance=figures.relevance_avg,
+        urgency=figures.urgency_avg,
+        relevance_min=figures.relevance_min,
+        relevance_max=figures.relevance_max,
+        urgency_min=figures.urgency_min,
+        urgency_max=figures.urgency_max,
     )
-    own = candidate.own_scores
+    own = figures.own_scores
     return Row(
         candidate=candidate,
         mine=own[0] if own else None,
@@ -189,7 +196,7 @@ def shortlist(membership: Membership, cycle: ReportCycle) -> Shortlist:
 
 
 def level_choices() -> list[tuple[str, str]]:
-    return list(Level.choices)
+    return [(value, str(label)) for value, label in Level.choices]
 
 
 def progress_counts(membership: Membership, cycle: ReportCycle) -> tuple[int, int]:
