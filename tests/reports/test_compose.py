@@ -322,3 +322,22 @@ def test_query_budget_constant_for_5_and_10_chosen(members, kommun):
     ten = _queries_for(members, kommun, 10, "2020-02-01")
     assert five == ten
     assert ten <= 12
+
+
+def test_page_in_swedish(members, cycle, chosen):
+    client = client_as(members["editor"])
+    client.cookies["django_language"] = "sv"
+    page = client.get(url("compose", cycle.pk)).content.decode()
+    for text in (
+        "Vad betyder det för oss?",
+        "Möjliga konsekvenser eller åtgärder",
+        "Vilka behöver känna till det?",
+        "Skriv rapporten",
+    ):
+        assert text in page
+    answer = client_as(members["editor"], htmx=True)
+    answer.cookies["django_language"] = "sv"
+    response = answer.post(
+        url("candidate_analysis", chosen[0].pk), {"meaning": "Text", "version": chosen[0].version}
+    )
+    assert "Sparat " in response.content.decode()
