@@ -203,3 +203,14 @@ def progress_counts(membership: Membership, cycle: ReportCycle) -> tuple[int, in
     """(scored by the member, candidates), counted without loading the rows."""
     scored = visible_scores(membership).filter(user_id=membership.user_id, candidate__cycle=cycle)
     return scored.count(), visible_candidates(membership).filter(cycle=cycle).count()
+
+
+def composition(membership: Membership, cycle: ReportCycle) -> list[Candidate]:
+    """The chosen candidates in shortlist order, with what the compose page shows of each
+    signal (level, area, motivation) loaded in the same query."""
+    return list(
+        visible_candidates(membership)
+        .filter(cycle=cycle, decision=Decision.IN)
+        .select_related("signal__area")
+        .order_by("position", "pk")
+    )

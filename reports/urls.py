@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, cycles, document, scoring
+from .views import board, compose, cycles, document, scoring
 
 app_name = "reports"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("<id:pk>/board/", board.board, name="board"),
     path("candidates/<id:pk>/decide/", board.decide, name="candidate_decide"),
     path("candidates/<id:pk>/move/", board.move, name="candidate_move"),
+    # --- compose.py: writing the introduction and the analyses ---
+    path("<id:pk>/compose/", compose.compose, name="compose"),
+    path("<id:pk>/introduction/", compose.introduction, name="introduction"),
+    path("candidates/<id:pk>/analysis/", compose.candidate_analysis, name="candidate_analysis"),
 ]
