@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, cycles, document, scoring
+from .views import board, cycles, document, published, scoring
 
 app_name = "reports"
 
@@ -22,4 +22,11 @@ urlpatterns = [
     path("<id:pk>/board/", board.board, name="board"),
     path("candidates/<id:pk>/decide/", board.decide, name="candidate_decide"),
     path("candidates/<id:pk>/move/", board.move, name="candidate_move"),
+    # --- published.py: publishing, and the archive of what was published ---
+    path("<id:pk>/publish/", published.publish, name="publish"),
+    path("<id:pk>/reopen/", published.reopen, name="reopen"),
+    path("published/", published.archive, name="archive"),
+    path("published/<id:pk>/", published.published_detail, name="published"),
+    path("published/<id:pk>/status/", published.pdf_status, name="pdf_status"),
+    path("published/<id:pk>/pdf/", published.pdf_download, name="pdf"),
 ]
