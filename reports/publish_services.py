@@ -181,7 +181,8 @@ def notify_management(*, report: PublishedReport, base_url: str) -> int:
 
 def pdf_filename(report: PublishedReport) -> str:
     """What the downloaded file is called: omvarldsrapport-kungsbacka-2026-03-v1.pdf."""
-    return f"omvarldsrapport-{report.organization.slug}-{report.cycle.month:%Y-%m}-v{report.version}.pdf"
+    month = f"{report.cycle.month:%Y-%m}"
+    return f"omvarldsrapport-{report.organization.slug}-{month}-v{report.version}.pdf"
 
 
 def sha256_of(content: bytes) -> str:
