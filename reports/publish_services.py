@@ -80,6 +80,7 @@ def report_publish(*, cycle: ReportCycle, user, base_url: str) -> PublishedRepor
     (e.g. "https://spaning.kungsbacka.se") makes the report's and the e-mail's links
     absolute."""
     _require(user, cycle.organization_id, "compose_reports", NOT_PUBLISHER)
+    given = cycle
     cycle = ReportCycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
     check_bounds(cycle)
     now = timezone.now()
@@ -101,6 +102,7 @@ def report_publish(*, cycle: ReportCycle, user, base_url: str) -> PublishedRepor
     if cycle.state != CycleState.PUBLISHED:
         cycle.state = CycleState.PUBLISHED
         cycle.save(update_fields=["state", "updated_at"])
+    given.state = cycle.state  # the caller's copy says so too
     chosen = Signal.objects.filter(
         pk__in=Candidate.objects.filter(cycle=cycle, decision=Decision.IN).values("signal_id")
     )
