@@ -31,7 +31,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "watch_areas": SCANNING_GROUP,
     # Composing and publishing the monthly report.
     "compose_reports": frozenset({Role.EDITOR, Role.ADMIN}),
-    "read_reports": frozenset({Role.SCANNER, Role.EDITOR, Role.MANAGEMENT, Role.ADMIN}),
+    # Everyone gets the published report (the scanning group sees the work in progress too).
+    "read_reports": frozenset(Role.values),
     # Scoring the month's candidates and the ranking board the group meets over.
     "score_reports": SCANNING_GROUP,
     # Discussions are open to every member.
@@ -49,7 +50,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
         "Everything the scanning group does, and composes and publishes the monthly report."
     ),
     Role.MANAGEMENT: _("Reads the logged signals (not drafts) and the monthly report."),
-    Role.STAFF: _("Reads the signals the scanning group shares with the staff."),
+    Role.STAFF: _("Reads the published monthly reports and the signals they name."),
     Role.ADMIN: _("Everything the editor does, and manages the members, areas, trends and tags."),
 }
 

@@ -145,3 +145,116 @@ class ReportDocument:
         return _("Why this is interesting for %(organization)s") % {
             "organization": strip_bidi_controls(self.perspective_name)
         }
+
+
+# --- as JSON, for a published report --------------------------------------------------------
+# A published report keeps its document as JSON (PublishedReport.document): these are its
+# only writer and reader. Dates are ISO strings; a key missing from an older version reads as
+# the field's default, so adding a field later leaves the published reports readable.
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def source_to_dict(source: Source) -> dict:
+    return {"name": source.name, "url": source.url, "published_on": _iso(source.published_on)}
+
+
+def source_from_dict(data: dict) -> Source:
+    return Source(
+        name=data.get("name", ""),
+        url=data.get("url", ""),
+        published_on=_day(data.get("published_on")),
+    )
+
+
+def signal_to_dict(signal: ReportSignal) -> dict:
+    return {
+        "title": signal.title,
+        "level_label": signal.level_label,
+        "area": signal.area,
+        "trends": list(signal.trends),
+        "sources": [source_to_dict(source) for source in signal.sources],
+        "motivation": signal.motivation,
+        "meaning": signal.meaning,
+        "consequences": signal.consequences,
+        "audience": signal.audience,
+        "url": signal.url,
+    }
+
+
+def signal_from_dict(data: dict) -> ReportSignal:
+    return ReportSignal(
+        title=data.get("title", ""),
+        level_label=data.get("level_label", ""),
+        area=data.get("area", ""),
+        trends=list(data.get("trends", [])),
+        sources=[source_from_dict(source) for source in data.get("sources", [])],
+        motivation=data.get("motivation", ""),
+        meaning=data.get("meaning", ""),
+        consequences=data.get("consequences", ""),
+        audience=data.get("audience", ""),
+        url=data.get("url", ""),
+    )
+
+
+def candidate_to_dict(line: CandidateLine) -> dict:
+    return {
+        "title": line.title,
+        "level_label": line.level_label,
+        "area": line.area,
+        "chosen": line.chosen,
+        "score": line.score,
+    }
+
+
+def candidate_from_dict(data: dict) -> CandidateLine:
+    return CandidateLine(
+        title=data.get("title", ""),
+        level_label=data.get("level_label", ""),
+        area=data.get("area", ""),
+        chosen=bool(data.get("chosen", False)),
+        score=data.get("score"),
+    )
+
+
+def document_to_dict(document: ReportDocument) -> dict:
+    """The document as JSON-ready data (``document_from_dict`` reads it back equal)."""
+    return {
+        "organization_name": document.organization_name,
+        "perspective_name": document.perspective_name,
+        "month": document.month.isoformat(),
+        "published_on": _iso(document.published_on),
+        "introduction": document.introduction,
+        "signals": [signal_to_dict(signal) for signal in document.signals],
+        "candidates": [candidate_to_dict(line) for line in document.candidates],
+        # Lists of pairs: the chart's order is part of the document, and JSON objects keep
+        # theirs only by courtesy of the database.
+        "counts_by_level": [[label, n] for label, n in document.counts_by_level.items()],
+        "counts_by_area": [[label, n] for label, n in document.counts_by_area.items()],
+        "version": document.version,
+        "superseded": document.superseded,
+        "language": document.language,
+    }
+
+
+def document_from_dict(data: dict) -> ReportDocument:
+    return ReportDocument(
+        organization_name=data.get("organization_name", ""),
+        perspective_name=data.get("perspective_name", ""),
+        month=date.fromisoformat(data["month"]),
+        published_on=_day(data.get("published_on")),
+        introduction=data.get("introduction", ""),
+        signals=[signal_from_dict(signal) for signal in data.get("signals", [])],
+        candidates=[candidate_from_dict(line) for line in data.get("candidates", [])],
+        counts_by_level={str(label): int(n) for label, n in data.get("counts_by_level", [])},
+        counts_by_area={str(label): int(n) for label, n in data.get("counts_by_area", [])},
+        version=data.get("version", 1),
+        superseded=bool(data.get("superseded", False)),
+        language=data.get("language", "sv"),
+    )

@@ -124,3 +124,62 @@ class Score(OrganizationOwned):
 
     def __str__(self):
         return f"{self.user}: {self.relevance}/{self.urgency}"
+
+
+class PdfState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be built")
+    BUILDING = "building", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def published_pdf_path(report: "PublishedReport", filename: str) -> str:
+    """Where a published report's PDF is stored under MEDIA_ROOT: one file per version."""
+    return f"reports/{report.organization.slug}/{report.cycle.month:%Y-%m}-v{report.version}.pdf"
+
+
+class PublishedReport(OrganizationOwned):
+    """One published version of a cycle's report, frozen: the document as it was published
+    (JSON of ``reports.document.ReportDocument``) and the PDF built from it. Nothing later done
+    to the signals changes either. A correction is a new version; the old one stays, marked
+    superseded."""
+
+    cycle = models.ForeignKey(
+        ReportCycle, on_delete=models.CASCADE, related_name="publications", verbose_name=_("cycle")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    document = models.JSONField(_("document"))
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=published_pdf_path, blank=True, max_length=300)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    pdf_state = models.CharField(
+        _("PDF state"), max_length=20, choices=PdfState.choices, default=PdfState.PENDING
+    )
+    pdf_error = models.TextField(_("PDF error"), blank=True)
+
+    class Meta:
+        ordering = ["-cycle__month", "-version"]
+        verbose_name = _("published report")
+        verbose_name_plural = _("published reports")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "version"], name="one_report_per_version")
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} v{self.version}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+    @property
+    def pdf_ready(self) -> bool:
+        return self.pdf_state == PdfState.READY and bool(self.pdf)

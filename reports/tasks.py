@@ -1,10 +1,13 @@
-"""Opening the month's report cycles on schedule. Safe to run twice (``cycle_open`` is)."""
+"""The report cycle's background work: opening the month's cycles on schedule, and building a
+published report's PDF. Both are safe to run twice."""
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from organizations.models import Organization
 
+from .publish_services import published_pdf_build
 from .services import cycle_open
 
 
@@ -17,3 +20,17 @@ def open_monthly_cycles() -> int:
         cycle_open(organization=organization, month=month)
         count += 1
     return count
+
+
+# A locked or briefly unreachable database is worth another try; anything else about a PDF is
+# recorded on the report by the service (pdf_state "failed") and not retried.
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def build_published_pdf(report_id: int) -> None:
+    """Build a published report's PDF from its frozen document (a ready one is kept)."""
+    published_pdf_build(report_id=report_id)

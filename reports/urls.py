@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, compose, cycles, document, scoring
+from .views import board, compose, cycles, document, published, scoring
 
 app_name = "reports"
 
@@ -26,4 +26,11 @@ urlpatterns = [
     path("<id:pk>/compose/", compose.compose, name="compose"),
     path("<id:pk>/introduction/", compose.introduction, name="introduction"),
     path("candidates/<id:pk>/analysis/", compose.candidate_analysis, name="candidate_analysis"),
+    # --- published.py: publishing, and the archive of what was published ---
+    path("<id:pk>/publish/", published.publish, name="publish"),
+    path("<id:pk>/reopen/", published.reopen, name="reopen"),
+    path("published/", published.archive, name="archive"),
+    path("published/<id:pk>/", published.published_detail, name="published"),
+    path("published/<id:pk>/status/", published.pdf_status, name="pdf_status"),
+    path("published/<id:pk>/pdf/", published.pdf_download, name="pdf"),
 ]

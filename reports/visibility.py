@@ -2,9 +2,10 @@
 
 The scanning group sees every cycle of its organisation, open or published: it does the work.
 The other roles that read reports see published cycles only; an open cycle is work in
-progress. Candidates are seen with their cycle. Scores are the scanning group's own working
-notes: seen by the group only, and on the pages only once a member has scored the candidate
-themselves (``selectors``: no anchoring).
+progress. Published reports (every version, superseded ones too) are read by every role that
+reads reports: that is everyone, staff included. Candidates are seen with their cycle. Scores
+are the scanning group's own working notes: seen by the group only, and on the pages only once
+a member has scored the candidate themselves (``selectors``: no anchoring).
 """
 
 from django.db.models import QuerySet
@@ -13,7 +14,7 @@ from organizations.access import organization_rows, visibility_rule
 from organizations.models import Membership
 from organizations.roles import SCANNING_GROUP, role_has
 
-from .models import Candidate, CycleState, ReportCycle, Score
+from .models import Candidate, CycleState, PublishedReport, ReportCycle, Score
 
 
 def _in_scanning_group(membership: Membership | None) -> bool:
@@ -42,3 +43,10 @@ def visible_scores(membership: Membership | None) -> QuerySet[Score]:
     if not _in_scanning_group(membership):
         return Score.objects.none()
     return organization_rows(Score, membership)
+
+
+@visibility_rule(PublishedReport)
+def visible_published_reports(membership: Membership | None) -> QuerySet[PublishedReport]:
+    if membership is None or not role_has(membership.role, "read_reports"):
+        return PublishedReport.objects.none()
+    return organization_rows(PublishedReport, membership)

@@ -207,8 +207,13 @@ class Signal(OrganizationOwned):
     # Lower-cased text of title, description, motivation, sources and tags: what search reads
     # (PostgreSQL: a Swedish full-text GIN index over it; SQLite: substring matching).
     search_document = models.TextField(blank=True, editable=False)
+    # Set when a published report names the signal (signals_share_with_staff): the staff then
+    # read it too. Not an edit of the signal, so it is kept out of its history.
+    shared_with_staff = models.BooleanField(_("shared with the staff"), default=False)
 
-    history = HistoricalRecords(m2m_fields=[trends, tags], excluded_fields=["search_document"])
+    history = HistoricalRecords(
+        m2m_fields=[trends, tags], excluded_fields=["search_document", "shared_with_staff"]
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

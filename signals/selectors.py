@@ -22,6 +22,7 @@ from organizations.roles import CAPABILITIES
 from .models import Area, Level, Signal, Status, Tag
 from .search import normalise_query, order_by_relevance, search_signals
 from .visibility import (
+    sees_shared_only,
     visible_area_watches,
     visible_areas,
     visible_signals,
@@ -161,7 +162,7 @@ def level_counts(signals: QuerySet) -> dict[str, int]:
 def _audience(membership) -> tuple:
     """What of the register the member's role sees: the part of a cache key that keeps one
     role's figures from another's."""
-    return tuple(sorted(visible_statuses(membership)))
+    return (tuple(sorted(visible_statuses(membership))), sees_shared_only(membership))
 
 
 def cached_level_counts(membership, filters: SignalFilters) -> dict[str, int]:

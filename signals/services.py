@@ -236,6 +236,24 @@ def signal_restore(*, signal: Signal, user) -> Signal:
     return fresh
 
 
+@transaction.atomic
+def signals_share_with_staff(*, signals: Iterable[Signal]) -> int:
+    """Let the staff read these signals (a published report named them); returns how many
+    were newly shared. Sharing is for good: a report once published stays readable, and so do
+    its signals. Only logged signals are read by the staff, so an archived one stays hidden
+    while it is archived."""
+    ids = {signal.pk for signal in signals}
+    if not ids:
+        return 0
+    rows = Signal.objects.filter(pk__in=ids, shared_with_staff=False)
+    organization_ids = set(rows.values_list("organization_id", flat=True))
+    # A flag, not an edit: no new version (an open edit form stays valid) and no history.
+    count = rows.update(shared_with_staff=True)
+    for organization_id in organization_ids:
+        organization_data_changed(organization_id=organization_id)
+    return count
+
+
 def _lock(signal: Signal) -> Signal:
     """The signal as it is now, locked until the end of the transaction (PostgreSQL; SQLite's
     immediate transactions already write one at a time), so no edit lands between this read

@@ -2,8 +2,8 @@
 registered with ``organizations.access`` (which says how scoping works).
 
 The scanning group (scanners, editors, admins) sees all of its organisation's signals, drafts
-and archive included. Management reads logged signals. Department staff see no signal through
-the register itself.
+and archive included. Management reads logged signals. Department staff read the logged signals
+shared with them (``Signal.shared_with_staff``, set when a published report names a signal).
 
 Areas, trends and driving forces are the organisation's shared vocabulary: every member sees
 them. Tags are typed on signals, so those outside the scanning group see only the tags of
@@ -30,8 +30,10 @@ ALL_STATUSES = frozenset(Status)
 VISIBLE_STATUSES: dict[str, frozenset[Status]] = {
     **dict.fromkeys(SCANNING_GROUP, ALL_STATUSES),
     Role.MANAGEMENT: frozenset({Status.LOGGED}),
-    Role.STAFF: frozenset(),
+    Role.STAFF: frozenset({Status.LOGGED}),
 }
+# The roles that read only what has been shared with the staff, within their statuses.
+SHARED_ONLY: frozenset[str] = frozenset({Role.STAFF})
 
 
 def _statuses(membership: Membership | None) -> frozenset[Status]:
@@ -45,6 +47,8 @@ def visible_signals(membership: Membership | None) -> QuerySet[Signal]:
     if membership is None or not statuses:
         return Signal.objects.none()
     signals = organization_rows(Signal, membership)
+    if membership.role in SHARED_ONLY:
+        signals = signals.filter(shared_with_staff=True)
     if statuses == ALL_STATUSES:
         return signals
     return signals.filter(status__in=statuses)
@@ -82,6 +86,12 @@ def visible_tags(membership: Membership | None) -> QuerySet[Tag]:
     if _statuses(membership) == ALL_STATUSES:
         return tags
     return tags.filter(pk__in=visible_signals(membership).values("tags"))
+
+
+def sees_shared_only(membership: Membership | None) -> bool:
+    """Whether the member reads only the signals shared with the staff (a cache key must keep
+    their figures apart from management's, who read the same statuses)."""
+    return membership is not None and membership.role in SHARED_ONLY
 
 
 def visible_statuses(membership: Membership | None) -> list[Status]:

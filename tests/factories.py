@@ -14,6 +14,8 @@ list tests read what the write side would have left.
                   sources=[("https://skr.se/", "SKR")])  # area and trends also by name
 """
 
+from dataclasses import replace
+
 import factory
 from django.conf import settings
 from django.utils import timezone
@@ -23,7 +25,9 @@ from factory.django import DjangoModelFactory, Password
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from organizations.services import organization_data_changed
-from reports.models import Candidate, ReportCycle, Score
+from reports.assembly import document_for_cycle
+from reports.document import document_to_dict
+from reports.models import Candidate, PublishedReport, ReportCycle, Score
 from scanning.models import (
     Entry,
     Feed,
@@ -368,3 +372,25 @@ class ScoreFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     relevance = 2
     urgency = 2
+
+
+class PublishedReportFactory(DjangoModelFactory):
+    """A published version of a cycle's report: the cycle's report as it stands, frozen,
+    with its PDF not built yet."""
+
+    class Meta:
+        model = PublishedReport
+
+    cycle = factory.SubFactory(ReportCycleFactory, state="published")
+    organization = factory.SelfAttribute("cycle.organization")
+    version = 1
+    published_at = factory.LazyFunction(timezone.now)
+    document = factory.LazyAttribute(
+        lambda report: document_to_dict(
+            replace(
+                document_for_cycle(report.cycle),
+                published_on=timezone.localdate(),
+                version=report.version,
+            )
+        )
+    )

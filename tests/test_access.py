@@ -34,7 +34,7 @@ MAY = {
     "triage": {SCANNER, EDITOR, ADMIN},
     "manage_feeds": {SCANNER, EDITOR, ADMIN},
     "compose_reports": {EDITOR, ADMIN},
-    "read_reports": {SCANNER, EDITOR, MANAGEMENT, ADMIN},
+    "read_reports": EVERYONE,
     "score_reports": {SCANNER, EDITOR, ADMIN},
     "discuss": EVERYONE,
     "manage_organization": {ADMIN},

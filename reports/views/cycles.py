@@ -14,7 +14,7 @@ from signals.models import Status
 from signals.visibility import visible_signals
 
 from ..services import candidate_carry_over, cycle_open, month_bounds, month_start
-from ..visibility import visible_candidates, visible_report_cycles
+from ..visibility import visible_candidates, visible_published_reports, visible_report_cycles
 from .common import back_to, get_cycle
 
 # The carry-over list offers the latest logged signals of earlier months, not the whole archive.
@@ -72,6 +72,12 @@ def cycle_detail(request, pk: int):
         "cycle": cycle,
         "candidate_count": candidates.count(),
         "carried_over": candidates.filter(carried_over=True).count(),
+        "publications": list(
+            visible_published_reports(request.membership)
+            .filter(cycle=cycle)
+            .defer("document")
+            .order_by("-version")
+        ),
     }
     if request.membership.can("compose_reports") and cycle.is_open:
         context["carry_over_choices"] = _carry_over_choices(request, cycle)

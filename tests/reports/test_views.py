@@ -30,7 +30,7 @@ def client_as(user):
 
 PAGES = {
     # page → roles that may open it
-    "list": {"scanner", "editor", "admin", "management"},
+    "list": {"scanner", "editor", "admin", "management", "staff"},  # everyone reads reports
     "detail": {"scanner", "editor", "admin"},  # management: the cycle is open, so not theirs
     "score": {"scanner", "editor", "admin"},
     "board": {"scanner", "editor", "admin"},

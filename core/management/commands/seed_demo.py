@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
-from reports.demo import seed_cycle
+from reports.demo import seed_cycle, seed_published_report
 from scanning.demo import seed_feeds
 from signals.catalogue import install_default_catalogue
 from signals.demo import seed_signals, seed_watches
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             Organization.objects.get(slug=OTHER_ORGANIZATION["slug"]), only=("skr-nyheter.rss",)
         )
 
+        published = seed_published_report(organization, users)
         candidates = seed_cycle(organization, users)
 
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
@@ -51,6 +52,12 @@ class Command(BaseCommand):
             f"Signals: {signals_added} demo signals added, "
             f"{Signal.objects.filter(organization=organization).count()} in the register."
         )
+        if published is not None:
+            published.refresh_from_db()  # the PDF was built after the publishing committed
+            self.stdout.write(
+                f"Report: last month's is published (version {published.version}, "
+                f"PDF {published.get_pdf_state_display()})."
+            )
         self.stdout.write(f"Report: this month's cycle is open with {candidates} candidates.")
         self.stdout.write(f"Feeds: {entries_added} new entries from the bundled sample feeds.")
         self.stdout.write(f"Log in with any of these (password: {settings.SPANING_DEMO_PASSWORD}):")
