@@ -10,6 +10,7 @@ from django.urls import include, path
 from core import views as core_views
 from organizations import account_views
 from organizations import settings_urls as organization_settings
+from reports import feed_views as report_feed_views
 from signals import settings_urls as signal_settings
 
 # The organisation admin's settings: one home, one menu (templates/settings/layout.html),
@@ -55,6 +56,18 @@ urlpatterns = [
         name="invitation_decline",
     ),
     path("account/", account_views.account, name="account"),
+    path(
+        "account/report-feed/", report_feed_views.report_feed_settings, name="report_feed_settings"
+    ),
+    path(
+        "account/report-feed/new/", report_feed_views.report_feed_create, name="report_feed_create"
+    ),
+    path(
+        "account/report-feed/revoke/",
+        report_feed_views.report_feed_revoke,
+        name="report_feed_revoke",
+    ),
+    path("account/report-feed/<str:token>.atom", report_feed_views.report_feed, name="report_feed"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Addresses from before the organisation was in the URL (bookmarks, old e-mails).

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import OrganizationOwned
@@ -183,3 +184,22 @@ class PublishedReport(OrganizationOwned):
     @property
     def pdf_ready(self) -> bool:
         return self.pdf_state == PdfState.READY and bool(self.pdf)
+
+
+class ReportFeedToken(models.Model):
+    """A person's secret address for the Atom feed of published reports (feed readers cannot
+    log in). Only its SHA-256 is stored: the address is shown once, when it is made, and
+    revoking deletes the row, so the old address answers 404 from then on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_feed_token"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report feed address")
+        verbose_name_plural = _("report feed addresses")
+
+    def __str__(self):
+        return str(self.user)

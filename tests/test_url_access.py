@@ -35,6 +35,16 @@ ALLOWED_WITHOUT_CAPABILITY = {
         "the signed-in person's own name, shown in all their organisations: login_required, "
         "changes only the user's own account"
     ),
+    "report_feed_settings": (
+        "the signed-in person's own feed address, for all their organisations: login_required, "
+        "changes only the user's own token"
+    ),
+    "report_feed_create": "makes the user's own feed address: login_required, POST only",
+    "report_feed_revoke": "revokes the user's own feed address: login_required, POST only",
+    "report_feed": (
+        "a feed reader cannot log in: the secret address is the key (only its SHA-256 is "
+        "stored), and each organisation's reports are read through the membership's rule"
+    ),
     "moved_signals_root": "old address: login_required, GET only, redirects into the URL",
     "moved_signals": "old address: login_required, GET only, redirects into the URL",
     "moved_organisation": "old address: login_required, GET only, redirects into the URL",
