@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.lib.text import strip_bidi_controls
 
 from .models import Candidate, ReportCycle
-from .services import _require, _require_open
+from .services import require_capability, require_open
 
 # Long enough for a page of careful prose, short enough that no field can swamp the PDF.
 MAX_TEXT_LENGTH = 5000
@@ -69,8 +69,8 @@ def candidate_analysis_save(
     """Store the analysis fields given (``None`` leaves a field as it is) and bump the
     candidate's version. Raises ``AnalysisConflict`` when the candidate has been saved (or
     decided) since ``expected_version``."""
-    _require(user, candidate.organization_id, "compose_reports", NOT_COMPOSER)
-    _require_open(candidate.cycle)
+    require_capability(user, candidate.organization_id, "compose_reports", NOT_COMPOSER)
+    require_open(candidate.cycle)
     given = {"meaning": meaning, "consequences": consequences, "audience": audience}
     errors: dict[str, list] = {}
     changes = {
@@ -95,8 +95,8 @@ def cycle_introduction_save(
 ) -> ReportCycle:
     """Store the report's introduction and bump the cycle's version. Raises
     ``IntroductionConflict`` when the cycle has been saved since ``expected_version``."""
-    _require(user, cycle.organization_id, "compose_reports", NOT_COMPOSER)
-    _require_open(cycle)
+    require_capability(user, cycle.organization_id, "compose_reports", NOT_COMPOSER)
+    require_open(cycle)
     errors: dict[str, list] = {}
     text = _clean("introduction", introduction, errors)
     if errors:

@@ -36,7 +36,7 @@ from .assembly import document_for_cycle
 from .document import document_from_dict, document_to_dict
 from .models import Candidate, CycleState, Decision, PdfState, PublishedReport, ReportCycle
 from .pdf import PdfUnavailable, build_pdf
-from .services import _require
+from .services import require_capability
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def report_publish(*, cycle: ReportCycle, user, base_url: str) -> PublishedRepor
     the commit the PDF is built and management gets an e-mail with the link. ``base_url``
     (e.g. "https://spaning.kungsbacka.se") makes the report's and the e-mail's links
     absolute."""
-    _require(user, cycle.organization_id, "compose_reports", NOT_PUBLISHER)
+    require_capability(user, cycle.organization_id, "compose_reports", NOT_PUBLISHER)
     given = cycle
     cycle = ReportCycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
     check_bounds(cycle)
@@ -127,7 +127,7 @@ def report_correct(*, cycle: ReportCycle, user, base_url: str) -> PublishedRepor
 def cycle_reopen(*, cycle: ReportCycle, user) -> ReportCycle:
     """Open a published cycle again to correct its report. What was published stays
     published, unchanged, until a new version is published."""
-    _require(user, cycle.organization_id, "compose_reports", NOT_PUBLISHER)
+    require_capability(user, cycle.organization_id, "compose_reports", NOT_PUBLISHER)
     ReportCycle.objects.filter(pk=cycle.pk).update(state=CycleState.OPEN, updated_at=timezone.now())
     cycle.refresh_from_db()
     return cycle

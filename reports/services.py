@@ -74,13 +74,13 @@ def _membership(user, organization_id: int) -> Membership | None:
     ).first()
 
 
-def _require(user, organization_id: int, capability: str, message) -> None:
+def require_capability(user, organization_id: int, capability: str, message) -> None:
     membership = _membership(user, organization_id)
     if membership is None or not role_has(membership.role, capability):
         raise ValidationError({"__all__": [message]})
 
 
-def _require_open(cycle: ReportCycle) -> None:
+def require_open(cycle: ReportCycle) -> None:
     if cycle.state != CycleState.OPEN:
         raise ValidationError({"__all__": [CYCLE_CLOSED]})
 
@@ -99,7 +99,7 @@ def cycle_open(*, organization: Organization, month: date, user=None) -> ReportC
     changes nothing in a published cycle. ``user`` (when a person opens it) must be an editor;
     the periodic task opens it without one."""
     if user is not None:
-        _require(user, organization.pk, "compose_reports", NOT_EDITOR)
+        require_capability(user, organization.pk, "compose_reports", NOT_EDITOR)
     first = month_start(month)
     try:
         with transaction.atomic():
@@ -133,8 +133,8 @@ def cycle_open(*, organization: Organization, month: date, user=None) -> ReportC
 def candidate_carry_over(*, cycle: ReportCycle, signal: Signal, user) -> Candidate:
     """Make a logged signal of an earlier month a candidate of this cycle (the editor's
     choice: something that matters more now than when it was logged)."""
-    _require(user, cycle.organization_id, "compose_reports", NOT_EDITOR)
-    _require_open(cycle)
+    require_capability(user, cycle.organization_id, "compose_reports", NOT_EDITOR)
+    require_open(cycle)
     if signal.organization_id != cycle.organization_id:
         raise ValidationError({"signal": [NOT_LOGGED]})
     if signal.status != Status.LOGGED:
@@ -169,8 +169,8 @@ def _score_value(value) -> int | None:
 @transaction.atomic
 def score_set(*, candidate: Candidate, user, relevance, urgency, comment: str = "") -> Score:
     """Store (or replace) the member's score of a candidate."""
-    _require(user, candidate.organization_id, "score_reports", NOT_SCANNING_GROUP)
-    _require_open(candidate.cycle)
+    require_capability(user, candidate.organization_id, "score_reports", NOT_SCANNING_GROUP)
+    require_open(candidate.cycle)
     errors: dict[str, list] = {}
     relevance_value, urgency_value = _score_value(relevance), _score_value(urgency)
     if relevance_value is None:
@@ -208,8 +208,8 @@ def candidate_decide(
     shortlist. Refused with ``CandidateConflict`` when the candidate was decided since the
     page showed ``expected_version``. Going past the bounds is allowed while the group works
     (the board says so); publishing is what refuses it."""
-    _require(user, candidate.organization_id, "compose_reports", NOT_EDITOR)
-    _require_open(candidate.cycle)
+    require_capability(user, candidate.organization_id, "compose_reports", NOT_EDITOR)
+    require_open(candidate.cycle)
     if decision not in Decision.values:
         raise ValidationError({"decision": [DECISION_INVALID]})
     position = None
@@ -233,8 +233,8 @@ def shortlist_reorder(*, cycle: ReportCycle, user, candidate_ids: Sequence[int])
     """Put the shortlist (the candidates marked in) in the order given. The ids must be
     exactly the shortlist as it is; otherwise someone changed it meanwhile and nothing is
     stored."""
-    _require(user, cycle.organization_id, "compose_reports", NOT_EDITOR)
-    _require_open(cycle)
+    require_capability(user, cycle.organization_id, "compose_reports", NOT_EDITOR)
+    require_open(cycle)
     shortlist = Candidate.objects.select_for_update().filter(cycle=cycle, decision=Decision.IN)
     current = {candidate.pk: candidate for candidate in shortlist}
     ids = list(candidate_ids)

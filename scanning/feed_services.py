@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.lib.fetch import FetchError, fetch, is_public_address
+from core.lib.fetch import FetchError, fetch, is_public_address, private_host_allowed
 from core.lib.text import strip_bidi_controls
 from organizations.models import Organization
 from signals.models import Area, Level
@@ -291,11 +291,6 @@ class ImportResult:
     refused: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _listed_private(host: str, port: int) -> bool:
-    allowed = {entry.strip().lower() for entry in settings.FETCH_ALLOW_PRIVATE_HOSTS}
-    return f"{host}:{port}" in allowed
-
-
 def _import_refusal(url: str):
     """Why an OPML address is not followed, or None. Only what can be told without a name
     lookup: the fetch checks the resolved addresses again at every poll."""
@@ -308,7 +303,7 @@ def _import_refusal(url: str):
     except (ValidationError, ValueError):
         return INVALID_ADDRESS
     host = (parts.hostname or "").lower()
-    if _listed_private(host, port):
+    if private_host_allowed(host, port):
         return None
     try:
         address = ipaddress.ip_address(host)

@@ -112,11 +112,6 @@ class Entry(models.Model):
     def __str__(self):
         return self.title or self.link
 
-    @property
-    def date(self):
-        """When the entry was published, or when we first saw it if the feed does not say."""
-        return self.published_at or self.fetched_at
-
 
 class Subscription(OrganizationOwned):
     """An organisation following a feed: its own name for it, the area and level its items

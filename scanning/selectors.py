@@ -5,7 +5,6 @@ Always starts from ``visibility``'s ``visible_*`` functions. The queue pages by 
 does not shift the page under them.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,13 +15,12 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.lib.ids import parse_id
-from signals.search import normalise_query
+from signals.search import contains_every_word, normalise_query
 
 from .models import ShortcutPreference, Subscription, TriageItem, TriageState
 from .visibility import visible_subscriptions, visible_triage_item_entries, visible_triage_items
 
 QUEUE_PAGE_SIZE = 25
-_WORD = re.compile(r"\w+")
 # Cursors count microseconds from here: exact, where a float timestamp would round.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A search longer than this is no longer a search for words in a title.
@@ -128,12 +126,7 @@ def _search(items: QuerySet[TriageItem], q: str) -> QuerySet[TriageItem]:
             (q,),
         )
         return items.filter(entry_id__in=matching)
-    words = _WORD.findall(q.lower())
-    if not words:
-        return items.none()
-    for word in words:
-        items = items.filter(entry__search_document__contains=word)
-    return items
+    return contains_every_word(items, q, "entry__search_document")
 
 
 def with_queue_relations(items: QuerySet[TriageItem], membership) -> QuerySet[TriageItem]:

@@ -66,12 +66,18 @@ def search_signals(signals: QuerySet, q: str) -> QuerySet:
         # alias, not annotate: the document is matched, never selected (parsing it for every
         # matching row cost more than the match itself).
         return signals.alias(document=SwedishDocument()).filter(document=query)
+    return contains_every_word(signals, q, "search_document")
+
+
+def contains_every_word(rows: QuerySet, q: str, document: str) -> QuerySet:
+    """SQLite's search: every word of ``q`` occurs in the lower-cased ``document`` field
+    (the query lower-cased here: SQLite's LOWER and LIKE do not fold å, ä and ö)."""
     words = _WORD.findall(q.lower())
     if not words:
-        return signals.none()
+        return rows.none()
     for word in words:
-        signals = signals.filter(search_document__contains=word)
-    return signals
+        rows = rows.filter(**{f"{document}__contains": word})
+    return rows
 
 
 def order_by_relevance(signals: QuerySet, q: str) -> QuerySet:

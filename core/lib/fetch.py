@@ -282,7 +282,7 @@ def _check_url(url: str) -> tuple[str, str, int]:
     return scheme, parts.hostname, port
 
 
-def _private_allowed(host: str, port: int) -> bool:
+def private_host_allowed(host: str, port: int) -> bool:
     """Whether host:port is listed in FETCH_ALLOW_PRIVATE_HOSTS (an IPv6 host in brackets,
     written the short way)."""
     host = host.lower()
@@ -307,7 +307,7 @@ def _resolve(url: str, host: str, port: int, deadline: float) -> str:
     addresses = [info[4][0] for info in infos]
     if not addresses:
         raise ConnectionFailed(f"{host} has no address", url=url)
-    if not _private_allowed(host, port):
+    if not private_host_allowed(host, port):
         for address in addresses:
             if not is_public_address(address):
                 raise AddressRefused(
