@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "organizations.context_processors.current_organization",
+                "discussions.context_processors.notifications",
             ],
         },
     }
@@ -405,6 +406,14 @@ SCANNING_FAILING_AFTER_DAYS = _env_int("SCANNING_FAILING_AFTER_DAYS", 14)
 DEMO_FEEDS_BASE_URL = env.str(
     "DEMO_FEEDS_BASE_URL", default="http://127.0.0.1:8000/static/demo-feeds/"
 )
+
+# --- Discussions --------------------------------------------------------------------------------
+# How long after posting its author may still edit a comment (an edited one says so).
+DISCUSSIONS_EDIT_MINUTES = _env_int("DISCUSSIONS_EDIT_MINUTES", 15)
+# Comments one person may post in a minute: enough for a lively exchange, not for a flood.
+DISCUSSIONS_COMMENTS_PER_MINUTE = _env_int("DISCUSSIONS_COMMENTS_PER_MINUTE", 5)
+# The longest comment, in characters: a considered page of text.
+DISCUSSIONS_COMMENT_MAX_LENGTH = _env_int("DISCUSSIONS_COMMENT_MAX_LENGTH", 5000)
 
 # --- Fetching pages and feeds (core.lib.fetch) -------------------------------------------------
 # Addresses people type are fetched only from public hosts, so they cannot reach our own

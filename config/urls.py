@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from discussions import notification_views
 from organizations import account_views
 from organizations import settings_urls as organization_settings
 from reports import feed_views as report_feed_views
@@ -25,6 +26,7 @@ organization_patterns = [
     path("signals/", include("signals.urls")),
     path("scanning/", include("scanning.urls")),
     path("reports/", include("reports.urls")),
+    path("discussions/", include("discussions.urls")),
     path("settings/", include(settings_patterns)),
 ]
 
@@ -68,6 +70,23 @@ urlpatterns = [
         name="report_feed_revoke",
     ),
     path("account/report-feed/<str:token>.atom", report_feed_views.report_feed, name="report_feed"),
+    # The signed-in person's notifications, from every organisation they belong to.
+    path("account/notifications/", notification_views.notifications, name="notifications"),
+    path(
+        "account/notifications/<id:pk>/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "account/notifications/read/",
+        notification_views.notifications_read,
+        name="notifications_read",
+    ),
+    path(
+        "account/notifications/email/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Addresses from before the organisation was in the URL (bookmarks, old e-mails).

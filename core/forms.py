@@ -37,3 +37,19 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": submitted},
                 )
         return super()._check_values(value)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """One row chosen by id; a value that cannot be an id is "not a valid choice" without
+    reaching the database (see ``IdMultipleChoiceField``)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if parse_id(value) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)

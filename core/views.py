@@ -6,10 +6,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from discussions.selectors import latest_threads
 from organizations.access import organization_required
 from organizations.roles import Role
 from organizations.selectors import last_used_membership
 from organizations.services import SESSION_KEY
+from reports.selectors import latest_published_report
 from signals.selectors import latest_in_areas, recent_signals, watched_areas
 
 # Each role starts where its work is; the scanning group's editor and admin share its page.
@@ -48,6 +50,10 @@ def start(request):
         areas = watched_areas(request.membership, request.membership)
         context["watched_areas"] = areas
         context["watched_signals"] = latest_in_areas(request.membership, areas)
+    if request.membership.can("discuss"):
+        context["latest_threads"] = latest_threads(request.membership)
+    if request.membership.can("read_reports"):
+        context["latest_report"] = latest_published_report(request.membership)
     return render(request, START_PAGES[request.membership.role], context)
 
 

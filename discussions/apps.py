@@ -7,3 +7,6 @@ class DiscussionsConfig(AppConfig):
 
     name = "discussions"
     verbose_name = _("Discussions")
+
+    def ready(self):
+        from . import panels, visibility  # noqa: F401  register the rules and the page panels

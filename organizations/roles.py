@@ -37,6 +37,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "score_reports": SCANNING_GROUP,
     # Discussions are open to every member.
     "discuss": frozenset(Role.values),
+    # The scanning group opens the discussions (on a published report, a shared signal, a theme).
+    "open_threads": SCANNING_GROUP,
+    # Hiding a comment, closing, reopening and pinning a discussion.
+    "moderate_discussions": frozenset({Role.EDITOR, Role.ADMIN}),
     # Areas, trends, tags, feeds and memberships of the organisation.
     "manage_organization": frozenset({Role.ADMIN}),
 }

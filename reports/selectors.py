@@ -11,9 +11,9 @@ from django.db.models import Avg, Count, Max, Min, Prefetch, QuerySet
 from organizations.models import Membership
 from signals.models import Level
 
-from .models import Candidate, Decision, ReportCycle, Score
+from .models import Candidate, Decision, PublishedReport, ReportCycle, Score
 from .services import bounds_text
-from .visibility import visible_candidates, visible_scores
+from .visibility import visible_candidates, visible_published_reports, visible_scores
 
 # Members who gave 1 and 3 on the same question disagree: worth talking about.
 DISAGREEMENT = 2
@@ -214,3 +214,9 @@ def composition(membership: Membership, cycle: ReportCycle) -> list[Candidate]:
         .select_related("signal__area")
         .order_by("position", "pk")
     )
+
+
+def latest_published_report(membership: Membership) -> PublishedReport | None:
+    """The current version of the latest month's published report, for the start page."""
+    reports = visible_published_reports(membership).filter(superseded_at__isnull=True)
+    return reports.select_related("cycle").defer("document").order_by("-cycle__month").first()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory, Password
 
+from discussions.models import Comment, Theme, Thread, ThreadKind
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from organizations.services import organization_data_changed
@@ -394,3 +395,39 @@ class PublishedReportFactory(DjangoModelFactory):
             )
         )
     )
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Tema {n}")
+
+
+class ThreadFactory(DjangoModelFactory):
+    """A discussion on a theme of its organisation, unless a report cycle or a signal is given
+    (with ``kind`` to match)."""
+
+    class Meta:
+        model = Thread
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = ThreadKind.THEME
+    title = factory.Sequence(lambda n: f"Diskussion {n}")
+    theme = factory.Maybe(
+        factory.LazyAttribute(lambda thread: thread.kind == ThreadKind.THEME),
+        yes_declaration=factory.SubFactory(
+            ThemeFactory, organization=factory.SelfAttribute("..organization")
+        ),
+        no_declaration=None,
+    )
+
+
+class CommentFactory(DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Kommentar {n}")

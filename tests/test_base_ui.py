@@ -131,11 +131,17 @@ def test_a_crash_gets_a_page_in_swedish_and_english(client, db):
 # --- Start pages and menu ---------------------------------------------------------------------
 
 START_PAGES = {
-    Role.SCANNER: ("core/start_scanning.html", ["Recent signals"]),
-    Role.EDITOR: ("core/start_scanning.html", ["Recent signals"]),
-    Role.ADMIN: ("core/start_scanning.html", ["Recent signals"]),
-    Role.MANAGEMENT: ("core/start_management.html", ["Recent signals", "Latest monthly report"]),
-    Role.STAFF: ("core/start_staff.html", ["Recent signals"]),
+    Role.SCANNER: ("core/start_scanning.html", ["Recent signals", "Discussions"]),
+    Role.EDITOR: ("core/start_scanning.html", ["Recent signals", "Discussions"]),
+    Role.ADMIN: ("core/start_scanning.html", ["Recent signals", "Discussions"]),
+    Role.MANAGEMENT: (
+        "core/start_management.html",
+        ["Recent signals", "Latest monthly report", "Discussions"],
+    ),
+    Role.STAFF: (
+        "core/start_staff.html",
+        ["Recent signals", "Latest monthly report", "Discussions"],
+    ),
 }
 # What each role's start page offers first, before anything else in the page: (text, address).
 PRIMARY_ACTIONS = {
@@ -156,9 +162,10 @@ def test_each_role_starts_where_its_work_is(
 ):
     client = client_for(members[role])
 
-    # Three today (session, user, memberships); the start pages' own lists will add a few,
-    # but never one per row.
-    with django_assert_max_num_queries(10):
+    # Three for every page (session, user, memberships) and the bell's unread count; the
+    # start pages' own lists (signals, discussions, the latest report) add one each, never
+    # one per row.
+    with django_assert_max_num_queries(13):
         response = client.get("/kungsbacka/")
 
     assert response.status_code == 200

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from discussions.forms import CommentForm, HideForm, ThemeThreadForm
 from organizations.forms import MemberAddForm, MembershipRoleForm
 from organizations.models import Membership
 from organizations.roles import Role
@@ -27,11 +28,13 @@ from signals.views.browse import SignalFilterForm
 
 from .factories import (
     CandidateFactory,
+    CommentFactory,
     DrivingForceFactory,
     KeywordRuleFactory,
     ReportCycleFactory,
     SubscriptionFactory,
     TagFactory,
+    ThreadFactory,
     TriageItemFactory,
 )
 from .test_url_access import product_views
@@ -50,9 +53,23 @@ def _field_names() -> list[str]:
         "before",
         "after",
         "next",
+        # The discussions' forms and query strings.
+        "parent",
+        "follow",
+        "reply",
+        "edit",
+        "delete",
+        "hide",
+        "kind",
+        "theme",
+        "report",
+        "signal",
         *MANAGEMENT_FORM,
     }
     for form in (
+        CommentForm,
+        HideForm,
+        ThemeThreadForm,
         QueueFilterForm,
         ShortcutForm,
         SignalForm,
@@ -126,6 +143,9 @@ def world(kommun, members, signal):
         "triage_item": TriageItemFactory(organization=kommun).pk,
         "cycle": (cycle := ReportCycleFactory(organization=kommun)).pk,
         "candidate": CandidateFactory(cycle=cycle, signal=signal).pk,
+        "thread": (thread := ThreadFactory(organization=kommun)).pk,
+        "comment": CommentFactory(thread=thread, author=members["staff"]).pk,
+        "theme": thread.theme_id,
     }
 
 
@@ -141,6 +161,10 @@ def _pk_for(name: str, world: dict) -> int:
         return world["triage_item"]
     if namespace == "reports":
         return world["candidate" if view.startswith("candidate_") else "cycle"]
+    if namespace == "discussions":
+        if view.startswith("comment_"):
+            return world["comment"]
+        return world["theme" if view == "follow" else "thread"]
     for kind in ("driving_force", "area", "trend", "tag", "member", "feed", "rule"):
         if view.startswith(kind):
             return world[kind]

@@ -45,6 +45,16 @@ ALLOWED_WITHOUT_CAPABILITY = {
         "a feed reader cannot log in: the secret address is the key (only its SHA-256 is "
         "stored), and each organisation's reports are read through the membership's rule"
     ),
+    "notifications": (
+        "the signed-in person's own notifications from all their organisations: login_required, "
+        "each organisation's read through the membership's rule"
+    ),
+    "notification_open": (
+        "opens one of the user's own notifications (marks it read), then the discussion's page "
+        "checks the organisation: login_required"
+    ),
+    "notifications_read": "marks the user's own notifications read: login_required, POST only",
+    "notification_settings": "the user's own e-mail choice: login_required",
     "moved_signals_root": "old address: login_required, GET only, redirects into the URL",
     "moved_signals": "old address: login_required, GET only, redirects into the URL",
     "moved_organisation": "old address: login_required, GET only, redirects into the URL",
