@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -98,7 +99,8 @@ def _mentioned_members(membership: Membership, text: str) -> list:
 
 
 def _count(thread: Thread, change: int, *, activity: bool = False) -> None:
-    fields: dict = {"comment_count": F("comment_count") + change}
+    # Never below zero, even for a thread whose comments came from elsewhere (an import).
+    fields: dict = {"comment_count": Greatest(F("comment_count") + change, 0)}
     if activity:
         fields["last_activity_at"] = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(**fields)

@@ -61,6 +61,9 @@ class ThemeFollow(models.Model):
             models.UniqueConstraint(fields=["theme", "user"], name="discussions_follow_once")
         ]
 
+    def __str__(self):
+        return f"{self.user_id} → {self.theme_id}"
+
 
 class Thread(OrganizationOwned):
     """One discussion. Its subject decides who may read it: a report's thread is read by
@@ -265,3 +268,6 @@ class NotificationSettings(models.Model):
         related_name="notification_settings",
     )
     email = models.BooleanField(_("send me notifications by e-mail"), default=True)
+
+    def __str__(self):
+        return f"{self.user_id}: e-mail {'on' if self.email else 'off'}"

@@ -69,10 +69,12 @@ def notify_comment(
     """Tell the people a new comment mentions, and the author of the comment it replies to.
     Someone both mentioned and replied to is told once. Returns how many were told."""
     actor = comment.author
+    actor_id = comment.author_id
     wanted: dict[int, str] = {user.pk: NotificationKind.MENTION for user in mentioned}
-    if replied_to is not None and replied_to.author_id and replied_to.author_id != actor.pk:
+    if replied_to is not None and replied_to.author_id and replied_to.author_id != actor_id:
         wanted.setdefault(replied_to.author_id, NotificationKind.REPLY)
-    wanted.pop(actor.pk, None)
+    if actor_id is not None:
+        wanted.pop(actor_id, None)
     if not wanted:
         return 0
     readers = _readers(thread, wanted)
@@ -93,7 +95,7 @@ def notify_comment(
 
 def notify_theme_followers(*, thread: Thread, actor, base_url="") -> int:
     """Tell those who follow the thread's theme that it has a new discussion."""
-    followers = ThemeFollow.objects.filter(theme_id=thread.theme_id).exclude(user=actor)
+    followers = ThemeFollow.objects.filter(theme=thread.theme).exclude(user=actor)
     told = 0
     for user_id in _readers(thread, followers.values_list("user_id", flat=True)):
         made = _make(
@@ -179,11 +181,14 @@ def notification_email_send(*, notification_id: int, base_url: str = "") -> bool
     if membership is None:
         return False
     with translation.override(settings.LANGUAGE_CODE):
+        actor = name_in_organization(notification.actor, "")
+        subject = describe(notification, actor)
         context = {
             "notification": notification,
             "thread": thread,
             "organization": thread.organization,
-            "actor": name_in_organization(notification.actor, ""),
+            "actor": actor,
+            "what": subject,
             "url": thread_url(thread, notification.comment, base_url),
             "settings_url": (
                 f"{base_url.rstrip('/')}{reverse('notification_settings')}"
@@ -191,8 +196,6 @@ def notification_email_send(*, notification_id: int, base_url: str = "") -> bool
                 else reverse("notification_settings")
             ),
         }
-        context["what"] = describe(notification, context["actor"])
-        subject = context["what"]
         body = render_to_string("discussions/email_body.txt", context)
     message = EmailMessage(
         " ".join(subject.split())[:200], body, settings.DEFAULT_FROM_EMAIL, [recipient.email]

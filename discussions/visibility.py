@@ -2,8 +2,8 @@
 
 A discussion is read by whoever may read its subject, through the subject's own rule: a
 report's by those who read the published report (everyone, staff included, once a version is
-published; an unpublished cycle's by no one outside the scanning group, and threads are only
-opened on published ones); a signal's by those who see the signal (staff: the signals a
+published; discussions open only on published reports, and a cycle reopened for a correction
+keeps its published version); a signal's by those who see the signal (staff: the signals a
 published report shared with them); a theme's by every member. Comments are read with their
 thread. A notification is its recipient's alone.
 """

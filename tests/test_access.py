@@ -37,6 +37,8 @@ MAY = {
     "read_reports": EVERYONE,
     "score_reports": {SCANNER, EDITOR, ADMIN},
     "discuss": EVERYONE,
+    "open_threads": {SCANNER, EDITOR, ADMIN},
+    "moderate_discussions": {EDITOR, ADMIN},
     "manage_organization": {ADMIN},
 }
 
