@@ -120,9 +120,9 @@ def thread_detail(request, pk: int):
     return _respond(request, thread, opened=opened, form=form, report=_report(request, thread))
 
 
-def _refusal(form_class, refused: ValidationError):
-    """A form that carries only a service's refusal (for actions that send no text)."""
-    form = form_class(data={})
+def _refusal(form_class, refused: ValidationError, data=None):
+    """The form as sent, carrying the service's refusal (on its field, or on the whole)."""
+    form = form_class(data=data if data is not None else {})
     form.is_valid()
     form.errors.clear()
     attach_errors(refused, form)
@@ -175,67 +175,90 @@ def thread_comment(request, thread, pk: int | None):
     return comments.filter(thread=thread, pk=pk).first()
 
 
+def _on_comment(request, pk: int, *, action: str, form_class, change, done: str):
+    """One change to one comment: ``change(comment, data)`` calls the service with the form's
+    data; a refusal reopens the action's form in place with the service's words."""
+    comment = get_comment(request, pk)
+    thread = get_thread(request, comment.thread_id)
+    form = form_class(request.POST)
+    form.is_valid()
+    try:
+        change(comment, form.cleaned_data)
+    except ValidationError as refused:
+        form = _refusal(form_class, refused, data=request.POST)
+        return _respond(request, thread, status=400, opened=(action, comment.pk), form=form)
+    return _done(request, thread, comment, done)
+
+
 @organization_required("discuss")
 @require_POST
 def comment_change(request, pk: int):
-    comment = get_comment(request, pk)
-    thread = get_thread(request, comment.thread_id)
-    form = CommentForm(request.POST)
-    form.is_valid()
-    try:
+    def change(comment, data):
         comment_edit(
             membership=request.membership,
             comment=comment,
-            body=form.cleaned_data.get("body", ""),
+            body=data.get("body", ""),
             base_url=base_url(request),
         )
-    except ValidationError as refused:
-        attach_errors(refused, form)
-        return _respond(request, thread, status=400, opened=("edit", comment.pk), form=form)
-    return _done(request, thread, comment, _("Your comment is changed."))
+
+    return _on_comment(
+        request,
+        pk,
+        action="edit",
+        form_class=CommentForm,
+        change=change,
+        done=_("Your comment is changed."),
+    )
 
 
 @organization_required("discuss")
 @require_POST
 def comment_remove(request, pk: int):
-    comment = get_comment(request, pk)
-    thread = get_thread(request, comment.thread_id)
-    try:
+    def change(comment, data):
         comment_delete(membership=request.membership, comment=comment)
-    except ValidationError as refused:
-        form = _refusal(CommentForm, refused)
-        return _respond(request, thread, status=400, opened=("delete", comment.pk), form=form)
-    return _done(request, thread, comment, _("Your comment is deleted."))
+
+    return _on_comment(
+        request,
+        pk,
+        action="delete",
+        form_class=CommentForm,
+        change=change,
+        done=_("Your comment is deleted."),
+    )
 
 
 @organization_required("moderate_discussions")
 @require_POST
 def comment_hide_view(request, pk: int):
-    comment = get_comment(request, pk)
-    thread = get_thread(request, comment.thread_id)
-    form = HideForm(request.POST)
-    form.is_valid()
-    try:
+    def change(comment, data):
         comment_hide(
             membership=request.membership,
             comment=comment,
-            reason=form.cleaned_data.get("reason", ""),
+            reason=data.get("reason", ""),
             base_url=base_url(request),
         )
-    except ValidationError as refused:
-        attach_errors(refused, form)
-        return _respond(request, thread, status=400, opened=("hide", comment.pk), form=form)
-    return _done(request, thread, comment, _("The comment is hidden; its author is told why."))
+
+    return _on_comment(
+        request,
+        pk,
+        action="hide",
+        form_class=HideForm,
+        change=change,
+        done=_("The comment is hidden; its author is told why."),
+    )
 
 
 @organization_required("moderate_discussions")
 @require_POST
 def comment_unhide_view(request, pk: int):
-    comment = get_comment(request, pk)
-    thread = get_thread(request, comment.thread_id)
-    try:
+    def change(comment, data):
         comment_unhide(membership=request.membership, comment=comment)
-    except ValidationError as refused:
-        form = _refusal(HideForm, refused)
-        return _respond(request, thread, status=400, opened=("hide", comment.pk), form=form)
-    return _done(request, thread, comment, _("The comment is shown again."))
+
+    return _on_comment(
+        request,
+        pk,
+        action="hide",
+        form_class=HideForm,
+        change=change,
+        done=_("The comment is shown again."),
+    )
