@@ -149,16 +149,66 @@ def test_a_bad_score_is_shown_on_the_row(members, cycle):
 
 
 def test_board_orders_by_combined_score_and_shows_spread(kommun, members, cycle):
-    _first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
+    first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
     ScoreFactory(candidate=second, user=members["editor"], relevance=3, urgency=3)
     ScoreFactory(candidate=second, user=members["admin"], relevance=1, urgency=3)
     ScoreFactory(candidate=third, user=members["editor"], relevance=2, urgency=2)
+    for candidate, relevance in ((first, 1), (second, 3), (third, 2)):
+        score_set(candidate=candidate, user=members["scanner"], relevance=relevance, urgency=2)
     page = client_as(members["scanner"]).get(url("board", cycle.pk)).content.decode()
     assert page.index("Kandidat 2") < page.index("Kandidat 3") < page.index("Kandidat 1")
     assert "spread--split" in page and "1–3" in page and "disagreement" in page
+    assert "Score it first" not in page and "Not scored by you yet" not in page
     filtered = client_as(members["scanner"]).get(url("board", cycle.pk), {"level": Level.NEAR})
     text = filtered.content.decode()
     assert "Kandidat 2" in text and "Kandidat 1" not in text.split("board-results")[1]
+
+
+def _results(page: str) -> str:
+    return page.split('id="board-results"')[1]
+
+
+@pytest.mark.parametrize("role", ["scanner", "editor"])
+def test_the_board_hides_the_groups_scores_until_one_has_scored(members, cycle, role):
+    """No anchoring, for the editor leading the meeting too: a candidate the member has not
+    scored shows none of the group's scores, nor its place in the ranking."""
+    _first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
+    others = [user for name, user in members.items() if name in ("scanner", "editor", "admin")]
+    others = [user for user in others if user != members[role]]
+    ScoreFactory(candidate=third, user=others[0], relevance=3, urgency=3)
+    ScoreFactory(candidate=third, user=others[1], relevance=1, urgency=3)
+    ScoreFactory(candidate=second, user=others[0], relevance=1, urgency=1)
+    client = client_as(members[role])
+
+    results = _results(client.get(url("board", cycle.pk)).content.decode())
+    assert results.count("Score it first to see the group's scores") == 3
+    assert f"/score/#candidate-{third.pk}" in results
+    assert "Not scored by you yet: 3 candidates, in the order logged" in results
+    for leak in ("spread", "disagreement", "board-row--split", "3.0", "2.0"):
+        assert leak not in results, leak
+    # In the order logged, not by the group's scores.
+    assert results.index("Kandidat 1") < results.index("Kandidat 2") < results.index("Kandidat 3")
+    if role == "editor":
+        assert results.count("/decide/") == 6  # the editor still marks every one in or out
+
+    score_set(candidate=second, user=members[role], relevance=2, urgency=2)
+    results = _results(client.get(url("board", cycle.pk)).content.decode())
+    assert results.count("Score it first to see the group's scores") == 2
+    ranked, unscored = results.split("Not scored by you yet")
+    assert "Kandidat 2" in ranked and "1–2" in ranked  # the member's score and the other's
+    assert "Kandidat 1" in unscored and "Kandidat 3" in unscored and "spread" not in unscored
+
+
+def test_deciding_a_candidate_one_has_not_scored_keeps_its_scores_hidden(members, cycle):
+    candidate = Candidate.objects.filter(cycle=cycle).order_by("pk").first()
+    ScoreFactory(candidate=candidate, user=members["scanner"], relevance=3, urgency=1)
+    response = client_as(members["editor"]).post(
+        url("candidate_decide", candidate.pk),
+        {"decision": "in", "version": candidate.version},
+        headers={"HX-Request": "true"},
+    )
+    row = response.content.decode()
+    assert "is in" in row and "Score it first" in row and "spread" not in row
 
 
 def test_scanner_sees_board_read_only(members, cycle):
