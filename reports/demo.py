@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from organizations.models import Organization
 
-from .models import Candidate, Decision, PublishedReport, ReportCycle, Score
+from .compose_services import candidate_analysis_save, cycle_introduction_save
+from .models import Candidate, Decision, PublishedReport, Score
 from .publish_services import report_publish
 from .services import candidate_decide, cycle_open, score_set
 
@@ -128,8 +129,9 @@ def _last_month(today) -> date:
 
 def seed_published_report(organization: Organization, users: dict) -> PublishedReport | None:
     """Last month's cycle with scores, seven chosen signals with their analyses, published by
-    Anna (so its PDF is built in-process when there is no broker). Safe to run twice: a month
-    already published is left as it is."""
+    Anna (so its PDF is built in-process when there is no broker). Everything goes through
+    the services an editor's pages use (scoring, deciding, composing, publishing). Safe to
+    run twice: a month already published is left as it is."""
     editor = users.get("anna")
     if editor is None:
         return None
@@ -166,10 +168,15 @@ def seed_published_report(organization: Organization, users: dict) -> PublishedR
             )
         if decision == Decision.IN:
             meaning, consequences, audience = DEMO_ANALYSES[candidate.signal.title]
-            # No composing service on this branch yet: the demo writes its analyses directly.
-            Candidate.objects.filter(pk=candidate.pk).update(
-                meaning=meaning, consequences=consequences, audience=audience
+            candidate_analysis_save(
+                candidate=candidate,
+                user=editor,
+                expected_version=candidate.version,
+                meaning=meaning,
+                consequences=consequences,
+                audience=audience,
             )
-    ReportCycle.objects.filter(pk=cycle.pk).update(introduction=DEMO_INTRODUCTION)
-    cycle.refresh_from_db()
+    cycle_introduction_save(
+        cycle=cycle, user=editor, expected_version=cycle.version, introduction=DEMO_INTRODUCTION
+    )
     return report_publish(cycle=cycle, user=editor, base_url=DEMO_BASE_URL)

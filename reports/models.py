@@ -165,6 +165,11 @@ class PublishedReport(OrganizationOwned):
         _("PDF state"), max_length=20, choices=PdfState.choices, default=PdfState.PENDING
     )
     pdf_error = models.TextField(_("PDF error"), blank=True)
+    # The site's address when it was published (e.g. "https://spaning.kungsbacka.se/"): the
+    # e-mail to management, sent later by a task that takes only the report's id, links to it.
+    base_url = models.CharField(_("published from"), max_length=300, blank=True)
+    # When management was e-mailed: the task that sends it runs at most once per version.
+    notified_at = models.DateTimeField(_("management notified"), null=True, blank=True)
 
     class Meta:
         ordering = ["-cycle__month", "-version"]

@@ -1,9 +1,11 @@
 """Publishing a cycle's report: the frozen version, its PDF, the e-mail to management.
 
 ``report_publish`` freezes the report as it stands (``assembly.document_for_cycle``) into a new
-``PublishedReport`` version, as JSON, and builds the PDF from that JSON afterwards (a Celery
-task, ``tasks.build_published_pdf``). From then on neither the page nor the PDF reads a signal
-or a candidate again: editing, archiving or deleting them changes nothing published.
+``PublishedReport`` version, as JSON. After the commit two Celery tasks take over: one builds
+the PDF from that JSON (``tasks.build_published_pdf``), the other e-mails management
+(``tasks.notify_management_of_report``), never in the request. From then on neither the page
+nor the PDF reads a signal or a candidate again: editing, archiving or deleting them changes
+nothing published.
 
 A correction is publishing again. The editor reopens the published cycle (``cycle_reopen``: the
 published versions stay as they are and stay readable), changes the shortlist, the analyses or
@@ -78,7 +80,7 @@ def report_publish(*, cycle: ReportCycle, user, base_url: str) -> PublishedRepor
     any, superseded), the cycle marked published, its signals shared with the staff; after
     the commit the PDF is built and management gets an e-mail with the link. ``base_url``
     (e.g. "https://spaning.kungsbacka.se") makes the report's and the e-mail's links
-    absolute."""
+    absolute; it is kept on the report for the e-mail, which a task sends."""
     require_capability(user, cycle.organization_id, "compose_reports", NOT_PUBLISHER)
     given = cycle
     cycle = ReportCycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
@@ -98,6 +100,7 @@ def report_publish(*, cycle: ReportCycle, user, base_url: str) -> PublishedRepor
         published_at=now,
         published_by=user,
         document=document_to_dict(document),
+        base_url=base_url,
     )
     if cycle.state != CycleState.PUBLISHED:
         cycle.state = CycleState.PUBLISHED
@@ -111,7 +114,7 @@ def report_publish(*, cycle: ReportCycle, user, base_url: str) -> PublishedRepor
     from . import tasks  # the tasks import this module
 
     tasks.build_published_pdf.delay_on_commit(report.pk)
-    transaction.on_commit(lambda: notify_management(report=report, base_url=base_url))
+    tasks.notify_management_of_report.delay_on_commit(report.pk)
     return report
 
 
@@ -146,6 +149,25 @@ def management_addresses(organization_id: int) -> list[str]:
         organization_id=organization_id, role=Role.MANAGEMENT, accepted_at__isnull=False
     ).select_related("user")
     return sorted({m.user.email for m in memberships if m.user.email and m.user.is_active})
+
+
+def published_report_notify(*, report_id: int) -> int:
+    """E-mail management that the report version is published, once: the version is marked
+    notified before anything is sent, so a second run (a task delivered twice, a retry after
+    the first run finished) sends nothing. If sending fails the mark is taken back and the
+    error raised, so that the task's retry sends it; whoever got it before the failure may
+    then get it twice, which beats nobody getting it. Returns how many were sent."""
+    claimed = PublishedReport.objects.filter(pk=report_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    report = PublishedReport.objects.select_related("organization", "cycle").get(pk=report_id)
+    try:
+        return notify_management(report=report, base_url=report.base_url)
+    except Exception:
+        PublishedReport.objects.filter(pk=report_id).update(notified_at=None)
+        raise
 
 
 def notify_management(*, report: PublishedReport, base_url: str) -> int:

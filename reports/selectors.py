@@ -137,9 +137,25 @@ def progress(rows: list[Row]) -> tuple[int, int]:
     return sum(1 for row in rows if row.mine is not None), len(rows)
 
 
-def board_rows(membership: Membership, cycle: ReportCycle, filters: BoardFilters) -> list[Row]:
-    """The candidates by combined score (mean relevance + mean urgency), the more scores
-    first among equals, the unscored last."""
+@dataclass
+class Board:
+    """The board's rows in two parts. ``ranked``: the candidates the member has scored, by
+    combined score (mean relevance + mean urgency), the more scores first among equals.
+    ``unscored``: those they have not scored yet, in the order they were logged, with none of
+    the group's scores (no anchoring: not even their place in the ranking shows)."""
+
+    ranked: list[Row]
+    unscored: list[Row]
+
+    def __bool__(self) -> bool:
+        return bool(self.ranked or self.unscored)
+
+    def __len__(self) -> int:
+        return len(self.ranked) + len(self.unscored)
+
+
+def board_rows(membership: Membership, cycle: ReportCycle, filters: BoardFilters) -> Board:
+    """The ranking board for this member (see ``Board``), filtered."""
     candidates = _candidates(membership, cycle)
     if filters.level:
         candidates = candidates.filter(signal__level=filters.level)
@@ -147,16 +163,12 @@ def board_rows(membership: Membership, cycle: ReportCycle, filters: BoardFilters
         candidates = candidates.filter(signal__area_id=filters.area)
     if filters.trend:
         candidates = candidates.filter(signal__trends=filters.trend)
-    rows = [_row(candidate) for candidate in candidates.order_by("pk")]
-    rows.sort(
-        key=lambda row: (
-            row.opinions.combined is None,
-            -(row.opinions.combined or 0),
-            -row.opinions.count,
-            row.candidate.pk,
-        )
+    rows = [_row(candidate) for candidate in candidates.order_by("signal__created_at", "pk")]
+    ranked = sorted(
+        (row for row in rows if row.others_shown),
+        key=lambda row: (-(row.opinions.combined or 0), -row.opinions.count, row.candidate.pk),
     )
-    return rows
+    return Board(ranked=ranked, unscored=[row for row in rows if not row.others_shown])
 
 
 @dataclass(frozen=True)

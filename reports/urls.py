@@ -22,6 +22,7 @@ urlpatterns = [
     path("<id:pk>/board/", board.board, name="board"),
     path("candidates/<id:pk>/decide/", board.decide, name="candidate_decide"),
     path("candidates/<id:pk>/move/", board.move, name="candidate_move"),
+    path("<id:pk>/shortlist/order/", board.order, name="shortlist_order"),
     # --- compose.py: writing the introduction and the analyses ---
     path("<id:pk>/compose/", compose.compose, name="compose"),
     path("<id:pk>/introduction/", compose.introduction, name="introduction"),

@@ -89,6 +89,22 @@ def test_seeding_prints_every_login_and_the_password():
         assert f"  {username} " in output
 
 
+@pytest.mark.django_db(transaction=True)
+def test_seeding_speaks_english_on_the_console(settings, tmp_path):
+    """The default language is Swedish, but the console is a developer's: no "PDF Klar".
+    (Committed for real, as in `make run`, so the PDF is built before the command reports.)"""
+    from reports.pdf import pdf_available
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    output = seed()
+
+    state = "ready" if pdf_available() else "failed"
+    assert f"Report: last month's is published (version 1, PDF {state})." in output
+    assert "  anna     Anna Ekström – Editor" in output
+    for swedish in ("Klar", "Redaktör", "Ledning"):
+        assert swedish not in output
+
+
 @pytest.mark.django_db
 def test_seeding_again_resets_what_the_demo_users_changed():
     seed()

@@ -1,6 +1,8 @@
 """The ranking board, which is also the meeting view: the candidates by combined score with
-the spread of opinions, filterable; the editor marks each in or out and orders the shortlist.
-Other members of the scanning group see it read-only.
+the spread of opinions, filterable; the editor marks each in or out and orders the shortlist
+(Up / Down, or by drag). Other members of the scanning group see it read-only. Everyone, the
+editor too, sees the group's scores of a candidate only once they have scored it themselves
+(``selectors.Board``): no anchoring.
 """
 
 from django.contrib import messages
@@ -11,12 +13,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.lib.ids import parse_id
 from organizations.access import organization_required
 
 from ..forms import board_filters
 from ..models import Decision
 from ..selectors import board_rows, progress_counts, scoring_row, shortlist
-from ..services import CandidateConflict, candidate_decide, shortlist_reorder
+from ..services import SHORTLIST_CHANGED, CandidateConflict, candidate_decide, shortlist_reorder
 from .common import back_to, get_candidate, get_cycle
 
 TEMPLATE = "reports/board.html"
@@ -135,3 +138,31 @@ def move(request, pk: int):
                     "place": other + 1,
                 }
     return _answer(request, cycle, text=text, warning=warning)
+
+
+@organization_required("compose_reports")
+@require_POST
+def order(request, pk: int):
+    """The whole shortlist in a new order, as a drag left it: ``candidate`` once per chosen
+    candidate, first to last, and ``moved``, the one dragged (for what the status region
+    says)."""
+    cycle = get_cycle(request, pk)
+    given = request.POST.getlist("candidate")
+    ids = [pk for pk in map(parse_id, given) if pk is not None]
+    moved = parse_id(request.POST.get("moved"))
+    if len(ids) != len(given):  # something not an id: not the shortlist as it is
+        return _answer(request, cycle, text=str(SHORTLIST_CHANGED), warning=True)
+    try:
+        shortlist_reorder(cycle=cycle, user=request.user, candidate_ids=ids)
+    except ValidationError as refused:
+        return _answer(request, cycle, text=" ".join(refused.messages), warning=True)
+    chosen = shortlist(request.membership, cycle).candidates
+    places = {candidate.pk: place for place, candidate in enumerate(chosen, start=1)}
+    if moved in places:
+        text = _("“%(title)s” is now number %(place)d.") % {
+            "title": chosen[places[moved] - 1].signal.title,
+            "place": places[moved],
+        }
+    else:
+        text = _("The shortlist's order is saved.")
+    return _answer(request, cycle, text=text)

@@ -62,5 +62,7 @@ def test_a_scanner_scores_three_candidates_by_keyboard(
     page.keyboard.press("Escape")
 
     page.goto(f"/kungsbacka/reports/{cycle.pk}/board/")
-    assert page.locator("table.board tbody tr").count() == 4
+    assert page.locator("table.board tr.board-row").count() == 4
+    # The one left unscored shows none of the group's scores (no anchoring).
+    assert page.get_by_text("Bedöm den först för att se gruppens bedömningar").count() == 1
     assert_accessible(page)

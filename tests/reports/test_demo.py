@@ -38,6 +38,10 @@ def test_last_months_demo_report_is_published_once_with_its_pdf(
     assert {signal.title for signal in document.signals} == set(DEMO_ANALYSES)
     assert all(signal.meaning and signal.audience for signal in document.signals)
     assert len(document.candidates) > len(DEMO_ANALYSES)
+    # Written through the compose services, as an editor would: each text saved as a version.
+    assert report.cycle.version == 2
+    chosen = report.cycle.candidates.filter(decision="in")
+    assert all(candidate.version == 3 for candidate in chosen)  # decided, then written
     report.refresh_from_db()
     if pdf_available():
         assert report.pdf_state == PdfState.READY

@@ -3,6 +3,7 @@ management, the PDF built by the task from the frozen document, staff visibility
 
 import hashlib
 import io
+import socket
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from reports.pdf import pdf_available
 from reports.publish_services import (
     cycle_reopen,
     published_pdf_build,
+    published_report_notify,
     report_correct,
     report_publish,
 )
@@ -157,6 +159,101 @@ def test_management_alone_is_emailed_a_link_in_the_right_organisation(
     assert message.subject == "Omvärldsrapporten för mars 2026 är publicerad"
     assert f"{BASE}kungsbacka/reports/published/{report.pk}/" in message.body
     assert pending.user.email not in str([m.to for m in mailoutbox])
+
+
+def _with_management_emails(*user_groups):
+    for users in user_groups:
+        for user in users.values():
+            user.email = f"{user.username}@example.se"
+            user.save()
+
+
+def test_the_email_is_sent_by_a_task_after_the_commit_never_while_publishing(
+    kommun, members, mailoutbox, django_capture_on_commit_callbacks
+):
+    from celery.signals import task_postrun, task_prerun
+
+    _with_management_emails(members)
+    cycle = make_cycle(kommun, 5)
+    runs: list[tuple[str, str, list, int]] = []
+
+    def before(sender=None, args=None, **_):
+        runs.append(("start", sender.name, list(args), len(mailoutbox)))
+
+    def after(sender=None, args=None, **_):
+        runs.append(("end", sender.name, list(args), len(mailoutbox)))
+
+    task_prerun.connect(before, weak=False)
+    task_postrun.connect(after, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            report = report_publish(cycle=cycle, user=members["editor"], base_url=BASE)
+        assert mailoutbox == []  # publishing itself sends nothing
+        report.refresh_from_db()
+        assert report.notified_at is None and report.base_url == BASE
+        for callback in callbacks:
+            callback()
+    finally:
+        task_prerun.disconnect(before)
+        task_postrun.disconnect(after)
+
+    task = "reports.tasks.notify_management_of_report"
+    assert ("start", task, [report.pk], 0) in runs  # the task gets the id, nothing else
+    assert ("end", task, [report.pk], 1) in runs  # and the e-mail is sent inside it
+    report.refresh_from_db()
+    assert report.notified_at is not None
+
+
+def test_the_email_goes_out_once_however_often_the_task_runs(
+    kommun, members, mailoutbox, django_capture_on_commit_callbacks
+):
+    from reports.tasks import notify_management_of_report
+
+    _with_management_emails(members)
+    cycle = make_cycle(kommun, 5)
+    report = publish(cycle, members["editor"], django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 1
+    notify_management_of_report.apply(args=[report.pk])
+    notify_management_of_report.delay(report.pk)
+    assert published_report_notify(report_id=report.pk) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_a_failed_send_is_sent_by_the_next_try(kommun, members, settings, mailoutbox):
+    _with_management_emails(members)
+    cycle = make_cycle(kommun, 5)
+    report = report_publish(cycle=cycle, user=members["editor"], base_url=BASE)  # no commit
+    # A mail server that is not there: a port nothing listens on.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    with pytest.raises(ConnectionError):
+        published_report_notify(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.notified_at is None  # so the task's retry sends it
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert published_report_notify(report_id=report.pk) == 1
+    report.refresh_from_db()
+    assert report.notified_at is not None
+    assert [m.to for m in mailoutbox] == [["management-kungsbacka@example.se"]]
+
+
+def test_a_correction_is_announced_as_its_own_version(
+    kommun, members, mailoutbox, django_capture_on_commit_callbacks
+):
+    _with_management_emails(members)
+    cycle = make_cycle(kommun, 5)
+    publish(cycle, members["editor"], django_capture_on_commit_callbacks)
+    cycle_reopen(cycle=cycle, user=members["editor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report_correct(cycle=cycle, user=members["editor"], base_url=BASE)
+    assert [m.subject for m in mailoutbox] == [
+        "Omvärldsrapporten för mars 2026 är publicerad",
+        "Omvärldsrapporten för mars 2026 är publicerad (rättad, version 2)",
+    ]
 
 
 @needs_pdf

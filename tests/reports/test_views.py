@@ -149,16 +149,66 @@ def test_a_bad_score_is_shown_on_the_row(members, cycle):
 
 
 def test_board_orders_by_combined_score_and_shows_spread(kommun, members, cycle):
-    _first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
+    first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
     ScoreFactory(candidate=second, user=members["editor"], relevance=3, urgency=3)
     ScoreFactory(candidate=second, user=members["admin"], relevance=1, urgency=3)
     ScoreFactory(candidate=third, user=members["editor"], relevance=2, urgency=2)
+    for candidate, relevance in ((first, 1), (second, 3), (third, 2)):
+        score_set(candidate=candidate, user=members["scanner"], relevance=relevance, urgency=2)
     page = client_as(members["scanner"]).get(url("board", cycle.pk)).content.decode()
     assert page.index("Kandidat 2") < page.index("Kandidat 3") < page.index("Kandidat 1")
     assert "spread--split" in page and "1–3" in page and "disagreement" in page
+    assert "Score it first" not in page and "Not scored by you yet" not in page
     filtered = client_as(members["scanner"]).get(url("board", cycle.pk), {"level": Level.NEAR})
     text = filtered.content.decode()
     assert "Kandidat 2" in text and "Kandidat 1" not in text.split("board-results")[1]
+
+
+def _results(page: str) -> str:
+    return page.split('id="board-results"')[1]
+
+
+@pytest.mark.parametrize("role", ["scanner", "editor"])
+def test_the_board_hides_the_groups_scores_until_one_has_scored(members, cycle, role):
+    """No anchoring, for the editor leading the meeting too: a candidate the member has not
+    scored shows none of the group's scores, nor its place in the ranking."""
+    _first, second, third = Candidate.objects.filter(cycle=cycle).order_by("signal__title")
+    others = [user for name, user in members.items() if name in ("scanner", "editor", "admin")]
+    others = [user for user in others if user != members[role]]
+    ScoreFactory(candidate=third, user=others[0], relevance=3, urgency=3)
+    ScoreFactory(candidate=third, user=others[1], relevance=1, urgency=3)
+    ScoreFactory(candidate=second, user=others[0], relevance=1, urgency=1)
+    client = client_as(members[role])
+
+    results = _results(client.get(url("board", cycle.pk)).content.decode())
+    assert results.count("Score it first to see the group's scores") == 3
+    assert f"/score/#candidate-{third.pk}" in results
+    assert "Not scored by you yet: 3 candidates, in the order logged" in results
+    for leak in ("spread", "disagreement", "board-row--split", "3.0", "2.0"):
+        assert leak not in results, leak
+    # In the order logged, not by the group's scores.
+    assert results.index("Kandidat 1") < results.index("Kandidat 2") < results.index("Kandidat 3")
+    if role == "editor":
+        assert results.count("/decide/") == 6  # the editor still marks every one in or out
+
+    score_set(candidate=second, user=members[role], relevance=2, urgency=2)
+    results = _results(client.get(url("board", cycle.pk)).content.decode())
+    assert results.count("Score it first to see the group's scores") == 2
+    ranked, unscored = results.split("Not scored by you yet")
+    assert "Kandidat 2" in ranked and "1–2" in ranked  # the member's score and the other's
+    assert "Kandidat 1" in unscored and "Kandidat 3" in unscored and "spread" not in unscored
+
+
+def test_deciding_a_candidate_one_has_not_scored_keeps_its_scores_hidden(members, cycle):
+    candidate = Candidate.objects.filter(cycle=cycle).order_by("pk").first()
+    ScoreFactory(candidate=candidate, user=members["scanner"], relevance=3, urgency=1)
+    response = client_as(members["editor"]).post(
+        url("candidate_decide", candidate.pk),
+        {"decision": "in", "version": candidate.version},
+        headers={"HX-Request": "true"},
+    )
+    row = response.content.decode()
+    assert "is in" in row and "Score it first" in row and "spread" not in row
 
 
 def test_scanner_sees_board_read_only(members, cycle):
@@ -218,6 +268,122 @@ def test_moving_a_shortlisted_candidate(members, cycle):
     editor.post(url("candidate_move", chosen[0].pk), {"direction": "up"})  # already first
     order = Candidate.objects.filter(cycle=cycle).order_by("position").values_list("pk", flat=True)
     assert list(order) == [chosen[0].pk, chosen[2].pk, chosen[1].pk]
+
+
+def _shortlisted(members, cycle) -> list[Candidate]:
+    editor = client_as(members["editor"])
+    chosen = list(Candidate.objects.filter(cycle=cycle).order_by("pk"))
+    for candidate in chosen:
+        editor.post(url("candidate_decide", candidate.pk), {"decision": "in", "version": 1})
+    return chosen
+
+
+def _order(cycle) -> list[int]:
+    shortlisted = Candidate.objects.filter(cycle=cycle, decision=Decision.IN)
+    return list(shortlisted.order_by("position").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_a_drag_saves_the_whole_order(members, cycle, role, django_assert_max_num_queries):
+    first, second, third = _shortlisted(members, cycle)
+    client = client_as(members[role])
+    client.get(url("board", cycle.pk))  # warm the session
+    with django_assert_max_num_queries(11):
+        response = client.post(
+            url("shortlist_order", cycle.pk),
+            {"candidate": [third.pk, first.pk, second.pk], "moved": third.pk},
+            headers={"HX-Request": "true"},
+        )
+    answer = response.content.decode()
+    assert response.status_code == 200
+    assert f"“{third.signal.title}” is now number 1." in answer
+    assert 'id="shortlist"' in answer and 'hx-swap-oob="outerHTML"' in answer
+    assert _order(cycle) == [third.pk, first.pk, second.pk]
+    assert answer.index(f"shortlisted-{third.pk}") < answer.index(f"shortlisted-{first.pk}")
+
+
+def test_a_drag_without_javascript_goes_back_to_the_board(members, cycle):
+    first, second, third = _shortlisted(members, cycle)
+    response = client_as(members["editor"]).post(
+        url("shortlist_order", cycle.pk), {"candidate": [second.pk, first.pk, third.pk]}
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"/{cycle.pk}/board/")
+    assert _order(cycle) == [second.pk, first.pk, third.pk]
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "missing",
+        "extra",
+        "twice",
+        "not a number",
+        "past 64 bits",
+        "nothing",
+    ],
+)
+def test_an_order_that_is_not_the_shortlist_changes_nothing(members, cycle, forged, other_kommun):
+    first, second, third = _shortlisted(members, cycle)
+    theirs = CandidateFactory(cycle=ReportCycleFactory(organization=other_kommun))
+    ids = {
+        "missing": [second.pk, first.pk],
+        "extra": [second.pk, first.pk, third.pk, theirs.pk],
+        "twice": [second.pk, first.pk, first.pk, third.pk],
+        "not a number": [second.pk, "x", first.pk, third.pk],
+        "past 64 bits": [second.pk, 2**64, first.pk, third.pk],
+        "nothing": [],
+    }[forged]
+    response = client_as(members["editor"]).post(
+        url("shortlist_order", cycle.pk),
+        {"candidate": ids, "moved": "<b>"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "The shortlist changed meanwhile; here it is as it is now." in response.content.decode()
+    assert _order(cycle) == [first.pk, second.pk, third.pk]
+
+
+def test_a_published_cycles_order_cannot_change(kommun, members, cycle):
+    first, second, third = _shortlisted(members, cycle)
+    cycle.state = "published"
+    cycle.save()
+    response = client_as(members["editor"]).post(
+        url("shortlist_order", cycle.pk),
+        {"candidate": [third.pk, second.pk, first.pk]},
+        headers={"HX-Request": "true"},
+    )
+    assert "its candidates can no longer change" in response.content.decode()
+    assert _order(cycle) == [first.pk, second.pk, third.pk]
+
+
+@pytest.mark.parametrize("role", ["scanner", "management", "staff"])
+def test_only_editors_reorder_the_shortlist(members, cycle, role):
+    first, second, third = _shortlisted(members, cycle)
+    response = client_as(members[role]).post(
+        url("shortlist_order", cycle.pk), {"candidate": [third.pk, second.pk, first.pk]}
+    )
+    assert response.status_code == 403
+    assert _order(cycle) == [first.pk, second.pk, third.pk]
+
+
+def test_another_organisations_editor_cannot_reorder(members, other_members, cycle):
+    first, second, third = _shortlisted(members, cycle)
+    order = {"candidate": [third.pk, second.pk, first.pk]}
+    for role in ("editor", "admin"):
+        client = client_as(other_members[role])
+        path = reverse("reports:shortlist_order", args=["varberg", cycle.pk])
+        assert client.post(path, order).status_code == 404
+        assert client.post(url("shortlist_order", cycle.pk), order).status_code == 404
+    assert _order(cycle) == [first.pk, second.pk, third.pk]
+
+
+def test_the_board_offers_drag_handles_to_the_editor_only(members, cycle):
+    _shortlisted(members, cycle)
+    editor_page = client_as(members["editor"]).get(url("board", cycle.pk)).content.decode()
+    assert editor_page.count("data-drag-handle") == 3
+    assert "/shortlist/order/" in editor_page
+    scanner_page = client_as(members["scanner"]).get(url("board", cycle.pk)).content.decode()
+    assert "data-drag-handle" not in scanner_page and "/shortlist/order/" not in scanner_page
 
 
 def test_hostile_titles_are_escaped(kommun, members):

@@ -128,8 +128,10 @@ class Worker:
             self.stop()
             raise
 
-    def output(self) -> str:
-        return Path(self._log.name).read_text(errors="replace")[-4000:]
+    def output(self, *, whole: bool = False) -> str:
+        """The end of the worker's log (for a failure message), or all of it."""
+        text = Path(self._log.name).read_text(errors="replace")
+        return text if whole else text[-4000:]
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool processes at once: no task is acknowledged or put

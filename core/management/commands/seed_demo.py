@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
@@ -47,16 +48,23 @@ class Command(BaseCommand):
         published = seed_published_report(organization, users)
         candidates = seed_cycle(organization, users)
 
+        if published is not None:
+            published.refresh_from_db()  # the PDF was built after the publishing committed
+        # The console speaks English (the labels below are translated, and the default
+        # language is Swedish); what was seeded stays as the services wrote it.
+        with translation.override("en"):
+            self._report(organization, signals_added, published, candidates, entries_added)
+
+    def _report(self, organization, signals_added, published, candidates, entries_added):
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
             f"Signals: {signals_added} demo signals added, "
             f"{Signal.objects.filter(organization=organization).count()} in the register."
         )
         if published is not None:
-            published.refresh_from_db()  # the PDF was built after the publishing committed
             self.stdout.write(
                 f"Report: last month's is published (version {published.version}, "
-                f"PDF {published.get_pdf_state_display()})."
+                f"PDF {published.get_pdf_state_display().lower()})."
             )
         self.stdout.write(f"Report: this month's cycle is open with {candidates} candidates.")
         self.stdout.write(f"Feeds: {entries_added} new entries from the bundled sample feeds.")
