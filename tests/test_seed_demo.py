@@ -200,3 +200,56 @@ def test_the_demo_queue_is_full_from_the_bundled_feeds_without_internet():
     queue = (Entry.objects.count(), TriageItem.objects.count())
     seed()
     assert (Entry.objects.count(), TriageItem.objects.count()) == queue
+
+
+def discussion_counts() -> dict:
+    from discussions.models import Comment, Notification, Theme, ThemeFollow, Thread
+
+    return {
+        "themes": Theme.objects.count(),
+        "threads": Thread.objects.count(),
+        "comments": Comment.objects.count(),
+        "notifications": Notification.objects.count(),
+        "follows": ThemeFollow.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_the_demo_discusses_last_months_report_and_the_theme_day_once(client):
+    from discussions.models import Comment, Thread, ThreadKind
+    from discussions.selectors import latest_threads
+    from reports.models import PublishedReport
+
+    seed()
+
+    kungsbacka = Organization.objects.get(slug="kungsbacka")
+    published = PublishedReport.objects.get(organization=kungsbacka)
+    report_thread = Thread.objects.get(kind=ThreadKind.REPORT)
+    assert report_thread.report_cycle_id == published.cycle_id
+    assert report_thread.opened_by.username == "anna"
+    comments = list(Comment.objects.filter(thread=report_thread).select_related("author"))
+    assert {c.author.username for c in comments} >= {"mats", "lena", "anna"}
+    assert report_thread.comment_count == len(comments)
+    [answer] = [c for c in comments if c.author.username == "anna"]
+    assert answer.parent.author.username == "mats"
+    assert list(answer.mentions.values_list("username", flat=True)) == ["mats"]
+
+    theme_thread = Thread.objects.get(kind=ThreadKind.THEME)
+    assert theme_thread.theme.name == "Smarta städer"
+    assert theme_thread.opened_by.username == "bertil"
+    assert Comment.objects.filter(thread=theme_thread).exists()
+    assert theme_thread.theme.followers.filter(username="mats").exists()
+
+    # Mats's start page leads to the report's discussion, and his bell shows Anna's mention.
+    mats = Membership.objects.select_related("organization", "user").get(
+        organization=kungsbacka, user__username="mats"
+    )
+    assert latest_threads(mats)[0] == report_thread
+    client.force_login(mats.user)
+    page = client.get("/kungsbacka/").content.decode()
+    assert f"/kungsbacka/discussions/{report_thread.pk}/" in page
+    assert 'class="notifications-link__count">1<' in page
+
+    first = discussion_counts()
+    seed()
+    assert discussion_counts() == first

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from discussions.demo import seed_discussions
+from discussions.models import Thread
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
 from reports.demo import seed_cycle, seed_published_report
@@ -47,6 +49,7 @@ class Command(BaseCommand):
 
         published = seed_published_report(organization, users)
         candidates = seed_cycle(organization, users)
+        discussions_opened = seed_discussions(organization, published)
 
         if published is not None:
             published.refresh_from_db()  # the PDF was built after the publishing committed
@@ -67,6 +70,10 @@ class Command(BaseCommand):
                 f"PDF {published.get_pdf_state_display().lower()})."
             )
         self.stdout.write(f"Report: this month's cycle is open with {candidates} candidates.")
+        self.stdout.write(
+            f"Discussions: {discussions_opened} demo discussions opened, "
+            f"{Thread.objects.filter(organization=organization).count()} in the forum."
+        )
         self.stdout.write(f"Feeds: {entries_added} new entries from the bundled sample feeds.")
         self.stdout.write(f"Log in with any of these (password: {settings.SPANING_DEMO_PASSWORD}):")
         for username, first_name, last_name, role in DEMO_USERS:
