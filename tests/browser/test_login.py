@@ -9,9 +9,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 # The section headings each role's start page shows, and the ones it must not show.
-SCANNING = ["Recent signals"]
-MANAGEMENT = ["Recent signals", "Latest monthly report"]
-STAFF = ["Recent signals"]
+SCANNING = ["Recent signals", "Discussions"]
+MANAGEMENT = ["Recent signals", "Latest monthly report", "Discussions"]
+# Staff read the monthly report too: the point is that everyone gets the result.
+STAFF = ["Recent signals", "Latest monthly report", "Discussions"]
 START_PAGE_HEADINGS = {
     "anna": SCANNING,  # editor
     "bertil": SCANNING,  # scanner
