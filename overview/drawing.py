@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -76,9 +76,15 @@ def impact_labels() -> dict[int | None, str]:
     return labels
 
 
-def dot_name(dot: Dot, levels: dict, horizons: dict, impacts: dict, sector_heading: str) -> str:
+def dot_name_format() -> str:
+    return _("%(title)s – %(level)s, %(horizon)s, impact: %(impact)s, %(what)s: %(sector)s")
+
+
+def dot_name(
+    dot: Dot, levels: dict, horizons: dict, impacts: dict, sector_heading: str, name_format: str
+) -> str:
     """What a screen reader says for a dot, and the hover text: the title and where it sits."""
-    return _("%(title)s – %(level)s, %(horizon)s, impact: %(impact)s, %(what)s: %(sector)s") % {
+    return name_format % {
         "title": strip_bidi_controls(dot.item.title),
         "level": levels.get(dot.item.level, dot.item.level),
         "horizon": horizons.get(dot.item.horizon, ""),
@@ -184,10 +190,10 @@ def radar_svg(
         )
     parts.append("</g>")
     # The dots, in reading order: each a link with its name.
-    levels, impacts = level_labels(), impact_labels()
+    levels, impacts, name_format = level_labels(), impact_labels(), dot_name_format()
     parts.append('<g class="radar__dots">')
     for dot in radar.dots:
-        name = _text(dot_name(dot, levels, horizons, impacts, sector_heading))
+        name = _text(dot_name(dot, levels, horizons, impacts, sector_heading, name_format))
         level = dot.item.level
         mark = shape_markup(
             LEVEL_SHAPES.get(level, "circle"),
@@ -213,23 +219,43 @@ def radar_svg(
     return mark_safe("".join(parts))
 
 
+def _short_dates():
+    """``signals.display.short_date`` of a day, remembered per month: formatting a date is
+    slow, and a table of thousands of signals has few months. The format puts the day
+    first ("28 nov 2026"), so a month's text serves each of its days."""
+    months: dict[tuple[int, int], str] = {}
+
+    def shown(day: date) -> str:
+        key = (day.year, day.month)
+        if key not in months:
+            months[key] = short_date(day.replace(day=1))[1:]
+        return f"{day.day}{months[key]}"
+
+    return shown
+
+
 def radar_table_rows(
     radar: Radar, *, href: Callable[[int], str], extra: dict[int, dict]
 ) -> SafeString:
     """The table's rows, one per dot in the radar's reading order."""
-    levels, horizons, impacts = level_labels(), horizon_labels(), impact_labels()
+    levels = {key: _text(label) for key, label in level_labels().items()}
+    horizons = {key: _text(label) for key, label in horizon_labels().items()}
+    impacts = {key: _text(label) for key, label in impact_labels().items()}
+    sectors = {sector.index: _text(sector.label) for sector in radar.sectors}
+    tz = timezone.get_current_timezone()
+    shown_date = _short_dates()
     rows = []
     for dot in radar.dots:
         item = dot.item
         created = extra.get(item.pk, {}).get("created_at")
-        shown = short_date(created) if created else ""
+        shown = shown_date(created.astimezone(tz).date()) if created else ""
         rows.append(
             f'<tr><th scope="row"><a href="{escape(href(item.pk))}">{_text(item.title)}</a></th>'
             f'<td><span class="level level--{escape(item.level)}">'
-            f"{_text(levels.get(item.level, item.level))}</span></td>"
-            f"<td>{_text(horizons.get(item.horizon, ''))}</td>"
-            f"<td>{_text(impacts.get(item.impact, ''))}</td>"
-            f"<td>{_text(dot.sector.label)}</td><td>{shown}</td></tr>"
+            f"{levels.get(item.level, '')}</span></td>"
+            f"<td>{horizons.get(item.horizon, '')}</td>"
+            f"<td>{impacts.get(item.impact, '')}</td>"
+            f"<td>{sectors[dot.sector.index]}</td><td>{shown}</td></tr>"
         )
     return mark_safe("".join(rows))
 

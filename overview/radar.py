@@ -37,7 +37,9 @@ GROWTH = 1.25
 MAX_RADIUS = RADIUS * 8
 
 
-@dataclass(frozen=True)
+# Plain slotted classes for the two made once per signal: a frozen dataclass's constructor
+# costs several times more, and a radar makes thousands.
+@dataclass(slots=True)
 class RadarItem:
     """What the radar needs of one signal."""
 
@@ -70,7 +72,7 @@ class Ring:
     outer: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Dot:
     item: RadarItem
     x: float  # from the centre, y downwards as in SVG
@@ -116,39 +118,43 @@ def point(angle: float, distance: float) -> tuple[float, float]:
     return distance * math.sin(angle), -distance * math.cos(angle)
 
 
-def cell_slots(ring: Ring, start: float, end: float, pitch: float) -> list[tuple[float, float]]:
-    """(angle, distance) of every slot in one cell, arc by arc from the inside.
+def _arcs(ring: Ring, start: float, end: float, pitch: float):
+    """(distance, first angle, angle step, count) of each arc of slots in one cell, from the
+    inside.
 
     Arcs are a pitch apart and half a pitch inside the ring's edges; along an arc, slots are a
     pitch apart as the crow flies (the chord) and half a pitch from the sector's edge lines
     (unless the sector is the whole circle, which has none).
     """
-    slots: list[tuple[float, float]] = []
     whole_circle = end - start >= 2 * math.pi - 1e-9
     distance = ring.inner + pitch / 2
     while distance <= ring.outer - pitch / 2 + 1e-9:
-        if distance <= 1e-9:
-            distance += pitch
-            continue
         half = pitch / (2 * distance)
-        if half >= 1:
-            distance += pitch
-            continue
-        step = 2 * math.asin(half)  # the angle whose chord is one pitch
-        if whole_circle:
-            count = int((2 * math.pi + 1e-9) // step)
-            if count >= 1:
-                slots.extend((start + n * 2 * math.pi / count, distance) for n in range(count))
-        else:
-            margin = math.asin(half)  # half a pitch from each edge line
-            room = (end - start) - 2 * margin
-            if room >= 0:
-                count = int(room // step + 1e-9) + 1
-                span = (count - 1) * step
-                first = (start + end) / 2 - span / 2
-                slots.extend((first + n * step, distance) for n in range(count))
+        if half < 1:
+            step = 2 * math.asin(half)  # the angle whose chord is one pitch
+            if whole_circle:
+                count = int((2 * math.pi + 1e-9) // step)
+                if count >= 1:
+                    yield distance, start, 2 * math.pi / count, count
+            else:
+                room = (end - start) - 2 * math.asin(half)  # half a pitch from each edge
+                if room >= 0:
+                    count = int(room // step + 1e-9) + 1
+                    yield distance, (start + end) / 2 - (count - 1) * step / 2, step, count
         distance += pitch
-    return slots
+
+
+def cell_capacity(ring: Ring, start: float, end: float, pitch: float) -> int:
+    return sum(arc[3] for arc in _arcs(ring, start, end, pitch))
+
+
+def cell_slots(ring: Ring, start: float, end: float, pitch: float) -> list[tuple[float, float]]:
+    """(angle, distance) of every slot in one cell, arc by arc from the inside."""
+    return [
+        (first + n * step, distance)
+        for distance, first, step, count in _arcs(ring, start, end, pitch)
+        for n in range(count)
+    ]
 
 
 # Slots are taken in this scattered order, so a few dots spread over their cell instead of
@@ -170,8 +176,7 @@ def _pitch(items: Sequence[RadarItem], scale: float) -> float:
 def _fits(cells: dict, sectors: Sequence[Sector], rings: Sequence[Ring], scale: float) -> bool:
     for (sector_index, ring_index), items in cells.items():
         sector, ring = sectors[sector_index], rings[ring_index]
-        slots = cell_slots(ring, sector.start, sector.end, _pitch(items, scale))
-        if len(slots) < len(items):
+        if cell_capacity(ring, sector.start, sector.end, _pitch(items, scale)) < len(items):
             return False
     return True
 

@@ -136,9 +136,12 @@ def radar_data(membership, filters: RadarFilters) -> RadarData:
         heading = _("Area")
     else:
         forces = list(visible_driving_forces(membership).order_by("name").values_list("pk", "name"))
-        links = Signal.trends.through.objects.filter(
-            signal__in=signals.values("pk"), trend__driving_force__isnull=False
-        ).values_list("signal_id", "trend__driving_force_id")
+        # One join from the same filtered signals, rather than a subquery of them.
+        links = (
+            signals.filter(trends__driving_force__isnull=False)
+            .order_by()
+            .values_list("pk", "trends__driving_force_id")
+        )
         per_signal: dict[int, Counter] = defaultdict(Counter)
         for signal_id, force_id in links:
             per_signal[signal_id][force_id] += 1
