@@ -8,17 +8,20 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.lib.orgcache import organization_cached
 from signals.models import Level, Signal, Status
 from signals.selectors import SignalFilters, filter_signals
 from signals.visibility import (
+    sees_shared_only,
     visible_areas,
     visible_driving_forces,
     visible_signals,
+    visible_statuses,
     visible_trends,
 )
 
@@ -312,15 +315,38 @@ class BlindSpots:
 def blind_spots(membership) -> BlindSpots:
     """The areas in use and the levels with no signal the member can see in the last
     ``BLIND_SPOT_MONTHS`` months: where the scanning has not looked lately. Any signal counts,
-    a draft too (someone looked there); who logged what is not asked. Two queries."""
-    since = months_before(timezone.localdate(), BLIND_SPOT_MONTHS)
-    recent = visible_signals(membership).filter(created_at__gte=_aware(since))
-    seen = set(recent.order_by().values_list("area_id", "level").distinct())
-    seen_areas = {area for area, _level in seen}
-    seen_levels = {level for _area, level in seen}
-    areas = visible_areas(membership).filter(is_active=True).order_by("name")
+    a draft too (someone looked there); who logged what is not asked.
+
+    One query (the unseen areas and the seen levels as one union), cached until the
+    organisation's data changes or the day does: the start page shows it on every visit.
+    """
+    today = timezone.localdate()
+    parts = (
+        "blind_spots",
+        tuple(sorted(visible_statuses(membership))),
+        sees_shared_only(membership),
+        today,
+    )
+    return organization_cached(
+        membership.organization, parts, lambda: _blind_spots(membership, today)
+    )
+
+
+def _blind_spots(membership, today: date) -> BlindSpots:
+    since = months_before(today, BLIND_SPOT_MONTHS)
+    recent = visible_signals(membership).filter(created_at__gte=_aware(since)).order_by()
+    unseen_areas = (
+        visible_areas(membership)
+        .filter(is_active=True)
+        .exclude(Exists(recent.filter(area=OuterRef("pk"))))
+        .order_by()
+        .values_list("name", Value(BY_AREA))
+    )
+    seen_levels = recent.values_list("level", Value(BY_LEVEL)).distinct()
+    rows = list(unseen_areas.union(seen_levels, all=True))
+    seen = {value for value, kind in rows if kind == BY_LEVEL}
     return BlindSpots(
         since=since,
-        areas=[area.name for area in areas.only("pk", "name") if area.pk not in seen_areas],
-        levels=[str(level.label) for level in Level if level.value not in seen_levels],
+        areas=sorted((value for value, kind in rows if kind == BY_AREA), key=str.casefold),
+        levels=[str(level.label) for level in Level if level.value not in seen],
     )
