@@ -11,6 +11,7 @@ from organizations.access import organization_required
 from organizations.roles import Role
 from organizations.selectors import last_used_membership
 from organizations.services import SESSION_KEY
+from overview.selectors import blind_spots
 from reports.selectors import latest_published_report
 from signals.selectors import latest_in_areas, recent_signals, watched_areas
 
@@ -50,6 +51,7 @@ def start(request):
         areas = watched_areas(request.membership, request.membership)
         context["watched_areas"] = areas
         context["watched_signals"] = latest_in_areas(request.membership, areas)
+        context["blind_spots"] = blind_spots(request.membership)
     if request.membership.can("discuss"):
         context["latest_threads"] = latest_threads(request.membership)
     if request.membership.can("read_reports"):

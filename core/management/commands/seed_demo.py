@@ -6,6 +6,7 @@ from discussions.demo import seed_discussions
 from discussions.models import Thread
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
+from overview.demo import seed_history
 from reports.demo import seed_cycle, seed_published_report
 from scanning.demo import seed_feeds
 from signals.catalogue import install_default_catalogue
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         install_default_catalogue(organization)
         install_default_catalogue(Organization.objects.get(slug=OTHER_ORGANIZATION["slug"]))
         signals_added = seed_signals(organization, users)
+        signals_added += seed_history(organization, users)
         seed_watches(organization)
         entries_added = seed_feeds(organization)
         # Solby follows one of the same feeds: one fetch serves both organisations.
