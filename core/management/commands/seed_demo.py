@@ -58,9 +58,18 @@ class Command(BaseCommand):
         # The console speaks English (the labels below are translated, and the default
         # language is Swedish); what was seeded stays as the services wrote it.
         with translation.override("en"):
-            self._report(organization, signals_added, published, candidates, entries_added)
+            self._report(
+                organization,
+                signals_added,
+                published,
+                candidates,
+                entries_added,
+                discussions_opened,
+            )
 
-    def _report(self, organization, signals_added, published, candidates, entries_added):
+    def _report(
+        self, organization, signals_added, published, candidates, entries_added, discussions_opened
+    ):
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
             f"Signals: {signals_added} demo signals added, "
