@@ -25,6 +25,8 @@ from .selectors import notification_of, notifications_page
 
 
 class EmailForm(forms.Form):
+    label_suffix = ""  # a checkbox's label reads as a sentence, without a colon
+
     email = forms.BooleanField(
         label=gettext_lazy("Send me my notifications by e-mail too"), required=False
     )

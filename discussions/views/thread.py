@@ -45,8 +45,10 @@ def _context(request, thread, *, opened: tuple[str, int] | None = None, form=Non
     action, target = opened or ("", None)
     action_form = form if action else None
     if action_form is not None:
-        # Its field must not share an id with the new-comment form below it.
+        # Its field must not share an id with the new-comment form below it, nor its name.
         action_form.auto_id = "id_action_%s"
+        if action == "reply":
+            action_form.fields["body"].label = _("Your reply")
     return {
         "thread": thread,
         "comments": comments,
