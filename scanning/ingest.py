@@ -1,20 +1,19 @@
 """Storing a parsed feed's entries: each once per feed, by its identity key.
 
-Rows are written with ``core.lib.bulk.insert_rows``: storing is most of an ingest's cost, and
-building a model instance per entry would be most of that (see bench/ingest.py).
+One statement stores them (``core.lib.bulk.insert_new_rows``): the entries the feed has not
+stored before are inserted and the others left out by the (feed, key) unique constraint, so
+there is no lookup first, and storing stays a small part of an ingest (see bench/ingest.py).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.lib.bulk import db_datetime, insert_rows
+from core.lib.bulk import db_datetime, insert_new_rows
 
 from .models import Entry, Feed
 from .parsing import ParsedEntry, title_fingerprint
 
-# Keys asked for in one query; well under SQLite's limit on query parameters.
-_BATCH = 500
 _COLUMNS = (
     "feed_id",
     "key",
@@ -53,24 +52,15 @@ class StoredEntry:
 def entries_store(
     feed: Feed, parsed: Sequence[ParsedEntry], now: datetime
 ) -> tuple[list[StoredEntry], int]:
-    """Store the entries not stored before; returns them and how many were already there."""
-    known: set[str] = set()
-    keys = [entry.key for entry in parsed]
-    for start in range(0, len(keys), _BATCH):
-        known.update(
-            Entry.objects.filter(feed=feed, key__in=keys[start : start + _BATCH])
-            .order_by()  # the model's ordering would make SQLite sort for nothing
-            .values_list("key", flat=True)
-        )
-    new: list[ParsedEntry] = []
-    for item in parsed:
-        if item.key not in known:
-            known.add(item.key)
-            new.append(item)
+    """Store the entries not stored before; returns them (in the feed's order) and how many
+    were already there."""
     fetched_at = db_datetime(now)
     rows = []
-    shapes = []
-    for item in new:
+    shapes: dict[str, tuple] = {}
+    for item in parsed:
+        key = item.key[:255]
+        if key in shapes:
+            continue
         # A longer address would not fit; cut, it would lead nowhere.
         link = item.link if len(item.link) <= 2000 else ""
         canonical = item.canonical_url if len(item.canonical_url) <= 2000 else ""
@@ -79,7 +69,7 @@ def entries_store(
         rows.append(
             (
                 feed.pk,
-                item.key[:255],
+                key,
                 title,
                 link,
                 canonical,
@@ -92,12 +82,14 @@ def entries_store(
                 fetched_at,
             )
         )
-        shapes.append((title, canonical, fingerprint, item.summary_text, item.published_at))
-    ids = insert_rows(Entry, _COLUMNS, rows)
+        shapes[key] = (title, canonical, fingerprint, item.summary_text, item.published_at)
+    returned = insert_new_rows(
+        Entry, _COLUMNS, rows, unique=("feed_id", "key"), returning=("id", "key")
+    )
+    inserted = {key: pk for pk, key in returned}
     stored = [
-        StoredEntry(pk, title, canonical, fingerprint, summary, published_at, now)
-        for pk, (title, canonical, fingerprint, summary, published_at) in zip(
-            ids, shapes, strict=True
-        )
+        StoredEntry(inserted[key], title, canonical, fingerprint, summary, published_at, now)
+        for key, (title, canonical, fingerprint, summary, published_at) in shapes.items()
+        if key in inserted
     ]
-    return stored, len(parsed) - len(new)
+    return stored, len(parsed) - len(stored)
