@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.lib.bulk import db_datetime, insert_new_rows
+from core.lib.bulk import datetime_adapter, insert_new_rows
 
 from .models import Entry, Feed
 from .parsing import ParsedEntry, title_fingerprint
@@ -54,7 +54,8 @@ def entries_store(
 ) -> tuple[list[StoredEntry], int]:
     """Store the entries not stored before; returns them (in the feed's order) and how many
     were already there."""
-    fetched_at = db_datetime(now)
+    adapt = datetime_adapter()
+    fetched_at = adapt(now)
     rows = []
     shapes: dict[str, tuple] = {}
     for item in parsed:
@@ -78,7 +79,7 @@ def entries_store(
                 item.summary_text,
                 entry_search_document(title, item.summary_text),
                 item.author[:200],
-                db_datetime(item.published_at),
+                adapt(item.published_at),
                 fetched_at,
             )
         )

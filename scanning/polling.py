@@ -27,7 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.lib.bulk import db_datetime, relax_commit, update_one, update_one_returning
+from core.lib.bulk import (
+    datetime_adapter,
+    pipelined,
+    relax_commit,
+    update_one,
+    update_one_returning,
+)
 from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
 
 from . import schedule
@@ -93,13 +99,14 @@ def _take_lease(feed_id: int, now: datetime) -> Feed | None:
     """The feed, leased to this worker; None if another holds it. One UPDATE that also reads
     the row, committed at once (not waiting for the disk: a lease lost in a database crash
     only lets the feed be polled again)."""
+    adapt = datetime_adapter()
     lease = now + timedelta(seconds=settings.SCANNING_LEASE_SECONDS)
     return update_one_returning(
         Feed,
         feed_id,
-        {"lease_until": lease},
+        {"lease_until": adapt(lease)},
         only_if="lease_until IS NULL OR lease_until < %s",
-        only_if_params=[db_datetime(now)],
+        only_if_params=[adapt(now)],
         relaxed=True,
     )
 
@@ -181,7 +188,9 @@ def store_parsed(
         site_url=parsed.site_url if len(parsed.site_url) <= 2000 else feed.site_url,
     )
     try:
-        with transaction.atomic():
+        # On PostgreSQL, pipelined: statements whose answers nothing waits for (SET, the
+        # queue items' entries, the feed's UPDATE) share the round trips of those read.
+        with transaction.atomic(), pipelined():
             relax_commit()  # see the module's docstring
             entries, already = entries_store(feed, parsed.entries, now)
             joined = items_for_new_entries(feed_id=feed.pk, entries=entries)
@@ -214,18 +223,23 @@ def _succeeded(
     feed: Feed, now: datetime, interval: timedelta, changes: dict, *, relaxed: bool = False
 ) -> None:
     """Record a successful poll and release the lease."""
+    adapt = datetime_adapter()
+    values = {
+        name: adapt(value) if isinstance(value, datetime) else value
+        for name, value in changes.items()
+    }
     update_one(
         Feed,
         feed.pk,
         {
-            **changes,
-            "state": FeedState.ACTIVE,
-            "last_polled_at": now,
-            "last_success_at": now,
+            **values,
+            "state": FeedState.ACTIVE.value,
+            "last_polled_at": adapt(now),
+            "last_success_at": adapt(now),
             "consecutive_failures": 0,
             "failing_since": None,
             "poll_interval": int(interval.total_seconds()),
-            "next_poll_at": schedule.with_jitter(now, interval),
+            "next_poll_at": adapt(schedule.with_jitter(now, interval)),
             "lease_until": None,
             "queued_at": None,
         },

@@ -5,18 +5,22 @@ scanning.fanout, scanning.polling).
 ``bulk_create`` spends most of its time per object in Python (instantiating the model,
 preparing every field's value), and a queryset's ``update()`` compiles its SQL anew each
 time, which is what a feed's entries and queue items would pay on every poll. Here the caller
-gives the values as the database takes them, for the columns it names. Nothing else: no
-signals, no defaults, no validation: the caller's service does that.
+gives the values as the database takes them (``datetime_adapter`` for datetimes), for the
+columns it names. Nothing else: no signals, no defaults, no validation: the caller's service
+does that.
 
 PostgreSQL and SQLite ≥ 3.35 both take ``INSERT … ON CONFLICT … DO NOTHING`` and
 ``RETURNING``, so one statement inserts what is new and says what it inserted.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from functools import lru_cache
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
@@ -25,11 +29,37 @@ M = TypeVar("M", bound=Model)
 BATCH = 500
 
 
+def _database():
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def datetime_adapter(database=None) -> Callable[[datetime | None], Any]:
+    """A function giving a datetime as this database's column takes it, as
+    ``connection.ops.adapt_datetimefield_value`` does (SQLite: text in the connection's time
+    zone, UTC), for many values: that method costs more than the rest of storing a row."""
+    database = database or _database()
+    if database.vendor == "postgresql":
+        return lambda value: value  # psycopg sends datetimes as they are
+    if database.vendor != "sqlite":
+        adapt = database.ops.adapt_datetimefield_value
+        return lambda value: None if value is None else adapt(value)
+    zone = database.timezone
+
+    def sqlite_datetime(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(zone).replace(tzinfo=None)
+        return str(value)
+
+    return sqlite_datetime
+
+
 def db_datetime(value: datetime | None):
     """A datetime as this database's column takes it (SQLite: text in UTC)."""
     if value is None:
         return None
-    return connection.ops.adapt_datetimefield_value(value)
+    return _database().ops.adapt_datetimefield_value(value)
 
 
 def _insert(
@@ -37,23 +67,27 @@ def _insert(
     columns: Sequence[str],
     rows: Sequence[Sequence],
     *,
-    conflict: str,
+    conflict: Sequence[str] = (),
     returning: Sequence[str],
 ) -> list[tuple]:
     if not rows:
         return []
-    quote = connection.ops.quote_name
+    database = _database()
+    quote = database.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
     one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     returned = ", ".join(quote(column) for column in returning)
+    on_conflict = ""
+    if conflict:
+        on_conflict = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING"
     found: list[tuple] = []
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             values = ", ".join([one_row] * len(batch))
             cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {values}{conflict} RETURNING {returned}",
+                f"INSERT INTO {table} ({names}) VALUES {values}{on_conflict} RETURNING {returned}",
                 [value for row in batch for value in row],
             )
             found.extend(cursor.fetchall())
@@ -66,7 +100,7 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Seque
     multi-row INSERT's rows in the order given, as Django's own bulk_create relies on)."""
     pk = model._meta.pk
     assert pk is not None
-    return [row[0] for row in _insert(model, columns, rows, conflict="", returning=[pk.column])]
+    return [row[0] for row in _insert(model, columns, rows, returning=[pk.column])]
 
 
 def insert_new_rows(
@@ -81,9 +115,7 @@ def insert_new_rows(
     constraint); returns the ``returning`` columns of the rows inserted, in no promised
     order. A row that a concurrent transaction is inserting waits for it and, if that one
     commits, is left out: two writers never store one row twice, and neither fails."""
-    quote = connection.ops.quote_name
-    conflict = f" ON CONFLICT ({', '.join(quote(c) for c in unique)}) DO NOTHING"
-    return _insert(model, columns, rows, conflict=conflict, returning=returning)
+    return _insert(model, columns, rows, conflict=unique, returning=returning)
 
 
 def relax_commit() -> None:
@@ -95,45 +127,70 @@ def relax_commit() -> None:
     loses is the last few hundred milliseconds of those commits, whole: the database is never
     left inconsistent and every other transaction still waits for the disk. SQLite already
     commits without flushing (WAL with synchronous=NORMAL, config/settings.py)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    database = _database()
+    if database.vendor == "postgresql":
+        with database.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _relaxed_from() -> str:
-    # relax_commit() for a single statement outside a transaction block: set_config(…, true)
-    # is SET LOCAL, and it holds for the statement's own implicit transaction, whose commit
-    # comes before the setting is undone. Saves the block's BEGIN, SET and COMMIT round trips.
-    if connection.vendor == "postgresql":
-        return " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
-    return ""
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """PostgreSQL: the statements run inside go to the server without waiting for each other's
+    answers (psycopg's pipeline mode), so the block costs as many round trips as it has
+    results it reads, plus one. Reading a result (a fetch) waits for everything sent before
+    it; errors surface there or at the block's end, as Django's exceptions. Elsewhere the
+    statements run one by one as usual. A statement's ``rowcount`` is not known inside."""
+    database = _database()
+    if database.vendor != "postgresql":
+        yield
+        return
+    database.ensure_connection()
+    with database.wrap_database_errors, database.connection.pipeline():
+        yield
 
 
-def _update_sql(
-    model: type[Model],
-    pk: int,
-    values: Mapping[str, Any],
-    only_if: str,
-    only_if_params: Sequence,
-    relaxed: bool,
-) -> tuple[str, list]:
+def select_rows(*queries: tuple[str, Sequence]) -> list[list[tuple]]:
+    """Each query's rows. Inside ``pipelined()`` all are sent before the first answer is
+    awaited: one round trip for them all."""
+    database = _database()
+    cursors = []
+    try:
+        for sql, params in queries:
+            cursors.append(cursor := database.cursor())
+            cursor.execute(sql, params)
+        return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+@lru_cache(maxsize=64)
+def _update_statement(
+    model: type[Model], columns: tuple[str, ...], only_if: str, relaxed: bool, vendor: str
+) -> str:
+    database = _database()
+    quote = database.ops.quote_name
     meta = model._meta
-    quote = connection.ops.quote_name
-    assignments, params = [], []
-    for name, value in values.items():
-        field = cast(Field, meta.get_field(name))
-        assignments.append(f"{quote(field.column)} = %s")
-        params.append(field.get_db_prep_save(value, connection))
     table = quote(meta.db_table)
-    sql = f"UPDATE {table} SET {', '.join(assignments)}"
-    if relaxed:
-        sql += _relaxed_from()
-    sql += f" WHERE {table}.{quote(meta.pk.column)} = %s"
-    params.append(pk)
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    sql = f"UPDATE {table} SET {assignments}"
+    if relaxed and vendor == "postgresql":
+        # relax_commit() for a single statement outside a transaction block: set_config(…,
+        # true) is SET LOCAL, and holds for the statement's own implicit transaction, whose
+        # commit comes before the setting is undone. No BEGIN, SET and COMMIT round trips.
+        sql += " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
+    sql += f" WHERE {table}.{quote(meta.pk.column)} = %s"  # type: ignore[union-attr]
     if only_if:
         sql += f" AND ({only_if})"
-        params.extend(only_if_params)
-    return sql, params
+    return sql
+
+
+def _returning(model: type[Model]) -> str:
+    quote = _database().ops.quote_name
+    table = quote(model._meta.db_table)
+    return " RETURNING " + ", ".join(
+        f"{table}.{quote(field.column)}" for field in model._meta.concrete_fields
+    )
 
 
 def update_one(
@@ -145,13 +202,14 @@ def update_one(
     only_if_params: Sequence = (),
     relaxed: bool = False,
 ) -> bool:
-    """UPDATE one row by primary key in one statement, ``values`` by field name, prepared as
-    the ORM prepares them; whether the row was updated. ``only_if`` is SQL the row must also
+    """UPDATE one row by primary key in one statement, ``values`` by column name as the
+    database takes them; whether the row was updated. ``only_if`` is SQL the row must also
     match. ``relaxed``: outside a transaction, a commit that need not wait for the disk (on
     the terms of ``relax_commit``)."""
-    sql, params = _update_sql(model, pk, values, only_if, only_if_params, relaxed)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    database = _database()
+    sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor)
+    with database.cursor() as cursor:
+        cursor.execute(sql, [*values.values(), pk, *only_if_params])
         return cursor.rowcount == 1
 
 
@@ -166,30 +224,42 @@ def update_one_returning(
 ) -> M | None:
     """``update_one()`` that also reads the row as it is after the update: the model instance,
     or None if the row was not updated. One statement instead of an UPDATE and a SELECT."""
-    sql, params = _update_sql(model, pk, values, only_if, only_if_params, relaxed)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    fields = model._meta.concrete_fields
-    sql += " RETURNING " + ", ".join(f"{table}.{quote(f.column)}" for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    database = _database()
+    sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor)
+    with database.cursor() as cursor:
+        cursor.execute(sql + _returning(model), [*values.values(), pk, *only_if_params])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    return from_db_row(model, [f.attname for f in fields], row)
+    return None if row is None else from_db_row(model, row, database)
 
 
-def from_db_row(model: type[M], attnames: Sequence[str], row: Sequence) -> M:
-    """A model instance from a raw row of its columns, converted as the ORM's own queries
-    convert them (SQLite gives datetimes as text, for one)."""
-    meta = model._meta
+# Per connection and model: each concrete field with the converters the ORM applies to its
+# column's values (computing them costs more than converting).
+_converters: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _field_converters(model: type[Model], database) -> list[tuple[Field, Any, list]]:
+    by_model = _converters.setdefault(database, {})
+    if model not in by_model:
+        table = model._meta.db_table
+        found = []
+        for field in model._meta.concrete_fields:
+            column = field.get_col(table)
+            converters = database.ops.get_db_converters(column)
+            converters += field.get_db_converters(database)  # type: ignore[attr-defined]
+            found.append((field, column, converters))
+        by_model[model] = found
+    return by_model[model]
+
+
+def from_db_row(model: type[M], row: Sequence, database=None) -> M:
+    """A model instance from a raw row of its concrete fields' columns (in their order),
+    converted as the ORM's own queries convert them (SQLite gives datetimes as text)."""
+    database = database or _database()
+    fields = _field_converters(model, database)
     values = []
-    for attname, value in zip(attnames, row, strict=True):
-        field = cast(Field, meta.get_field(attname))
-        column = field.get_col(meta.db_table)
-        converters = connection.ops.get_db_converters(column)
-        converters += field.get_db_converters(connection)  # type: ignore[attr-defined]
-        for convert in converters:
-            value = convert(value, column, connection)
+    for (_field, column, converters), value in zip(fields, row, strict=True):
+        if value is not None:
+            for convert in converters:
+                value = convert(value, column, database)
         values.append(value)
-    return model.from_db(connection.alias, list(attnames), values)
+    return model.from_db(database.alias, [field.attname for field, _c, _v in fields], values)
