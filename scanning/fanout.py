@@ -8,9 +8,9 @@ within a few days, matches an item the organisation already has joins that item 
 Called inside the poll's transaction, so an item and its entries are stored together or not at
 all; the unique (organisation, entry) constraint keeps a retry from placing an entry twice.
 This runs for every new entry of every feed, so its cost does not grow with the followers in
-statements: one query reads the followers with their rules, one the stories they already have,
-and one multi-row INSERT each (``core.lib.bulk``) writes the items and their entries, for all
-of them at once.
+statements: one query reads the followers with their rules and one the stories they already
+have (both in one round trip), and one multi-row INSERT each (``core.lib.bulk``) writes the
+items and their entries, for all of them at once.
 """
 
 from collections import defaultdict
@@ -23,10 +23,10 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from core.lib.bulk import db_datetime, insert_rows
+from core.lib.bulk import datetime_adapter, insert_rows, select_rows
 
 from .models import Entry, Subscription, TriageItem, TriageItemEntry, TriageState
-from .rulebook import Follower, followers_of, item_text, rulebook_for
+from .rulebook import Follower, followers, followers_query, item_text, rulebook_for
 
 # A near-identical title counts as the same story within this many days of the first.
 SAME_STORY_WINDOW = timedelta(days=3)
@@ -45,18 +45,24 @@ def items_for_new_entries(*, feed_id: int, entries: Sequence[Entry]) -> int:
     """Place new entries of a feed in every organisation that follows it and has not paused
     it. Returns how many of the entries joined an existing item (of any organisation): the
     same story seen in another feed."""
-    if not entries:
-        return 0
     fresh = _fresh(entries)
     if not fresh:
         return 0
-    followers = followers_of(feed_id)
-    if not followers:
-        return 0
-    known = _known_stories({f.organization_id for f in followers}, fresh)
+    # The followers and the stories they have are read together (in one round trip inside
+    # bulk.pipelined()), the latter for the organisations that follow the feed.
+    subscription = connection.ops.quote_name(Subscription._meta.db_table)
+    follower_rows, story_rows = select_rows(
+        followers_query(feed_id),
+        _stories_query(
+            f"SELECT organization_id FROM {subscription} WHERE feed_id = %s AND paused = %s",
+            [feed_id, False],
+            fresh,
+        ),
+    )
+    known = _known_stories(story_rows, fresh)
     plans = [
         _plan(follower.organization_id, follower.subscription_id, fresh, follower, known)
-        for follower in followers
+        for follower in followers(follower_rows)
     ]
     _store(plans)
     joined: set[int] = set()
@@ -88,7 +94,8 @@ def items_backfill(*, subscription: Subscription) -> int:
         organization_id,
         tuple(rules.general + rules.by_subscription.get(subscription.pk, [])),
     )
-    known = _known_stories({organization_id}, fresh)
+    [story_rows] = select_rows(_stories_query("SELECT %s", [organization_id], fresh))
+    known = _known_stories(story_rows, fresh)
     plan = _plan(organization_id, subscription.pk, fresh, follower, known)
     _store([plan])
     return len(plan.new_items)
@@ -148,12 +155,13 @@ def _plan(
 
 def _store(plans: Sequence[_Plan]) -> None:
     """Write the plans' items, then their entries: one INSERT each for all organisations."""
-    now = db_datetime(timezone.now())
+    adapt = datetime_adapter()
+    now = adapt(timezone.now())
     dates: dict[int, object] = {}
 
     def date_of(entry: Entry):
         if entry.pk not in dates:
-            dates[entry.pk] = db_datetime(entry_date(entry))
+            dates[entry.pk] = adapt(entry_date(entry))
         return dates[entry.pk]
 
     item_ids = insert_rows(
@@ -220,35 +228,42 @@ def _aware(value) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _known_stories(
-    organization_ids: set[int], entries: Sequence[Entry]
-) -> dict[int, tuple[dict, dict]]:
-    """Per organisation, its items these entries could belong to: by canonical address, and
-    by title fingerprint (with the dates, for the window). One query for all of them."""
+def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
+    """The items of the organisations (a subquery giving their ids, and its parameters) that
+    these entries could belong to: by canonical address, and by title fingerprint within the
+    window."""
     urls = {e.canonical_url for e in entries if e.canonical_url}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
-    if not (urls or titles):
-        return {}
-    earliest = min(entry_date(e) for e in entries) - SAME_STORY_WINDOW
-    quote = connection.ops.quote_name
-    matches, params = [], []
+    matches = []
     if urls:
         matches.append(f"canonical_url IN ({', '.join(['%s'] * len(urls))})")
-        params += list(urls)
+        params = [*params, *urls]
     if titles:
+        earliest = min(entry_date(e) for e in entries) - SAME_STORY_WINDOW
         matches.append(
             f"(title_fingerprint IN ({', '.join(['%s'] * len(titles))}) AND published_at >= %s)"
         )
-        params += [*titles, db_datetime(earliest)]
-    organizations = ", ".join(["%s"] * len(organization_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT organization_id, canonical_url, title_fingerprint, published_at, item_id "
-            f"FROM {quote(TriageItemEntry._meta.db_table)} "
-            f"WHERE organization_id IN ({organizations}) AND ({' OR '.join(matches)})",
-            [*organization_ids, *params],
-        )
-        rows = cursor.fetchall()
+        params = [*params, *titles, datetime_adapter()(earliest)]
+    table = connection.ops.quote_name(TriageItemEntry._meta.db_table)
+    if connection.vendor == "postgresql":
+        # Not IN (subquery): PostgreSQL would plan that as a join and read every row of the
+        # table; the array is computed first and both indexes below are used with it.
+        organizations = f"= ANY(ARRAY({organizations}))"
+    else:
+        organizations = f"IN ({organizations})"
+    return (
+        "SELECT organization_id, canonical_url, title_fingerprint, published_at, item_id "
+        f"FROM {table} WHERE organization_id {organizations} "
+        f"AND ({' OR '.join(matches) or 'FALSE'})",
+        params,
+    )
+
+
+def _known_stories(rows: Iterable[tuple], entries: Sequence[Entry]) -> dict[int, tuple]:
+    """Per organisation, from the rows of ``_stories_query``, its items by canonical address
+    and by title fingerprint (with their dates, for the window)."""
+    urls = {e.canonical_url for e in entries if e.canonical_url}
+    titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
     known: dict[int, tuple[dict, dict]] = {}
     for organization_id, url, title, published_at, item_id in rows:
         by_url, by_title = known.setdefault(organization_id, ({}, defaultdict(list)))

@@ -2,6 +2,7 @@
 tried out, when rules are re-applied to the queue) and a feed's followers' (at ingest)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -59,21 +60,24 @@ class Follower:
         return kept(self.rules, text) if self.rules else True
 
 
-def followers_of(feed_id: int) -> list[Follower]:
-    """The feed's subscriptions that are not paused, each with its rules, read in one query
-    once per poll: the ingest applies them to every new entry."""
+def followers_query(feed_id: int) -> tuple[str, list]:
+    """The feed's subscriptions that are not paused, each with its rules (one row per rule,
+    or one without): for ``followers()``. Read once per poll; the ingest applies them to
+    every new entry."""
     quote = connection.ops.quote_name
     subscription = quote(Subscription._meta.db_table)
     rule = quote(KeywordRule._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.id, s.organization_id, r.kind, r.phrase FROM {subscription} s "
-            f"LEFT JOIN {rule} r ON r.organization_id = s.organization_id "
-            "AND (r.subscription_id IS NULL OR r.subscription_id = s.id) "
-            "WHERE s.feed_id = %s AND s.paused = %s",
-            [feed_id, False],
-        )
-        rows = cursor.fetchall()
+    return (
+        f"SELECT s.id, s.organization_id, r.kind, r.phrase FROM {subscription} s "
+        f"LEFT JOIN {rule} r ON r.organization_id = s.organization_id "
+        "AND (r.subscription_id IS NULL OR r.subscription_id = s.id) "
+        "WHERE s.feed_id = %s AND s.paused = %s",
+        [feed_id, False],
+    )
+
+
+def followers(rows: Iterable[tuple]) -> list[Follower]:
+    """The followers in the rows of ``followers_query()``."""
     found: dict[int, tuple[int, list[Rule]]] = {}
     for subscription_id, organization_id, kind, phrase in rows:
         _organization, rules = found.setdefault(subscription_id, (organization_id, []))
