@@ -56,9 +56,11 @@ class PollOutcome:
     new: int = 0
     duplicates: int = 0
     error: str = ""
-    # How long the HTTP exchange took (the publisher's server and the network), for logs and
-    # bench/ingest.py, which measures what a poll costs beside it.
+    # How long the HTTP exchange took (the publisher's server and the network), and what the
+    # poll did with the answer then (parse, store, record): where a poll's time went, for logs
+    # and bench/ingest.py.
     fetch_seconds: float = 0.0
+    answer_seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
@@ -132,18 +134,22 @@ def _poll(feed: Feed, now: datetime) -> PollOutcome:
             decompress=True,
         )
     except BadResponse as exc:
-        fetched = time.perf_counter() - started
+        answered = time.perf_counter()
         if exc.status == 410:
             outcome = _gone(feed, now)
         else:
             outcome = _failed(feed, now, describe_fetch_error(exc), retry_after=exc.retry_after)
     except FetchError as exc:
-        fetched = time.perf_counter() - started
+        answered = time.perf_counter()
         outcome = _failed(feed, now, describe_fetch_error(exc))
     else:
-        fetched = time.perf_counter() - started
+        answered = time.perf_counter()
         outcome = _answered(feed, now, result)
-    return replace(outcome, fetch_seconds=fetched)
+    return replace(
+        outcome,
+        fetch_seconds=answered - started,
+        answer_seconds=time.perf_counter() - answered,
+    )
 
 
 def _answered(feed: Feed, now: datetime, result: FetchResult) -> PollOutcome:
@@ -188,9 +194,10 @@ def store_parsed(
         site_url=parsed.site_url if len(parsed.site_url) <= 2000 else feed.site_url,
     )
     try:
-        # On PostgreSQL, pipelined: statements whose answers nothing waits for (SET, the
-        # queue items' entries, the feed's UPDATE) share the round trips of those read.
-        with transaction.atomic(), pipelined():
+        # On PostgreSQL, pipelined: statements whose answers nothing waits for (BEGIN, SET,
+        # the queue items' entries, the feed's UPDATE, COMMIT) share the round trips of those
+        # whose answers are read.
+        with pipelined(), transaction.atomic():
             relax_commit()  # see the module's docstring
             entries, already = entries_store(feed, parsed.entries, now)
             joined = items_for_new_entries(feed_id=feed.pk, entries=entries)
