@@ -97,6 +97,22 @@ def poll_feed(feed_id: int, *, force: bool = False) -> PollOutcome:
         raise
 
 
+# What a poll reads of the feed (another field would be loaded when first read).
+_POLL_READS = (
+    "url",
+    "title",
+    "site_url",
+    "state",
+    "etag",
+    "last_modified",
+    "content_hash",
+    "next_poll_at",
+    "poll_interval",
+    "failing_since",
+    "consecutive_failures",
+)
+
+
 def _take_lease(feed_id: int, now: datetime) -> Feed | None:
     """The feed, leased to this worker; None if another holds it. One UPDATE that also reads
     the row, committed at once (not waiting for the disk: a lease lost in a database crash
@@ -107,6 +123,7 @@ def _take_lease(feed_id: int, now: datetime) -> Feed | None:
         Feed,
         feed_id,
         {"lease_until": adapt(lease)},
+        fields=_POLL_READS,
         only_if="lease_until IS NULL OR lease_until < %s",
         only_if_params=[adapt(now)],
         relaxed=True,

@@ -185,14 +185,6 @@ def _update_statement(
     return sql
 
 
-def _returning(model: type[Model]) -> str:
-    quote = _database().ops.quote_name
-    table = quote(model._meta.db_table)
-    return " RETURNING " + ", ".join(
-        f"{table}.{quote(field.column)}" for field in model._meta.concrete_fields
-    )
-
-
 def update_one(
     model: type[Model],
     pk: int,
@@ -218,48 +210,57 @@ def update_one_returning(
     pk: int,
     values: Mapping[str, Any],
     *,
+    fields: Sequence[str] = (),
     only_if: str = "",
     only_if_params: Sequence = (),
     relaxed: bool = False,
 ) -> M | None:
-    """``update_one()`` that also reads the row as it is after the update: the model instance,
-    or None if the row was not updated. One statement instead of an UPDATE and a SELECT."""
+    """``update_one()`` that also reads the row as it is after the update: the model instance
+    with ``fields`` loaded (by name; all concrete fields if none are named, the others
+    deferred), or None if the row was not updated. One statement instead of an UPDATE and a
+    SELECT."""
     database = _database()
     sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor)
+    loaded = _loaded_fields(model, tuple(fields), database)
+    quote = database.ops.quote_name
+    table = quote(model._meta.db_table)
+    sql += " RETURNING " + ", ".join(f"{table}.{quote(f.column)}" for f, _c, _v in loaded)
     with database.cursor() as cursor:
-        cursor.execute(sql + _returning(model), [*values.values(), pk, *only_if_params])
+        cursor.execute(sql, [*values.values(), pk, *only_if_params])
         row = cursor.fetchone()
-    return None if row is None else from_db_row(model, row, database)
+    if row is None:
+        return None
+    return _instance(model, loaded, row, database)
 
 
-# Per connection and model: each concrete field with the converters the ORM applies to its
-# column's values (computing them costs more than converting).
+# Per connection, model and fields read: each field with the converters the ORM applies to
+# its column's values (computing them costs more than converting).
 _converters: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def _field_converters(model: type[Model], database) -> list[tuple[Field, Any, list]]:
-    by_model = _converters.setdefault(database, {})
-    if model not in by_model:
-        table = model._meta.db_table
+def _loaded_fields(model: type[Model], names: tuple[str, ...], database) -> list:
+    known = _converters.setdefault(database, {})
+    if (model, names) not in known:
+        meta = model._meta
+        fields = meta.concrete_fields
+        if names:
+            wanted = {meta.pk.name, *names}  # type: ignore[union-attr]
+            fields = [f for f in fields if f.name in wanted]
         found = []
-        for field in model._meta.concrete_fields:
-            column = field.get_col(table)
+        for field in fields:
+            column = field.get_col(meta.db_table)
             converters = database.ops.get_db_converters(column)
             converters += field.get_db_converters(database)  # type: ignore[attr-defined]
             found.append((field, column, converters))
-        by_model[model] = found
-    return by_model[model]
+        known[model, names] = found
+    return known[model, names]
 
 
-def from_db_row(model: type[M], row: Sequence, database=None) -> M:
-    """A model instance from a raw row of its concrete fields' columns (in their order),
-    converted as the ORM's own queries convert them (SQLite gives datetimes as text)."""
-    database = database or _database()
-    fields = _field_converters(model, database)
+def _instance(model: type[M], loaded: list, row: Sequence, database) -> M:
     values = []
-    for (_field, column, converters), value in zip(fields, row, strict=True):
+    for (_field, column, converters), value in zip(loaded, row, strict=True):
         if value is not None:
             for convert in converters:
                 value = convert(value, column, database)
         values.append(value)
-    return model.from_db(database.alias, [field.attname for field, _c, _v in fields], values)
+    return model.from_db(database.alias, [field.attname for field, _c, _v in loaded], values)

@@ -86,6 +86,16 @@ def test_update_one_returning_reads_the_row_as_the_orm_would():
     assert none is None
 
 
+def test_update_one_returning_some_fields_defers_the_others():
+    feed = FeedFactory(etag='"v1"', title="Flödet")
+    read = update_one_returning(Feed, feed.pk, {"poll_interval": 900}, fields=["etag"])
+    assert read.get_deferred_fields() == {
+        f.attname for f in Feed._meta.concrete_fields if f.name not in ("id", "etag")
+    }
+    assert (read.etag, read.poll_interval) == ('"v1"', 900)
+    assert read.title == "Flödet"  # loaded when first read
+
+
 def test_select_rows_gives_each_querys_rows_also_pipelined():
     feed = FeedFactory(etag='"v1"')
     queries = [
