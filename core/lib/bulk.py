@@ -179,7 +179,7 @@ def _update_statement(
         # true) is SET LOCAL, and holds for the statement's own implicit transaction, whose
         # commit comes before the setting is undone. No BEGIN, SET and COMMIT round trips.
         sql += " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
-    sql += f" WHERE {table}.{quote(meta.pk.column)} = %s"  # type: ignore[union-attr]
+    sql += f" WHERE {table}.{quote(meta.pk.column)} = %s"
     if only_if:
         sql += f" AND ({only_if})"
     return sql
@@ -242,9 +242,9 @@ def _loaded_fields(model: type[Model], names: tuple[str, ...], database) -> list
     known = _converters.setdefault(database, {})
     if (model, names) not in known:
         meta = model._meta
-        fields = meta.concrete_fields
+        fields = list(meta.concrete_fields)
         if names:
-            wanted = {meta.pk.name, *names}  # type: ignore[union-attr]
+            wanted = {meta.pk.name, *names}
             fields = [f for f in fields if f.name in wanted]
         found = []
         for field in fields:
