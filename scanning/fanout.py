@@ -9,8 +9,8 @@ Called inside the poll's transaction, so an item and its entries are stored toge
 all; the unique (organisation, entry) constraint keeps a retry from placing an entry twice.
 This runs for every new entry of every feed, so its cost does not grow with the followers in
 statements: one query reads the followers with their rules and one the stories they already
-have (both in one round trip), and one multi-row INSERT each (``core.lib.bulk``) writes the
-items and their entries, for all of them at once.
+have (sent with the entries' INSERT, sharing its round trip), and one multi-row INSERT each
+(``core.lib.bulk``) writes the items and their entries, for all of them at once.
 """
 
 from collections import defaultdict
@@ -23,7 +23,14 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from core.lib.bulk import datetime_adapter, insert_rows, select_rows
+from core.lib.bulk import (
+    Pending,
+    datetime_adapter,
+    insert_rows,
+    insert_rows_unread,
+    select_rows,
+    send_query,
+)
 
 from .models import Entry, Subscription, TriageItem, TriageItemEntry, TriageState
 from .rulebook import Follower, followers, followers_query, item_text, rulebook_for
@@ -41,24 +48,52 @@ def entry_date(entry: Entry) -> datetime:
     return entry.published_at or entry.fetched_at
 
 
-def items_for_new_entries(*, feed_id: int, entries: Sequence[Entry]) -> int:
-    """Place new entries of a feed in every organisation that follows it and has not paused
-    it. Returns how many of the entries joined an existing item (of any organisation): the
-    same story seen in another feed."""
-    fresh = _fresh(entries)
+@dataclass
+class QueueReads:
+    """What placing a feed's entries reads, sent ahead: the feed's followers with their
+    rules, and the stories they have that the entries could belong to."""
+
+    followers: Pending
+    stories: Pending
+
+
+def queue_reads_send(feed_id: int, candidates: Sequence[Entry]) -> QueueReads | None:
+    """Send the reads for placing entries of the feed that are among ``candidates`` (all of a
+    document's, stored before or not: sent before anyone knows which are new, they share a
+    round trip with the entries' INSERT inside bulk.pipelined()). None if none is young
+    enough for the queue."""
+    fresh = _fresh(candidates)
     if not fresh:
-        return 0
-    # The followers and the stories they have are read together (in one round trip inside
-    # bulk.pipelined()), the latter for the organisations that follow the feed.
+        return None
     subscription = connection.ops.quote_name(Subscription._meta.db_table)
-    follower_rows, story_rows = select_rows(
-        followers_query(feed_id),
-        _stories_query(
-            f"SELECT organization_id FROM {subscription} WHERE feed_id = %s AND paused = %s",
-            [feed_id, False],
-            fresh,
+    return QueueReads(
+        send_query(*followers_query(feed_id)),
+        send_query(
+            *_stories_query(
+                f"SELECT organization_id FROM {subscription} WHERE feed_id = %s AND paused = %s",
+                [feed_id, False],
+                fresh,
+            )
         ),
     )
+
+
+def items_for_new_entries(
+    *, feed_id: int, entries: Sequence[Entry], reads: QueueReads | None = None
+) -> int:
+    """Place new entries of a feed in every organisation that follows it and has not paused
+    it, with ``reads`` sent for them (or for more) by ``queue_reads_send``, if they were.
+    Returns how many of the entries joined an existing item (of any organisation): the same
+    story seen in another feed."""
+    fresh = _fresh(entries)
+    if reads is None and fresh:
+        reads = queue_reads_send(feed_id, fresh)
+    if not fresh or reads is None:
+        if reads is not None:
+            reads.followers.close()
+            reads.stories.close()
+        return 0
+    follower_rows, story_rows = reads.followers.rows(), reads.stories.rows()
     known = _known_stories(story_rows, fresh)
     plans = [
         _plan(follower.organization_id, follower.subscription_id, fresh, follower, known)
@@ -183,7 +218,7 @@ def _store(plans: Sequence[_Plan]) -> None:
                 links.append(_link(plan.organization_id, ids[index], entry, now, date_of(entry)))
         for item_id, entry in plan.joins:
             links.append(_link(plan.organization_id, item_id, entry, now, date_of(entry)))
-    insert_rows(TriageItemEntry, _LINK_COLUMNS, links)
+    insert_rows_unread(TriageItemEntry, _LINK_COLUMNS, links)
 
 
 _ITEM_COLUMNS = (

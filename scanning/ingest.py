@@ -1,15 +1,15 @@
 """Storing a parsed feed's entries: each once per feed, by its identity key.
 
-One statement stores them (``core.lib.bulk.insert_new_rows``): the entries the feed has not
+One statement stores them (``core.lib.bulk.send_new_rows``): the entries the feed has not
 stored before are inserted and the others left out by the (feed, key) unique constraint, so
 there is no lookup first, and storing stays a small part of an ingest (see bench/ingest.py).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from core.lib.bulk import datetime_adapter, insert_new_rows
+from core.lib.bulk import Pending, datetime_adapter, send_new_rows
 
 from .models import Entry, Feed
 from .parsing import ParsedEntry, title_fingerprint
@@ -38,7 +38,8 @@ def entry_search_document(title: str, summary_text: str) -> str:
 
 @dataclass(frozen=True)
 class StoredEntry:
-    """A newly stored entry: what placing it in the queues reads (as ``Entry`` has it)."""
+    """An entry as placing it in the queues reads it (as ``Entry`` has it); ``pk`` is 0 for
+    one not stored (yet)."""
 
     pk: int
     title: str
@@ -49,18 +50,40 @@ class StoredEntry:
     fetched_at: datetime
 
 
-def entries_store(
-    feed: Feed, parsed: Sequence[ParsedEntry], now: datetime
-) -> tuple[list[StoredEntry], int]:
-    """Store the entries not stored before; returns them (in the feed's order) and how many
-    were already there."""
+@dataclass
+class SentEntries:
+    """A feed's entries whose INSERT is sent: inside ``core.lib.bulk.pipelined()`` not yet
+    answered, so what is sent before ``stored()`` shares its round trip."""
+
+    # Every entry of the document once (by key), whether stored before or not, with pk 0.
+    keys: list[str]
+    candidates: list[StoredEntry]
+    parsed_count: int
+    pending: Pending
+
+    def stored(self) -> tuple[list[StoredEntry], int]:
+        """The entries not stored before, now stored (in the feed's order), and how many
+        were already there."""
+        inserted = {key: pk for pk, key in self.pending.rows()}
+        stored = [
+            replace(candidate, pk=inserted[key])
+            for key, candidate in zip(self.keys, self.candidates, strict=True)
+            if key in inserted
+        ]
+        return stored, self.parsed_count - len(stored)
+
+
+def entries_send(feed: Feed, parsed: Sequence[ParsedEntry], now: datetime) -> SentEntries:
+    """Send the INSERT of the entries not stored before (the others are left out by the
+    unique (feed, key) constraint); ``stored()`` says which they were."""
     adapt = datetime_adapter()
     fetched_at = adapt(now)
     rows = []
-    shapes: dict[str, tuple] = {}
+    keys: dict[str, None] = {}  # in order, once each
+    candidates = []
     for item in parsed:
         key = item.key[:255]
-        if key in shapes:
+        if key in keys:
             continue
         # A longer address would not fit; cut, it would lead nowhere.
         link = item.link if len(item.link) <= 2000 else ""
@@ -83,14 +106,11 @@ def entries_store(
                 fetched_at,
             )
         )
-        shapes[key] = (title, canonical, fingerprint, item.summary_text, item.published_at)
-    returned = insert_new_rows(
+        keys[key] = None
+        candidates.append(
+            StoredEntry(0, title, canonical, fingerprint, item.summary_text, item.published_at, now)
+        )
+    pending = send_new_rows(
         Entry, _COLUMNS, rows, unique=("feed_id", "key"), returning=("id", "key")
     )
-    inserted = {key: pk for pk, key in returned}
-    stored = [
-        StoredEntry(inserted[key], title, canonical, fingerprint, summary, published_at, now)
-        for key, (title, canonical, fingerprint, summary, published_at) in shapes.items()
-        if key in inserted
-    ]
-    return stored, len(parsed) - len(stored)
+    return SentEntries(list(keys), candidates, len(parsed), pending)

@@ -38,8 +38,8 @@ from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
 
 from . import schedule
 from .errors import describe_fetch_error
-from .fanout import items_for_new_entries
-from .ingest import entries_store
+from .fanout import items_for_new_entries, queue_reads_send
+from .ingest import entries_send
 from .models import Feed, FeedState
 from .parsing import FeedParseError, ParsedFeed, parse_feed
 
@@ -211,13 +211,17 @@ def store_parsed(
         site_url=parsed.site_url if len(parsed.site_url) <= 2000 else feed.site_url,
     )
     try:
-        # On PostgreSQL, pipelined: statements whose answers nothing waits for (BEGIN, SET,
-        # the queue items' entries, the feed's UPDATE, COMMIT) share the round trips of those
-        # whose answers are read.
-        with pipelined(), transaction.atomic():
+        # On PostgreSQL, pipelined: statements whose answers nothing waits for (SET, the
+        # queue items' entries, the feed's UPDATE) share the round trips of those whose
+        # answers are read; the reads for the queue go with the entries' INSERT. Five round
+        # trips in all, where there were nine. (COMMIT comes after the pipeline: inside it,
+        # psycopg would spend two more round trips on the transaction's state.)
+        with transaction.atomic(), pipelined():
             relax_commit()  # see the module's docstring
-            entries, already = entries_store(feed, parsed.entries, now)
-            joined = items_for_new_entries(feed_id=feed.pk, entries=entries)
+            sent = entries_send(feed, parsed.entries, now)
+            reads = queue_reads_send(feed.pk, sent.candidates)
+            entries, already = sent.stored()
+            joined = items_for_new_entries(feed_id=feed.pk, entries=entries, reads=reads)
             if entries:
                 changes["last_new_entry_at"] = now
             _succeeded(feed, now, interval, changes)

@@ -62,36 +62,70 @@ def db_datetime(value: datetime | None):
     return _database().ops.adapt_datetimefield_value(value)
 
 
-def _insert(
+class Pending:
+    """Statements sent whose rows are not read yet. Inside ``pipelined()`` nothing waits for
+    the server until ``rows()``, so whatever is sent meanwhile shares that round trip."""
+
+    def __init__(self) -> None:
+        self._cursors: list = []
+
+    def send(self, sql: str, params: Sequence) -> "Pending":
+        cursor = _database().cursor()
+        self._cursors.append(cursor)
+        try:
+            cursor.execute(sql, params)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def rows(self) -> list[tuple]:
+        """The rows of every statement sent, in order."""
+        try:
+            return [row for cursor in self._cursors for row in cursor.fetchall()]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for cursor in self._cursors:
+            cursor.close()
+        self._cursors = []
+
+
+def send_query(sql: str, params: Sequence) -> Pending:
+    """A query sent, to be read with ``rows()``."""
+    return Pending().send(sql, params)
+
+
+def _send_insert(
     model: type[Model],
     columns: Sequence[str],
     rows: Sequence[Sequence],
     *,
     conflict: Sequence[str] = (),
     returning: Sequence[str],
-) -> list[tuple]:
+) -> Pending:
+    pending = Pending()
     if not rows:
-        return []
-    database = _database()
-    quote = database.ops.quote_name
+        return pending
+    quote = _database().ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
     one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    returned = ", ".join(quote(column) for column in returning)
+    returned = ""
+    if returning:
+        returned = " RETURNING " + ", ".join(quote(column) for column in returning)
     on_conflict = ""
     if conflict:
         on_conflict = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING"
-    found: list[tuple] = []
-    with database.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            values = ", ".join([one_row] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {values}{on_conflict} RETURNING {returned}",
-                [value for row in batch for value in row],
-            )
-            found.extend(cursor.fetchall())
-    return found
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        values = ", ".join([one_row] * len(batch))
+        pending.send(
+            f"INSERT INTO {table} ({names}) VALUES {values}{on_conflict}{returned}",
+            [value for row in batch for value in row],
+        )
+    return pending
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence]) -> list[int]:
@@ -100,7 +134,30 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Seque
     multi-row INSERT's rows in the order given, as Django's own bulk_create relies on)."""
     pk = model._meta.pk
     assert pk is not None
-    return [row[0] for row in _insert(model, columns, rows, returning=[pk.column])]
+    return [row[0] for row in _send_insert(model, columns, rows, returning=[pk.column]).rows()]
+
+
+def insert_rows_unread(
+    model: type[Model], columns: Sequence[str], rows: Sequence[Sequence]
+) -> None:
+    """``insert_rows()`` for rows whose ids nobody needs: inside ``pipelined()`` nothing waits
+    for the server here (an error surfaces at the next read or the block's end)."""
+    _send_insert(model, columns, rows, returning=()).close()
+
+
+def send_new_rows(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    unique: Sequence[str],
+    returning: Sequence[str],
+) -> Pending:
+    """Insert the rows that no stored row matches on ``unique`` (the columns of a unique
+    constraint); ``rows()`` gives the ``returning`` columns of the rows inserted, in no
+    promised order. A row that a concurrent transaction is inserting waits for it and, if that
+    one commits, is left out: two writers never store one row twice, and neither fails."""
+    return _send_insert(model, columns, rows, conflict=unique, returning=returning)
 
 
 def insert_new_rows(
@@ -111,11 +168,8 @@ def insert_new_rows(
     unique: Sequence[str],
     returning: Sequence[str],
 ) -> list[tuple]:
-    """Insert the rows that no stored row matches on ``unique`` (the columns of a unique
-    constraint); returns the ``returning`` columns of the rows inserted, in no promised
-    order. A row that a concurrent transaction is inserting waits for it and, if that one
-    commits, is left out: two writers never store one row twice, and neither fails."""
-    return _insert(model, columns, rows, conflict=unique, returning=returning)
+    """``send_new_rows()``, read at once."""
+    return send_new_rows(model, columns, rows, unique=unique, returning=returning).rows()
 
 
 def relax_commit() -> None:
@@ -152,16 +206,8 @@ def pipelined() -> Iterator[None]:
 def select_rows(*queries: tuple[str, Sequence]) -> list[list[tuple]]:
     """Each query's rows. Inside ``pipelined()`` all are sent before the first answer is
     awaited: one round trip for them all."""
-    database = _database()
-    cursors = []
-    try:
-        for sql, params in queries:
-            cursors.append(cursor := database.cursor())
-            cursor.execute(sql, params)
-        return [cursor.fetchall() for cursor in cursors]
-    finally:
-        for cursor in cursors:
-            cursor.close()
+    pending = [send_query(sql, params) for sql, params in queries]
+    return [each.rows() for each in pending]
 
 
 @lru_cache(maxsize=64)

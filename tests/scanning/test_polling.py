@@ -104,6 +104,14 @@ def test_what_an_ingest_costs_does_not_grow_with_the_organisations_following(
     assert queue().filter(entry__feed=shared).count() == 4 * 4
 
 
+def test_a_changed_feed_with_nothing_new_adds_nothing(subscribed, page_server):
+    feed = subscribed("/flode.xml", rss(*numbered_items(3)))
+    poll_feed(feed.pk, force=True)
+    page_server.add("/flode.xml", rss(*reversed(numbered_items(3))), content_type=RSS_TYPE)
+    assert poll_feed(feed.pk, force=True).line() == "ok: 0 new, 3 duplicates"
+    assert Entry.objects.count() == 3 and queue().count() == 3
+
+
 def test_new_items_in_a_changed_feed_are_added_and_old_ones_not_repeated(subscribed, page_server):
     feed = subscribed("/flode.xml", rss(*numbered_items(3)))
     poll_feed(feed.pk, force=True)
