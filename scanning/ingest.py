@@ -6,7 +6,7 @@ there is no lookup first, and storing stays a small part of an ingest (see bench
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from core.lib.bulk import Pending, datetime_adapter, send_new_rows
@@ -66,8 +66,16 @@ class SentEntries:
         were already there."""
         inserted = {key: pk for pk, key in self.pending.rows()}
         stored = [
-            replace(candidate, pk=inserted[key])
-            for key, candidate in zip(self.keys, self.candidates, strict=True)
+            StoredEntry(
+                inserted[key],
+                c.title,
+                c.canonical_url,
+                c.title_fingerprint,
+                c.summary_text,
+                c.published_at,
+                c.fetched_at,
+            )
+            for key, c in zip(self.keys, self.candidates, strict=True)
             if key in inserted
         ]
         return stored, self.parsed_count - len(stored)
