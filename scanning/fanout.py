@@ -7,22 +7,33 @@ within a few days, matches an item the organisation already has joins that item 
 
 Called inside the poll's transaction, so an item and its entries are stored together or not at
 all; the unique (organisation, entry) constraint keeps a retry from placing an entry twice.
-Rows are inserted with ``core.lib.bulk.insert_rows``: this runs for every new entry of every
-feed, and model instances would be most of its cost.
+This runs for every new entry of every feed, so its cost does not grow with the followers in
+statements: one query reads the followers with their rules and one the stories they already
+have (sent with the entries' INSERT, sharing its round trip), and one multi-row INSERT each
+(``core.lib.bulk``) writes the items and their entries, for all of them at once.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from core.lib.bulk import db_datetime, insert_rows
+from core.lib.bulk import (
+    Pending,
+    datetime_adapter,
+    insert_rows,
+    insert_rows_unread,
+    select_rows,
+    send_query,
+)
 
 from .models import Entry, Subscription, TriageItem, TriageItemEntry, TriageState
-from .rulebook import RuleBook, item_text, rulebook_for
+from .rulebook import Follower, followers, followers_query, item_text, rulebook_for
 
 # A near-identical title counts as the same story within this many days of the first.
 SAME_STORY_WINDOW = timedelta(days=3)
@@ -37,20 +48,61 @@ def entry_date(entry: Entry) -> datetime:
     return entry.published_at or entry.fetched_at
 
 
-def items_for_new_entries(*, feed_id: int, entries: Sequence[Entry]) -> int:
-    """Place new entries of a feed in every organisation that follows it and has not paused
-    it. Returns how many of the entries joined an existing item (of any organisation): the
-    same story seen in another feed."""
-    if not entries:
-        return 0
-    subscriptions = (
-        Subscription.objects.filter(feed_id=feed_id, paused=False)
-        .order_by()
-        .values_list("pk", "organization_id")
+@dataclass
+class QueueReads:
+    """What placing a feed's entries reads, sent ahead: the feed's followers with their
+    rules, and the stories they have that the entries could belong to."""
+
+    followers: Pending
+    stories: Pending
+
+
+def queue_reads_send(feed_id: int, candidates: Sequence[Entry]) -> QueueReads | None:
+    """Send the reads for placing entries of the feed that are among ``candidates`` (all of a
+    document's, stored before or not: sent before anyone knows which are new, they share a
+    round trip with the entries' INSERT inside bulk.pipelined()). None if none is young
+    enough for the queue."""
+    fresh = _fresh(candidates)
+    if not fresh:
+        return None
+    subscription = connection.ops.quote_name(Subscription._meta.db_table)
+    return QueueReads(
+        send_query(*followers_query(feed_id)),
+        send_query(
+            *_stories_query(
+                f"SELECT organization_id FROM {subscription} WHERE feed_id = %s AND paused = %s",
+                [feed_id, False],
+                fresh,
+            )
+        ),
     )
+
+
+def items_for_new_entries(
+    *, feed_id: int, entries: Sequence[Entry], reads: QueueReads | None = None
+) -> int:
+    """Place new entries of a feed in every organisation that follows it and has not paused
+    it, with ``reads`` sent for them (or for more) by ``queue_reads_send``, if they were.
+    Returns how many of the entries joined an existing item (of any organisation): the same
+    story seen in another feed."""
+    fresh = _fresh(entries)
+    if reads is None and fresh:
+        reads = queue_reads_send(feed_id, fresh)
+    if not fresh or reads is None:
+        if reads is not None:
+            reads.followers.close()
+            reads.stories.close()
+        return 0
+    follower_rows, story_rows = reads.followers.rows(), reads.stories.rows()
+    known = _known_stories(story_rows, fresh)
+    plans = [
+        _plan(follower.organization_id, follower.subscription_id, fresh, follower, known)
+        for follower in followers(follower_rows)
+    ]
+    _store(plans)
     joined: set[int] = set()
-    for subscription_id, organization_id in subscriptions:
-        joined |= _place(organization_id, subscription_id, entries, rulebook_for(organization_id))
+    for plan in plans:
+        joined |= plan.joined()
     return len(joined)
 
 
@@ -67,84 +119,106 @@ def items_backfill(*, subscription: Subscription) -> int:
             ).values("entry_id")
         )
     )
-    return len(
-        _place(
-            subscription.organization_id,
-            subscription.pk,
-            entries,
-            rulebook_for(subscription.organization_id),
-            count_new=True,
-        )
+    fresh = _fresh(entries)
+    if not fresh:
+        return 0
+    organization_id = subscription.organization_id
+    rules = rulebook_for(organization_id)
+    follower = Follower(
+        subscription.pk,
+        organization_id,
+        tuple(rules.general + rules.by_subscription.get(subscription.pk, [])),
     )
+    [story_rows] = select_rows(_stories_query("SELECT %s", [organization_id], fresh))
+    known = _known_stories(story_rows, fresh)
+    plan = _plan(organization_id, subscription.pk, fresh, follower, known)
+    _store([plan])
+    return len(plan.new_items)
 
 
-def _place(
+def _fresh(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries young enough for the queue, oldest first (so the first of a story leads)."""
+    cutoff = queue_cutoff()
+    return sorted((e for e in entries if entry_date(e) >= cutoff), key=entry_date)
+
+
+@dataclass
+class _Plan:
+    """What one organisation's queue gets: new items (their first entry and state), the
+    entries of each new item by its position, and entries joining items it already has."""
+
+    organization_id: int
+    subscription_id: int
+    new_items: list[tuple[Entry, str]] = field(default_factory=list)
+    new_item_entries: dict[int, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+    joins: list[tuple[int, Entry]] = field(default_factory=list)
+
+    def joined(self) -> set[int]:
+        """Ids of the entries that joined an item rather than starting one."""
+        return {entry.pk for _item_id, entry in self.joins} | {
+            entry.pk for entries in self.new_item_entries.values() for entry in entries[1:]
+        }
+
+
+def _plan(
     organization_id: int,
     subscription_id: int,
-    entries: Iterable[Entry],
-    rules: RuleBook,
-    count_new: bool = False,
-) -> set[int]:
-    """Place the entries in one organisation's queue. Returns the ids of the entries that
-    joined an existing item (or with ``count_new``, the first entries of new items)."""
-    cutoff = queue_cutoff()
-    fresh = sorted((e for e in entries if entry_date(e) >= cutoff), key=entry_date)
-    if not fresh:
-        return set()
-    by_url, by_title = _known_stories(organization_id, fresh)
-
-    # Each new item as (first entry, state); its entries by the item's position; joins of
-    # entries to items the organisation already has.
-    new_items: list[tuple[Entry, str]] = []
-    new_item_entries: dict[int, list[Entry]] = defaultdict(list)
-    joins: list[tuple[int, Entry]] = []
+    fresh: Sequence[Entry],
+    follower: Follower,
+    known: dict[int, tuple[dict, dict]],
+) -> _Plan:
+    # The organisation's own (one subscription per feed): its new items are added to them.
+    by_url, by_title = known.get(organization_id) or ({}, defaultdict(list))
+    plan = _Plan(organization_id, subscription_id)
     for entry in fresh:
         date = entry_date(entry)
         match = _match(entry, date, by_url, by_title)
         if match is not None:
             kind, ref = match
             if kind == "item":
-                joins.append((ref, entry))
+                plan.joins.append((ref, entry))
             else:
-                new_item_entries[ref].append(entry)
+                plan.new_item_entries[ref].append(entry)
             continue
-        position = len(new_items)
-        keep = rules.kept(subscription_id, item_text(entry.title, entry.summary_text))
-        new_items.append((entry, TriageState.NEW if keep else TriageState.FILTERED))
-        new_item_entries[position].append(entry)
+        position = len(plan.new_items)
+        keep = follower.kept(item_text(entry.title, entry.summary_text))
+        plan.new_items.append((entry, TriageState.NEW if keep else TriageState.FILTERED))
+        plan.new_item_entries[position].append(entry)
         _remember(entry, date, ("new", position), by_url, by_title)
+    return plan
 
-    now = db_datetime(timezone.now())
+
+def _store(plans: Sequence[_Plan]) -> None:
+    """Write the plans' items, then their entries: one INSERT each for all organisations."""
+    adapt = datetime_adapter()
+    now = adapt(timezone.now())
+    dates: dict[int, object] = {}
+
+    def date_of(entry: Entry):
+        if entry.pk not in dates:
+            dates[entry.pk] = adapt(entry_date(entry))
+        return dates[entry.pk]
+
     item_ids = insert_rows(
         TriageItem,
         _ITEM_COLUMNS,
         [
-            (
-                organization_id,
-                now,
-                now,
-                entry.pk,
-                subscription_id,
-                state,
-                db_datetime(entry_date(entry)),
-            )
-            for entry, state in new_items
+            (plan.organization_id, now, now, entry.pk, plan.subscription_id, state, date_of(entry))
+            for plan in plans
+            for entry, state in plan.new_items
         ],
     )
-    links = [
-        _link(organization_id, item_ids[position], entry, now)
-        for position, item_entries in new_item_entries.items()
-        for entry in item_entries
-    ]
-    links += [_link(organization_id, item_id, entry, now) for item_id, entry in joins]
-    insert_rows(TriageItemEntry, _LINK_COLUMNS, links)
-    if count_new:
-        return {entry.pk for entry, _state in new_items}
-    return {entry.pk for _item_id, entry in joins} | {
-        entry.pk
-        for position, item_entries in new_item_entries.items()
-        for entry in item_entries[1:]
-    }
+    links = []
+    position = 0
+    for plan in plans:
+        ids = item_ids[position : position + len(plan.new_items)]
+        position += len(plan.new_items)
+        for index, item_entries in plan.new_item_entries.items():
+            for entry in item_entries:
+                links.append(_link(plan.organization_id, ids[index], entry, now, date_of(entry)))
+        for item_id, entry in plan.joins:
+            links.append(_link(plan.organization_id, item_id, entry, now, date_of(entry)))
+    insert_rows_unread(TriageItemEntry, _LINK_COLUMNS, links)
 
 
 _ITEM_COLUMNS = (
@@ -168,7 +242,7 @@ _LINK_COLUMNS = (
 )
 
 
-def _link(organization_id: int, item_id: int, entry: Entry, now) -> tuple:
+def _link(organization_id: int, item_id: int, entry: Entry, now, date) -> tuple:
     return (
         organization_id,
         now,
@@ -177,30 +251,63 @@ def _link(organization_id: int, item_id: int, entry: Entry, now) -> tuple:
         entry.pk,
         entry.canonical_url,
         entry.title_fingerprint,
-        db_datetime(entry_date(entry)),
+        date,
     )
 
 
-def _known_stories(organization_id: int, entries: Sequence[Entry]):
-    """The organisation's items these entries could belong to: by canonical address, and by
-    title fingerprint (with the dates, for the window)."""
+def _aware(value) -> datetime:
+    """A datetime column's value as a raw cursor gives it, as an aware datetime (SQLite gives
+    naive UTC, or text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
+    """The items of the organisations (a subquery giving their ids, and its parameters) that
+    these entries could belong to: by canonical address, and by title fingerprint within the
+    window."""
     urls = {e.canonical_url for e in entries if e.canonical_url}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
-    earliest = min(entry_date(e) for e in entries) - SAME_STORY_WINDOW
-    rows = TriageItemEntry.objects.filter(organization_id=organization_id).filter(
-        Q(canonical_url__in=urls) | Q(title_fingerprint__in=titles, published_at__gte=earliest)
+    matches = []
+    if urls:
+        matches.append(f"canonical_url IN ({', '.join(['%s'] * len(urls))})")
+        params = [*params, *urls]
+    if titles:
+        earliest = min(entry_date(e) for e in entries) - SAME_STORY_WINDOW
+        matches.append(
+            f"(title_fingerprint IN ({', '.join(['%s'] * len(titles))}) AND published_at >= %s)"
+        )
+        params = [*params, *titles, datetime_adapter()(earliest)]
+    table = connection.ops.quote_name(TriageItemEntry._meta.db_table)
+    if connection.vendor == "postgresql":
+        # Not IN (subquery): PostgreSQL would plan that as a join and read every row of the
+        # table; the array is computed first and both indexes below are used with it.
+        organizations = f"= ANY(ARRAY({organizations}))"
+    else:
+        organizations = f"IN ({organizations})"
+    return (
+        "SELECT organization_id, canonical_url, title_fingerprint, published_at, item_id "
+        f"FROM {table} WHERE organization_id {organizations} "
+        f"AND ({' OR '.join(matches) or 'FALSE'})",
+        params,
     )
-    by_url: dict[str, tuple] = {}
-    by_title: dict[str, list[tuple[datetime, tuple]]] = defaultdict(list)
-    for url, title, published_at, item_id in rows.values_list(
-        "canonical_url", "title_fingerprint", "published_at", "item_id"
-    ):
+
+
+def _known_stories(rows: Iterable[tuple], entries: Sequence[Entry]) -> dict[int, tuple]:
+    """Per organisation, from the rows of ``_stories_query``, its items by canonical address
+    and by title fingerprint (with their dates, for the window)."""
+    urls = {e.canonical_url for e in entries if e.canonical_url}
+    titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
+    known: dict[int, tuple[dict, dict]] = {}
+    for organization_id, url, title, published_at, item_id in rows:
+        by_url, by_title = known.setdefault(organization_id, ({}, defaultdict(list)))
         ref = ("item", item_id)
         if url in urls:
             by_url.setdefault(url, ref)
         if title in titles:
-            by_title[title].append((published_at, ref))
-    return by_url, by_title
+            by_title[title].append((_aware(published_at), ref))
+    return known
 
 
 def _match(entry: Entry, date: datetime, by_url, by_title):

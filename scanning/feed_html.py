@@ -39,23 +39,45 @@ _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|pre)\s*>|<br\s*/?>"
 _SPACE = re.compile(r"\s+")
 
 
-def clean_html(fragment: str, *, base_url: str = "") -> str:
-    """The fragment with only harmless markup left, relative links made absolute against
-    base_url, and at most about HTML_MAX characters."""
-    if not fragment:
-        return ""
-    fragment = _HEADING.sub(r"<\1p", fragment[:HTML_MAX])
-    cleaned = nh3.clean(
-        strip_bidi_controls(fragment),
+def _cleaner(**url_handling) -> nh3.Cleaner:
+    return nh3.Cleaner(
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
-        # Without a base a relative address could only point into our own site: drop it.
-        url_relative=("rewrite_with_base", base_url) if base_url else "deny",
+        **url_handling,
     )
+
+
+# Building nh3's sanitiser costs five times what cleaning an entry's summary does, so the two
+# used for most entries are built once: one that keeps relative addresses as they are (they
+# are resolved in a second pass, see clean_html) and one that removes them.
+_KEEPING_RELATIVE = _cleaner(url_relative="pass_through")
+_DROPPING_RELATIVE = _cleaner(url_relative="deny")
+_TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags=DROPPED_WITH_CONTENT)
+# A link in nh3's output whose address has no scheme: a relative one. (Values are always
+# double-quoted there, so this cannot match inside another attribute; it may match text that
+# reads like one, which only costs the second pass.)
+_RELATIVE_HREF = re.compile(r'\shref="(?![A-Za-z][A-Za-z0-9+.\-]*:)')
+
+
+def clean_html(fragment: str, *, base_url: str = "") -> str:
+    """The fragment with only harmless markup left, relative links made absolute against
+    base_url, and at most about HTML_MAX characters."""
+    if not fragment:
+        return ""
+    fragment = strip_bidi_controls(_HEADING.sub(r"<\1p", fragment[:HTML_MAX]))
+    # Without a base a relative address could only point into our own site: drop it.
+    if not base_url:
+        return _DROPPING_RELATIVE.clean(fragment).strip()
+    cleaned = _KEEPING_RELATIVE.clean(fragment)
+    if _RELATIVE_HREF.search(cleaned):
+        # Relative links: cleaned again by a sanitiser that resolves them against this base
+        # (the result is as if it had been used from the start; only absolute links are
+        # otherwise left).
+        cleaned = _cleaner(url_relative=("rewrite_with_base", base_url)).clean(fragment)
     return cleaned.strip()
 
 
@@ -66,10 +88,7 @@ def plain_text(fragment: str, *, limit: int | None = None) -> str:
         return ""
     if "<" in fragment or "&" in fragment:
         # Block ends become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
-        fragment = _BLOCK_END.sub(" ", fragment)
-        fragment = html.unescape(
-            nh3.clean(fragment, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT)
-        )
+        fragment = html.unescape(_TEXT_ONLY.clean(_BLOCK_END.sub(" ", fragment)))
     text = _SPACE.sub(" ", strip_bidi_controls(fragment)).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"

@@ -57,12 +57,23 @@ def _is_tracking(name: str) -> bool:
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+# Most entries' addresses: http(s), a host name, a path, and nothing else (no port, user,
+# query or fragment). Their canonical form is quick to write without taking them apart.
+_PLAIN_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^?#\s]*)?", re.IGNORECASE)
+
+
 def canonical_url(url: str) -> str:
     """The address in the one form all its variants share, for finding the same story in two
     feeds: "//host/path?sorted=query". The scheme is dropped because many sites serve one
     story over both http and https; tracking parameters, fragment, default port and a trailing
     slash (on a non-root path) go too. "" for anything that is not an http(s) address."""
     url = (url or "").strip()
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain and (host := plain[1].lower().rstrip(".")):
+        path = plain[2] or "/"
+        if len(path) > 1:
+            path = path.rstrip("/") or "/"
+        return f"//{host}{path}"
     try:
         parts = urlsplit(url)
         port = parts.port

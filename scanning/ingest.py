@@ -1,20 +1,19 @@
 """Storing a parsed feed's entries: each once per feed, by its identity key.
 
-Rows are written with ``core.lib.bulk.insert_rows``: storing is most of an ingest's cost, and
-building a model instance per entry would be most of that (see bench/ingest.py).
+One statement stores them (``core.lib.bulk.send_new_rows``): the entries the feed has not
+stored before are inserted and the others left out by the (feed, key) unique constraint, so
+there is no lookup first, and storing stays a small part of an ingest (see bench/ingest.py).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.lib.bulk import db_datetime, insert_rows
+from core.lib.bulk import Pending, datetime_adapter, send_new_rows
 
 from .models import Entry, Feed
 from .parsing import ParsedEntry, title_fingerprint
 
-# Keys asked for in one query; well under SQLite's limit on query parameters.
-_BATCH = 500
 _COLUMNS = (
     "feed_id",
     "key",
@@ -39,7 +38,8 @@ def entry_search_document(title: str, summary_text: str) -> str:
 
 @dataclass(frozen=True)
 class StoredEntry:
-    """A newly stored entry: what placing it in the queues reads (as ``Entry`` has it)."""
+    """An entry as placing it in the queues reads it (as ``Entry`` has it); ``pk`` is 0 for
+    one not stored (yet)."""
 
     pk: int
     title: str
@@ -50,27 +50,49 @@ class StoredEntry:
     fetched_at: datetime
 
 
-def entries_store(
-    feed: Feed, parsed: Sequence[ParsedEntry], now: datetime
-) -> tuple[list[StoredEntry], int]:
-    """Store the entries not stored before; returns them and how many were already there."""
-    known: set[str] = set()
-    keys = [entry.key for entry in parsed]
-    for start in range(0, len(keys), _BATCH):
-        known.update(
-            Entry.objects.filter(feed=feed, key__in=keys[start : start + _BATCH])
-            .order_by()  # the model's ordering would make SQLite sort for nothing
-            .values_list("key", flat=True)
-        )
-    new: list[ParsedEntry] = []
-    for item in parsed:
-        if item.key not in known:
-            known.add(item.key)
-            new.append(item)
-    fetched_at = db_datetime(now)
+@dataclass
+class SentEntries:
+    """A feed's entries whose INSERT is sent: inside ``core.lib.bulk.pipelined()`` not yet
+    answered, so what is sent before ``stored()`` shares its round trip."""
+
+    # Every entry of the document once (by key), whether stored before or not, with pk 0.
+    keys: list[str]
+    candidates: list[StoredEntry]
+    parsed_count: int
+    pending: Pending
+
+    def stored(self) -> tuple[list[StoredEntry], int]:
+        """The entries not stored before, now stored (in the feed's order), and how many
+        were already there."""
+        inserted = {key: pk for pk, key in self.pending.rows()}
+        stored = [
+            StoredEntry(
+                inserted[key],
+                c.title,
+                c.canonical_url,
+                c.title_fingerprint,
+                c.summary_text,
+                c.published_at,
+                c.fetched_at,
+            )
+            for key, c in zip(self.keys, self.candidates, strict=True)
+            if key in inserted
+        ]
+        return stored, self.parsed_count - len(stored)
+
+
+def entries_send(feed: Feed, parsed: Sequence[ParsedEntry], now: datetime) -> SentEntries:
+    """Send the INSERT of the entries not stored before (the others are left out by the
+    unique (feed, key) constraint); ``stored()`` says which they were."""
+    adapt = datetime_adapter()
+    fetched_at = adapt(now)
     rows = []
-    shapes = []
-    for item in new:
+    keys: dict[str, None] = {}  # in order, once each
+    candidates = []
+    for item in parsed:
+        key = item.key[:255]
+        if key in keys:
+            continue
         # A longer address would not fit; cut, it would lead nowhere.
         link = item.link if len(item.link) <= 2000 else ""
         canonical = item.canonical_url if len(item.canonical_url) <= 2000 else ""
@@ -79,7 +101,7 @@ def entries_store(
         rows.append(
             (
                 feed.pk,
-                item.key[:255],
+                key,
                 title,
                 link,
                 canonical,
@@ -88,16 +110,15 @@ def entries_store(
                 item.summary_text,
                 entry_search_document(title, item.summary_text),
                 item.author[:200],
-                db_datetime(item.published_at),
+                adapt(item.published_at),
                 fetched_at,
             )
         )
-        shapes.append((title, canonical, fingerprint, item.summary_text, item.published_at))
-    ids = insert_rows(Entry, _COLUMNS, rows)
-    stored = [
-        StoredEntry(pk, title, canonical, fingerprint, summary, published_at, now)
-        for pk, (title, canonical, fingerprint, summary, published_at) in zip(
-            ids, shapes, strict=True
+        keys[key] = None
+        candidates.append(
+            StoredEntry(0, title, canonical, fingerprint, item.summary_text, item.published_at, now)
         )
-    ]
-    return stored, len(parsed) - len(new)
+    pending = send_new_rows(
+        Entry, _COLUMNS, rows, unique=("feed_id", "key"), returning=("id", "key")
+    )
+    return SentEntries(list(keys), candidates, len(parsed), pending)

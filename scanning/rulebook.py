@@ -1,11 +1,14 @@
-"""An organisation's keyword rules, loaded once and applied to many items (at ingest, when a
-rule is tried out, when rules are re-applied to the queue)."""
+"""Keyword rules, loaded once and applied to many items: an organisation's (when a rule is
+tried out, when rules are re-applied to the queue) and a feed's followers' (at ingest)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from .keywords import Rule, kept
-from .models import KeywordRule
+from .models import KeywordRule, Subscription
 
 
 @dataclass
@@ -42,3 +45,45 @@ def rulebook_for(organization_id: int) -> RuleBook:
 def item_text(title: str, summary_text: str) -> str:
     """What rules read: the title and the summary."""
     return f"{title}\n{summary_text}"
+
+
+@dataclass(frozen=True)
+class Follower:
+    """A subscription that places a feed's new entries in its organisation's queue, with the
+    rules that apply to them: the organisation's and the subscription's own."""
+
+    subscription_id: int
+    organization_id: int
+    rules: tuple[Rule, ...]
+
+    def kept(self, text: str) -> bool:
+        return kept(self.rules, text) if self.rules else True
+
+
+def followers_query(feed_id: int) -> tuple[str, list]:
+    """The feed's subscriptions that are not paused, each with its rules (one row per rule,
+    or one without): for ``followers()``. Read once per poll; the ingest applies them to
+    every new entry."""
+    quote = connection.ops.quote_name
+    subscription = quote(Subscription._meta.db_table)
+    rule = quote(KeywordRule._meta.db_table)
+    return (
+        f"SELECT s.id, s.organization_id, r.kind, r.phrase FROM {subscription} s "
+        f"LEFT JOIN {rule} r ON r.organization_id = s.organization_id "
+        "AND (r.subscription_id IS NULL OR r.subscription_id = s.id) "
+        "WHERE s.feed_id = %s AND s.paused = %s",
+        [feed_id, False],
+    )
+
+
+def followers(rows: Iterable[tuple]) -> list[Follower]:
+    """The followers in the rows of ``followers_query()``."""
+    found: dict[int, tuple[int, list[Rule]]] = {}
+    for subscription_id, organization_id, kind, phrase in rows:
+        _organization, rules = found.setdefault(subscription_id, (organization_id, []))
+        if kind is not None:
+            rules.append(Rule(kind=kind, phrase=phrase))
+    return [
+        Follower(subscription_id, organization_id, tuple(rules))
+        for subscription_id, (organization_id, rules) in found.items()
+    ]

@@ -1,48 +1,312 @@
-"""Inserting many rows at once without building a model instance for each.
+"""Writing rows in one statement each, without a model instance per row or the ORM's
+compiling: for the few hot paths that run on every poll of every feed (scanning.ingest,
+scanning.fanout, scanning.polling).
 
 ``bulk_create`` spends most of its time per object in Python (instantiating the model,
-preparing every field's value), which is what a feed's entries and their queue items would
-pay on every poll. Here the caller gives the values as the database takes them, for the
-columns it names, and gets the new ids back in order (PostgreSQL and SQLite ≥ 3.35 both
-return rows from a multi-row INSERT, in the order given, as Django's own bulk_create relies
-on). Nothing else: no signals, no defaults, no validation: the caller's service does that.
+preparing every field's value), and a queryset's ``update()`` compiles its SQL anew each
+time, which is what a feed's entries and queue items would pay on every poll. Here the caller
+gives the values as the database takes them (``datetime_adapter`` for datetimes), for the
+columns it names. Nothing else: no signals, no defaults, no validation: the caller's service
+does that.
+
+PostgreSQL and SQLite ≥ 3.35 both take ``INSERT … ON CONFLICT … DO NOTHING`` and
+``RETURNING``, so one statement inserts what is new and says what it inserted.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
 
 # Rows per statement: well under SQLite's limit on query parameters (32,766) for our widths.
 BATCH = 500
+
+
+def _database():
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def datetime_adapter(database=None) -> Callable[[datetime | None], Any]:
+    """A function giving a datetime as this database's column takes it, as
+    ``connection.ops.adapt_datetimefield_value`` does (SQLite: text in the connection's time
+    zone, UTC), for many values: that method costs more than the rest of storing a row."""
+    database = database or _database()
+    if database.vendor == "postgresql":
+        return lambda value: value  # psycopg sends datetimes as they are
+    if database.vendor != "sqlite":
+        adapt = database.ops.adapt_datetimefield_value
+        return lambda value: None if value is None else adapt(value)
+    zone = database.timezone
+
+    def sqlite_datetime(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(zone).replace(tzinfo=None)
+        return str(value)
+
+    return sqlite_datetime
 
 
 def db_datetime(value: datetime | None):
     """A datetime as this database's column takes it (SQLite: text in UTC)."""
     if value is None:
         return None
-    return connection.ops.adapt_datetimefield_value(value)
+    return _database().ops.adapt_datetimefield_value(value)
+
+
+class Pending:
+    """Statements sent whose rows are not read yet. Inside ``pipelined()`` nothing waits for
+    the server until ``rows()``, so whatever is sent meanwhile shares that round trip."""
+
+    def __init__(self) -> None:
+        self._cursors: list = []
+
+    def send(self, sql: str, params: Sequence) -> "Pending":
+        cursor = _database().cursor()
+        self._cursors.append(cursor)
+        try:
+            cursor.execute(sql, params)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def rows(self) -> list[tuple]:
+        """The rows of every statement sent, in order."""
+        try:
+            return [row for cursor in self._cursors for row in cursor.fetchall()]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for cursor in self._cursors:
+            cursor.close()
+        self._cursors = []
+
+
+def send_query(sql: str, params: Sequence) -> Pending:
+    """A query sent, to be read with ``rows()``."""
+    return Pending().send(sql, params)
+
+
+def _send_insert(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    conflict: Sequence[str] = (),
+    returning: Sequence[str],
+) -> Pending:
+    pending = Pending()
+    if not rows:
+        return pending
+    quote = _database().ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column) for column in columns)
+    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    returned = ""
+    if returning:
+        returned = " RETURNING " + ", ".join(quote(column) for column in returning)
+    on_conflict = ""
+    if conflict:
+        on_conflict = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING"
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        values = ", ".join([one_row] * len(batch))
+        pending.send(
+            f"INSERT INTO {table} ({names}) VALUES {values}{on_conflict}{returned}",
+            [value for row in batch for value in row],
+        )
+    return pending
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence]) -> list[int]:
     """Insert rows into model's table (values in the order of ``columns``, database column
-    names); returns the new primary keys in the order of ``rows``."""
-    if not rows:
-        return []
-    quote = connection.ops.quote_name
+    names); returns the new primary keys in the order of ``rows`` (both databases return a
+    multi-row INSERT's rows in the order given, as Django's own bulk_create relies on)."""
+    pk = model._meta.pk
+    assert pk is not None
+    return [row[0] for row in _send_insert(model, columns, rows, returning=[pk.column]).rows()]
+
+
+def insert_rows_unread(
+    model: type[Model], columns: Sequence[str], rows: Sequence[Sequence]
+) -> None:
+    """``insert_rows()`` for rows whose ids nobody needs: inside ``pipelined()`` nothing waits
+    for the server here (an error surfaces at the next read or the block's end)."""
+    _send_insert(model, columns, rows, returning=()).close()
+
+
+def send_new_rows(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    unique: Sequence[str],
+    returning: Sequence[str],
+) -> Pending:
+    """Insert the rows that no stored row matches on ``unique`` (the columns of a unique
+    constraint); ``rows()`` gives the ``returning`` columns of the rows inserted, in no
+    promised order. A row that a concurrent transaction is inserting waits for it and, if that
+    one commits, is left out: two writers never store one row twice, and neither fails."""
+    return _send_insert(model, columns, rows, conflict=unique, returning=returning)
+
+
+def insert_new_rows(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    unique: Sequence[str],
+    returning: Sequence[str],
+) -> list[tuple]:
+    """``send_new_rows()``, read at once."""
+    return send_new_rows(model, columns, rows, unique=unique, returning=returning).rows()
+
+
+def relax_commit() -> None:
+    """Inside a transaction: let its COMMIT return before its write-ahead log has reached the
+    disk (PostgreSQL's ``synchronous_commit = off``, for this transaction only).
+
+    Only for a transaction that a crash of the database server may lose without harm, because
+    nothing outside the database has acted on it and doing it again is safe. What such a crash
+    loses is the last few hundred milliseconds of those commits, whole: the database is never
+    left inconsistent and every other transaction still waits for the disk. SQLite already
+    commits without flushing (WAL with synchronous=NORMAL, config/settings.py)."""
+    database = _database()
+    if database.vendor == "postgresql":
+        with database.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """PostgreSQL: the statements run inside go to the server without waiting for each other's
+    answers (psycopg's pipeline mode), so the block costs as many round trips as it has
+    results it reads, plus one. Reading a result (a fetch) waits for everything sent before
+    it; errors surface there or at the block's end, as Django's exceptions. Elsewhere the
+    statements run one by one as usual. A statement's ``rowcount`` is not known inside."""
+    database = _database()
+    if database.vendor != "postgresql":
+        yield
+        return
+    database.ensure_connection()
+    with database.wrap_database_errors, database.connection.pipeline():
+        yield
+
+
+def select_rows(*queries: tuple[str, Sequence]) -> list[list[tuple]]:
+    """Each query's rows. Inside ``pipelined()`` all are sent before the first answer is
+    awaited: one round trip for them all."""
+    pending = [send_query(sql, params) for sql, params in queries]
+    return [each.rows() for each in pending]
+
+
+@lru_cache(maxsize=64)
+def _update_statement(
+    model: type[Model], columns: tuple[str, ...], only_if: str, relaxed: bool, vendor: str
+) -> str:
+    database = _database()
+    quote = database.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    sql = f"UPDATE {table} SET {assignments}"
+    if relaxed and vendor == "postgresql":
+        # relax_commit() for a single statement outside a transaction block: set_config(…,
+        # true) is SET LOCAL, and holds for the statement's own implicit transaction, whose
+        # commit comes before the setting is undone. No BEGIN, SET and COMMIT round trips.
+        sql += " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
+    sql += f" WHERE {table}.{quote(meta.pk.column)} = %s"
+    if only_if:
+        sql += f" AND ({only_if})"
+    return sql
+
+
+def update_one(
+    model: type[Model],
+    pk: int,
+    values: Mapping[str, Any],
+    *,
+    only_if: str = "",
+    only_if_params: Sequence = (),
+    relaxed: bool = False,
+) -> bool:
+    """UPDATE one row by primary key in one statement, ``values`` by column name as the
+    database takes them; whether the row was updated. ``only_if`` is SQL the row must also
+    match. ``relaxed``: outside a transaction, a commit that need not wait for the disk (on
+    the terms of ``relax_commit``)."""
+    database = _database()
+    sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor)
+    with database.cursor() as cursor:
+        cursor.execute(sql, [*values.values(), pk, *only_if_params])
+        return cursor.rowcount == 1
+
+
+def update_one_returning(
+    model: type[M],
+    pk: int,
+    values: Mapping[str, Any],
+    *,
+    fields: Sequence[str] = (),
+    only_if: str = "",
+    only_if_params: Sequence = (),
+    relaxed: bool = False,
+) -> M | None:
+    """``update_one()`` that also reads the row as it is after the update: the model instance
+    with ``fields`` loaded (by name; all concrete fields if none are named, the others
+    deferred), or None if the row was not updated. One statement instead of an UPDATE and a
+    SELECT."""
+    database = _database()
+    sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor)
+    loaded = _loaded_fields(model, tuple(fields), database)
+    quote = database.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(column) for column in columns)
-    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    pk = quote(model._meta.pk.column)
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            values = ", ".join([one_row] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {pk}",
-                [value for row in batch for value in row],
-            )
-            ids.extend(row[0] for row in cursor.fetchall())
-    return ids
+    sql += " RETURNING " + ", ".join(f"{table}.{quote(f.column)}" for f, _c, _v in loaded)
+    with database.cursor() as cursor:
+        cursor.execute(sql, [*values.values(), pk, *only_if_params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _instance(model, loaded, row, database)
+
+
+# Per connection, model and fields read: each field with the converters the ORM applies to
+# its column's values (computing them costs more than converting).
+_converters: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _loaded_fields(model: type[Model], names: tuple[str, ...], database) -> list:
+    known = _converters.setdefault(database, {})
+    if (model, names) not in known:
+        meta = model._meta
+        fields = list(meta.concrete_fields)
+        if names:
+            wanted = {meta.pk.name, *names}
+            fields = [f for f in fields if f.name in wanted]
+        found = []
+        for field in fields:
+            column = field.get_col(meta.db_table)
+            converters = database.ops.get_db_converters(column)
+            converters += field.get_db_converters(database)  # type: ignore[attr-defined]
+            found.append((field, column, converters))
+        known[model, names] = found
+    return known[model, names]
+
+
+def _instance(model: type[M], loaded: list, row: Sequence, database) -> M:
+    values = []
+    for (_field, column, converters), value in zip(loaded, row, strict=True):
+        if value is not None:
+            for convert in converters:
+                value = convert(value, column, database)
+        values.append(value)
+    return model.from_db(database.alias, [field.attname for field, _c, _v in loaded], values)

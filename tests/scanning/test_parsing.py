@@ -314,6 +314,31 @@ def test_relative_links_resolve_against_the_feed_address():
     assert 'href="https://www.example.se/bilaga"' in entry.summary_html
 
 
+def test_relative_and_absolute_links_in_one_text_and_text_that_reads_like_a_link():
+    text = (
+        "&lt;p&gt;Se &lt;a href='https://www.example.se/a'&gt;a&lt;/a&gt;, "
+        "&lt;a href='//cdn.example.se/b'&gt;b&lt;/a&gt; och &lt;a href='c?d=1'&gt;c&lt;/a&gt;"
+        ' (skriv href="/x" själv)&lt;/p&gt;'
+    )
+    entry = one(rss(item(link="https://www.example.se/nyheter/1", description=text)))
+    assert entry.summary_html == (
+        '<p>Se <a href="https://www.example.se/a" rel="noopener noreferrer nofollow">a</a>, '
+        '<a href="https://cdn.example.se/b" rel="noopener noreferrer nofollow">b</a> och '
+        '<a href="https://www.example.se/nyheter/c?d=1" rel="noopener noreferrer nofollow">c</a>'
+        ' (skriv href="/x" själv)</p>'
+    )
+
+
+def test_without_a_base_relative_links_are_dropped_and_absolute_ones_kept():
+    from scanning.feed_html import clean_html
+
+    cleaned = clean_html('<a href="/a">a</a> <a href="https://www.example.se/b">b</a>')
+    assert cleaned == (
+        '<a rel="noopener noreferrer nofollow">a</a> '
+        '<a href="https://www.example.se/b" rel="noopener noreferrer nofollow">b</a>'
+    )
+
+
 def test_atom_xml_base_on_feed_and_entry():
     body = (
         b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://www.example.se/sv/">'
@@ -452,6 +477,10 @@ def test_entries_without_title_link_or_content_are_skipped():
         ("https://skr.se/a?b=2&a=1&fbclid=z&gclid=y", "//skr.se/a?a=1&b=2"),
         ("https://skr.se/a?mc_cid=1&mc_eid=2&_hsenc=3&_hsmi=4&igshid=5&ref_src=6", "//skr.se/a"),
         ("https://skr.se/Sok?q=%C3%A4ldre", "//skr.se/Sok?q=%C3%A4ldre"),
+        # The plain article address, the most common, in each of its variants.
+        ("HTTPS://WWW.Skr.se./Nyheter/Ärende-1/", "//www.skr.se/Nyheter/Ärende-1"),
+        ("https://skr.se//a//", "//skr.se//a"),
+        ("https://skr.se/", "//skr.se/"),
         ("javascript:alert(1)", ""),
         ("/relative/only", ""),
         ("", ""),

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from scanning.models import Entry, Feed, FeedState, TriageItem, TriageState
@@ -68,6 +70,46 @@ def test_a_304_answer_touches_no_entry(subscribed, page_server):
     assert sent["If-None-Match"] == '"v1"'
     assert sent["If-Modified-Since"] == "Mon, 30 Nov 2026"
     assert Entry.objects.count() == 3
+
+
+def test_an_unchanged_feed_costs_the_lease_and_one_update(
+    subscribed, page_server, django_assert_num_queries
+):
+    feed = subscribed("/flode.xml", rss(*numbered_items(3)), etag='"v1"')
+    poll_feed(feed.pk, force=True)
+    # The lease (reading the feed as it takes it), then recording the poll, nothing else.
+    with django_assert_num_queries(2):
+        assert poll_feed(feed.pk, force=True).status == "not_modified"
+    Feed.objects.filter(pk=feed.pk).update(etag="")
+    with django_assert_num_queries(2):
+        outcome = poll_feed(feed.pk, force=True)
+    assert outcome.status == "unchanged" and outcome.fetch_seconds > 0
+    feed.refresh_from_db()
+    assert (
+        feed.lease_until is None and feed.last_polled_at and feed.next_poll_at > feed.last_polled_at
+    )
+
+
+def test_what_an_ingest_costs_does_not_grow_with_the_organisations_following(
+    subscribed, django_assert_num_queries
+):
+    alone = subscribed("/ensam.xml", rss(*numbered_items(4, prefix="Ensam")))
+    shared = subscribed("/delad.xml", rss(*numbered_items(4, prefix="Delad")))
+    for _ in range(3):
+        SubscriptionFactory(feed=shared)
+    with CaptureQueriesContext(connection) as one_follower:
+        poll_feed(alone.pk, force=True)
+    with django_assert_num_queries(len(one_follower)):
+        assert poll_feed(shared.pk, force=True).line() == "ok: 4 new, 0 duplicates"
+    assert queue().filter(entry__feed=shared).count() == 4 * 4
+
+
+def test_a_changed_feed_with_nothing_new_adds_nothing(subscribed, page_server):
+    feed = subscribed("/flode.xml", rss(*numbered_items(3)))
+    poll_feed(feed.pk, force=True)
+    page_server.add("/flode.xml", rss(*reversed(numbered_items(3))), content_type=RSS_TYPE)
+    assert poll_feed(feed.pk, force=True).line() == "ok: 0 new, 3 duplicates"
+    assert Entry.objects.count() == 3 and queue().count() == 3
 
 
 def test_new_items_in_a_changed_feed_are_added_and_old_ones_not_repeated(subscribed, page_server):

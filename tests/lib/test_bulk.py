@@ -1,0 +1,143 @@
+"""core.lib.bulk: rows written in one statement, as the ORM would have written them."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from core.lib.bulk import (
+    datetime_adapter,
+    insert_new_rows,
+    pipelined,
+    relax_commit,
+    select_rows,
+    update_one,
+    update_one_returning,
+)
+from scanning.models import Entry, Feed
+from tests.factories import EntryFactory, FeedFactory
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = ("link", "canonical_url", "title_fingerprint", "summary_html", "summary_text",
+         "search_document", "author")  # fmt: skip
+COLUMNS = ("feed_id", "key", "title", "fetched_at", *TEXTS)
+
+
+def row(feed, key, title="Rubrik"):
+    return (feed.pk, key, title, datetime_adapter()(timezone.now()), *[""] * len(TEXTS))
+
+
+def test_insert_new_rows_leaves_out_what_is_stored_and_returns_what_it_inserted():
+    feed = FeedFactory()
+    stored = EntryFactory(feed=feed, key="a", title="Först")
+    rows = [row(feed, "a", "Igen"), row(feed, "b"), row(feed, "c"), row(feed, "b", "Dubbel")]
+    inserted = insert_new_rows(Entry, COLUMNS, rows, unique=("feed_id", "key"), returning=["key"])
+    assert sorted(key for (key,) in inserted) == ["b", "c"]
+    assert Entry.objects.get(pk=stored.pk).title == "Först"
+    assert sorted(Entry.objects.values_list("key", flat=True)) == ["a", "b", "c"]
+
+
+def test_insert_new_rows_with_nothing_to_insert():
+    assert insert_new_rows(Entry, COLUMNS, [], unique=("feed_id", "key"), returning=["id"]) == []
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC),
+        datetime(2026, 3, 1, 12, 30, tzinfo=UTC),
+        timezone.localtime(datetime(2026, 7, 1, 9, 0, tzinfo=UTC)),  # summer time, not UTC
+        None,
+    ],
+)
+def test_datetime_adapter_gives_what_the_orm_gives(moment):
+    expected = None if moment is None else connection.ops.adapt_datetimefield_value(moment)
+    assert datetime_adapter()(moment) == expected
+
+
+def test_update_one_writes_only_where_the_condition_holds():
+    now = timezone.now()
+    feed = FeedFactory(lease_until=now + timedelta(minutes=5))
+    adapt = datetime_adapter()
+    free = "lease_until IS NULL OR lease_until < %s"
+    leased = {"lease_until": adapt(now + timedelta(minutes=10))}
+    assert not update_one(Feed, feed.pk, leased, only_if=free, only_if_params=[adapt(now)])
+    later = adapt(now + timedelta(minutes=6))
+    assert update_one(Feed, feed.pk, leased, only_if=free, only_if_params=[later], relaxed=True)
+    feed.refresh_from_db()
+    assert feed.lease_until == now + timedelta(minutes=10)
+
+
+def test_update_one_returning_reads_the_row_as_the_orm_would():
+    polled = datetime(2026, 3, 1, 12, 30, 15, 5, tzinfo=UTC)
+    feed = FeedFactory(etag='"v1"', last_polled_at=polled, poll_interval=900)
+    adapt = datetime_adapter()
+    lease = timezone.now() + timedelta(minutes=5)
+    leased = update_one_returning(Feed, feed.pk, {"lease_until": adapt(lease)}, relaxed=True)
+    read = Feed.objects.get(pk=feed.pk)
+    assert isinstance(leased, Feed)
+    for field in Feed._meta.concrete_fields:
+        assert getattr(leased, field.attname) == getattr(read, field.attname), field.name
+    assert leased.lease_until == lease and leased.last_polled_at == polled
+    none = update_one_returning(Feed, feed.pk, {"etag": ""}, only_if="poll_interval = %s",
+                                only_if_params=[60])  # fmt: skip
+    assert none is None
+
+
+def test_update_one_returning_some_fields_defers_the_others():
+    feed = FeedFactory(etag='"v1"', title="Flödet")
+    read = update_one_returning(Feed, feed.pk, {"poll_interval": 900}, fields=["etag"])
+    assert read.get_deferred_fields() == {
+        f.attname for f in Feed._meta.concrete_fields if f.name not in ("id", "etag")
+    }
+    assert (read.etag, read.poll_interval) == ('"v1"', 900)
+    assert read.title == "Flödet"  # loaded when first read
+
+
+def test_select_rows_gives_each_querys_rows_also_pipelined():
+    feed = FeedFactory(etag='"v1"')
+    queries = [
+        ("SELECT etag FROM scanning_feed WHERE id = %s", [feed.pk]),
+        ("SELECT id FROM scanning_feed WHERE id = %s", [-1]),
+    ]
+    assert select_rows(*queries) == [[('"v1"',)], []]
+    with transaction.atomic(), pipelined():
+        assert select_rows(*queries) == [[('"v1"',)], []]
+
+
+def test_a_pipelined_block_raises_djangos_integrity_error_and_writes_nothing():
+    feed = FeedFactory()
+    with pytest.raises(IntegrityError), transaction.atomic(), pipelined():
+        relax_commit()
+        update_one(Feed, feed.pk, {"etag": '"v2"'})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO scanning_feed (url, title, site_url, state, created_at, etag,"
+                " last_modified, content_hash, next_poll_at, poll_interval, last_error,"
+                " consecutive_failures) SELECT url, '', '', 'active', created_at, '', '', '',"
+                " next_poll_at, 60, '', 0 FROM scanning_feed WHERE id = %s",
+                [feed.pk],
+            )
+    feed.refresh_from_db()
+    assert feed.etag == ""
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_relaxed_commit_relaxes_that_transaction_or_statement_only():
+    feed = FeedFactory()
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        relax_commit()
+        assert setting() == "off"
+    assert setting() == "on"
+    update_one(Feed, feed.pk, {"etag": '"v3"'}, relaxed=True)
+    assert setting() == "on"
+    assert Feed.objects.get(pk=feed.pk).etag == '"v3"'
