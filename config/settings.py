@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "scanning",
     "reports",
     "discussions",
+    "followup",
 ]
 
 MIDDLEWARE = [
