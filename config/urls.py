@@ -27,6 +27,7 @@ organization_patterns = [
     path("scanning/", include("scanning.urls")),
     path("reports/", include("reports.urls")),
     path("discussions/", include("discussions.urls")),
+    path("followup/", include("followup.urls")),
     path("settings/", include(settings_patterns)),
 ]
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from organizations.models import Membership
 from organizations.visibility import visible_memberships
@@ -16,11 +17,20 @@ from reports.visibility import visible_published_reports
 from signals.models import Signal
 from signals.visibility import visible_signals
 
-from .models import OPEN_STATUSES, Action, ActionStatus, ReportedSignal, ReviewReminder
+from .models import (
+    OPEN_STATUSES,
+    Action,
+    ActionKind,
+    ActionStatus,
+    ReportedSignal,
+    ReviewReminder,
+)
 from .visibility import visible_actions, visible_reported_signals, visible_review_reminders
 
 # How many of their own open actions a member's start page lists.
 START_PAGE_ACTIONS = 5
+# Who is reminded to review a report's follow-up: those who compose the reports.
+REMINDED = "compose_reports"
 
 
 @dataclass
@@ -172,9 +182,10 @@ def start_context(membership: Membership) -> dict:
     """What the start page shows of the follow-up: the member's own actions and reviews."""
     if not membership.can("follow_up"):
         return {}
+    reminded = membership.can(REMINDED)
     return {
         "my_actions": my_open_actions(membership),
-        "review_reminders": my_review_reminders(membership),
+        "review_reminders": my_review_reminders(membership) if reminded else [],
         "today": timezone.localdate(),
     }
 
@@ -194,6 +205,7 @@ def owner_choices(membership: Membership) -> QuerySet:
 
 # The fields an action's history tells, in the order it tells them.
 HISTORY_FIELDS = ("status", "note", "title", "kind", "owner", "owner_department", "due_on")
+LABELLED = {"status": ActionStatus, "kind": ActionKind}
 
 
 @dataclass
@@ -201,6 +213,16 @@ class ActionChange:
     field: str
     old: object
     new: object
+
+    @property
+    def label(self) -> str:
+        field = Action._meta.get_field(self.field)
+        return capfirst(str(getattr(field, "verbose_name", self.field)))
+
+
+def _label(choices, value):
+    """A stored choice by its label in the current language (an unknown one as stored)."""
+    return choices(value).label if value in choices.values else value
 
 
 @dataclass
@@ -211,6 +233,10 @@ class ActionHistoryEntry:
     status: str
     note: str
     changes: list[ActionChange] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return _label(ActionStatus, self.status)
 
     @property
     def status_changed(self) -> bool:
@@ -242,6 +268,8 @@ def action_history(action: Action) -> list[ActionHistoryEntry]:
                 if old != new:
                     if name == "owner":
                         old, new = owners.get(old), owners.get(new)
+                    elif name in LABELLED:
+                        old, new = _label(LABELLED[name], old), _label(LABELLED[name], new)
                     entry.changes.append(ActionChange(field=name, old=old, new=new))
         entries.append(entry)
         previous = record
