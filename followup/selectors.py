@@ -25,12 +25,11 @@ from .models import (
     ReportedSignal,
     ReviewReminder,
 )
+from .reminder_services import REMINDED
 from .visibility import visible_actions, visible_reported_signals, visible_review_reminders
 
 # How many of their own open actions a member's start page lists.
 START_PAGE_ACTIONS = 5
-# Who is reminded to review a report's follow-up: those who compose the reports.
-REMINDED = "compose_reports"
 
 
 @dataclass

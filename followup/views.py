@@ -41,7 +41,7 @@ from .services import (
     reported_signal_answer,
     reported_signal_review,
 )
-from .visibility import visible_actions
+from .visibility import visible_actions, visible_review_reminders
 
 
 def _report(request, pk: int) -> PublishedReport:
@@ -120,9 +120,15 @@ def report_detail(request, pk: int):
         .filter(pk__in=[item.signal.pk for item in items])
         .values_list("pk", flat=True)
     )
+    reminder = (
+        visible_review_reminders(request.membership)
+        .filter(cycle_id=report.cycle_id, done_at__isnull=True)
+        .first()
+    )
     context = {
         "report": report,
         "items": items,
+        "reminder": reminder,
         "readable_signals": readable,
         "can_plan": may_plan(request.membership),
         "today": timezone.localdate(),
