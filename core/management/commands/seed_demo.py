@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from followup.demo import seed_followup
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
 from reports.demo import seed_cycle, seed_published_report
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         )
 
         published = seed_published_report(organization, users)
+        actions_added = seed_followup(published, users)
         candidates = seed_cycle(organization, users)
 
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
@@ -59,6 +61,7 @@ class Command(BaseCommand):
                 f"PDF {published.get_pdf_state_display()})."
             )
         self.stdout.write(f"Report: this month's cycle is open with {candidates} candidates.")
+        self.stdout.write(f"Follow-up: {actions_added} demo actions added to last month's report.")
         self.stdout.write(f"Feeds: {entries_added} new entries from the bundled sample feeds.")
         self.stdout.write(f"Log in with any of these (password: {settings.SPANING_DEMO_PASSWORD}):")
         for username, first_name, last_name, role in DEMO_USERS:
