@@ -49,6 +49,10 @@ class ReportedItem:
         return [action for action in self.actions if action.status == ActionStatus.DONE]
 
     @property
+    def dropped_actions(self) -> list[Action]:
+        return [action for action in self.actions if action.status == ActionStatus.DROPPED]
+
+    @property
     def has_answers(self) -> bool:
         reported = self.reported
         return reported is not None and any(
