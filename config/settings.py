@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "reports",
     "discussions",
     "overview",
+    "followup",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,15 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Spaning <spaning@localhost>")
+# The site's address, for links in e-mail sent with no request to take it from (the follow-up's
+# review reminders, sent by a periodic task). Unset: the first of ALLOWED_HOSTS over HTTPS.
+_first_host = ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS else ""
+SITE_URL = env.str(
+    "SITE_URL",
+    default="http://127.0.0.1:8000"
+    if DEBUG
+    else (f"https://{_first_host}" if _first_host not in ("", "*") else ""),
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
@@ -385,6 +395,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scanning.tasks.expire_triage_items",
         "schedule": timedelta(hours=6),
         "options": {"expires": timedelta(hours=5).total_seconds()},
+    },
+    # Reminds the editors of reports three and twelve months old to review their follow-up.
+    "remind-followup-reviews": {
+        "task": "followup.tasks.remind_reviews",
+        "schedule": crontab(minute=15, hour=7),
+        "options": {"expires": timedelta(hours=23).total_seconds()},
     },
 }
 

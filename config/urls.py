@@ -28,6 +28,7 @@ organization_patterns = [
     path("reports/", include("reports.urls")),
     path("discussions/", include("discussions.urls")),
     path("overview/", include("overview.urls")),
+    path("followup/", include("followup.urls")),
     path("settings/", include(settings_patterns)),
 ]
 

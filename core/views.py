@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from discussions.selectors import latest_threads
+from followup.selectors import start_context as followup_start_context
 from organizations.access import organization_required
 from organizations.roles import Role
 from organizations.selectors import last_used_membership
@@ -56,6 +57,8 @@ def start(request):
         context["latest_threads"] = latest_threads(request.membership)
     if request.membership.can("read_reports"):
         context["latest_report"] = latest_published_report(request.membership)
+    # The member's own open actions and the reviews they are reminded of.
+    context.update(followup_start_context(request.membership))
     return render(request, START_PAGES[request.membership.role], context)
 
 

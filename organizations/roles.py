@@ -41,6 +41,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "open_threads": SCANNING_GROUP,
     # Hiding a comment, closing, reopening and pinning a discussion.
     "moderate_discussions": frozenset({Role.EDITOR, Role.ADMIN}),
+    # The follow-up of published reports: every member reads what is being done about the
+    # reported signals (an action's owner may be anyone, and updates their own action's status).
+    "follow_up": frozenset(Role.values),
+    # Deciding on actions for a reported signal, and reviewing what came of it.
+    "plan_actions": frozenset({Role.EDITOR, Role.ADMIN, Role.MANAGEMENT}),
     # Areas, trends, tags, feeds and memberships of the organisation.
     "manage_organization": frozenset({Role.ADMIN}),
 }
@@ -51,9 +56,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.SCANNER: _("Logs and edits signals, drafts included, and reads the monthly report."),
     Role.EDITOR: _(
-        "Everything the scanning group does, and composes and publishes the monthly report."
+        "Everything the scanning group does, composes and publishes the monthly report, and "
+        "decides with management what to do about its signals."
     ),
-    Role.MANAGEMENT: _("Reads the logged signals (not drafts) and the monthly report."),
+    Role.MANAGEMENT: _(
+        "Reads the logged signals (not drafts) and the monthly report, and decides what to do "
+        "about the report's signals."
+    ),
     Role.STAFF: _("Reads the published monthly reports and the signals they name."),
     Role.ADMIN: _("Everything the editor does, and manages the members, areas, trends and tags."),
 }

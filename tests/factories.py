@@ -15,6 +15,7 @@ list tests read what the write side would have left.
 """
 
 from dataclasses import replace
+from datetime import timedelta
 
 import factory
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory, Password
 
 from discussions.models import Comment, Theme, Thread, ThreadKind
+from followup.models import Action, ActionKind, ReportedSignal, ReviewReminder
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from organizations.services import organization_data_changed
@@ -431,3 +433,35 @@ class CommentFactory(DjangoModelFactory):
     thread = factory.SubFactory(ThreadFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Kommentar {n}")
+
+
+class ReportedSignalFactory(DjangoModelFactory):
+    """The follow-up of a signal a published report names (give ``cycle`` and ``signal``)."""
+
+    class Meta:
+        model = ReportedSignal
+
+    organization = factory.SelfAttribute("cycle.organization")
+
+
+class ActionFactory(DjangoModelFactory):
+    """An action on a reported signal, proposed, due in a fortnight, owned by a department
+    unless an ``owner`` is given."""
+
+    class Meta:
+        model = Action
+
+    organization = factory.SelfAttribute("reported.organization")
+    kind = ActionKind.INVESTIGATION
+    title = factory.Sequence(lambda n: f"Åtgärd {n}")
+    owner_department = "Förskoleförvaltningen"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
+class ReviewReminderFactory(DjangoModelFactory):
+    class Meta:
+        model = ReviewReminder
+
+    organization = factory.SelfAttribute("cycle.organization")
+    months = 3
+    due_at = factory.LazyFunction(timezone.now)

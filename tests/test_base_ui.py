@@ -163,9 +163,9 @@ def test_each_role_starts_where_its_work_is(
     client = client_for(members[role])
 
     # Three for every page (session, user, memberships) and the bell's unread count; the
-    # start pages' own lists (signals, discussions, the latest report) add one each, never
-    # one per row.
-    with django_assert_max_num_queries(13):
+    # start pages' own lists (signals, discussions, the latest report, the member's own
+    # actions and review reminders) add one each, never one per row.
+    with django_assert_max_num_queries(14):
         response = client.get("/kungsbacka/")
 
     assert response.status_code == 200

@@ -10,13 +10,16 @@ keys. A role without access gets its 403 or 404; what matters is that nobody get
 
 import json
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from discussions.forms import CommentForm, HideForm, ThemeThreadForm
+from followup.forms import NewActionForm, QuestionsForm, ReviewForm, StatusForm
 from organizations.forms import MemberAddForm, MembershipRoleForm
 from organizations.models import Membership
 from organizations.roles import Role
@@ -27,11 +30,14 @@ from signals.taxonomy_forms import AreaForm, DrivingForceForm, TagForm, TagMerge
 from signals.views.browse import SignalFilterForm
 
 from .factories import (
+    ActionFactory,
     CandidateFactory,
     CommentFactory,
     DrivingForceFactory,
     KeywordRuleFactory,
+    PublishedReportFactory,
     ReportCycleFactory,
+    ReportedSignalFactory,
     SubscriptionFactory,
     TagFactory,
     ThreadFactory,
@@ -81,6 +87,10 @@ def _field_names() -> list[str]:
         TagMergeForm,
         MemberAddForm,
         MembershipRoleForm,
+        NewActionForm,
+        StatusForm,
+        QuestionsForm,
+        ReviewForm,
     ):
         names.update(form.base_fields)
     names.update(f"sources-0-{name}" for name in SourceForm.base_fields)
@@ -146,7 +156,20 @@ def world(kommun, members, signal):
         "thread": (thread := ThreadFactory(organization=kommun)).pk,
         "comment": CommentFactory(thread=thread, author=members["staff"]).pk,
         "theme": thread.theme_id,
+        # Last month's published report, naming the signal, with an action on it.
+        "report": (report := _published_report(kommun, signal)).pk,
+        "action": ActionFactory(
+            reported=ReportedSignalFactory(cycle=report.cycle, signal=signal),
+            owner=members["staff"],
+        ).pk,
     }
+
+
+def _published_report(kommun, signal):
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    cycle = ReportCycleFactory(organization=kommun, month=last_month, state="published")
+    CandidateFactory(cycle=cycle, signal=signal, decision="in", position=1)
+    return PublishedReportFactory(cycle=cycle)
 
 
 # The scanning views that name a triage item by id.
@@ -161,6 +184,9 @@ def _pk_for(name: str, world: dict) -> int:
         return world["triage_item"]
     if namespace == "reports":
         return world["candidate" if view.startswith("candidate_") else "cycle"]
+    if namespace == "followup":
+        names_an_action = view.startswith("action") and view != "action_new"
+        return world["action" if names_an_action else "report"]
     if namespace == "discussions":
         if view.startswith("comment_"):
             return world["comment"]
@@ -180,6 +206,8 @@ def organization_urls(kommun, world) -> list[str]:
         for parameter in re.findall(r"<(?:\w+:)?(\w+)>", route)[1:]:
             if parameter == "pk":
                 kwargs["pk"] = _pk_for(name, world)
+            elif parameter == "signal_pk":
+                kwargs["signal_pk"] = world["signal"]
             elif parameter == "field":
                 kwargs["field"] = "trends"
             else:

@@ -4,6 +4,7 @@ from django.utils import translation
 
 from discussions.demo import seed_discussions
 from discussions.models import Thread
+from followup.demo import seed_followup
 from organizations.demo import DEMO_USERS, OTHER_ORGANIZATION, seed_people
 from organizations.models import Organization
 from overview.demo import seed_history
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         )
 
         published = seed_published_report(organization, users)
+        actions_added = seed_followup(published, users)
         candidates = seed_cycle(organization, users)
         discussions_opened = seed_discussions(organization, published)
 
@@ -65,10 +67,18 @@ class Command(BaseCommand):
                 candidates,
                 entries_added,
                 discussions_opened,
+                actions_added,
             )
 
     def _report(
-        self, organization, signals_added, published, candidates, entries_added, discussions_opened
+        self,
+        organization,
+        signals_added,
+        published,
+        candidates,
+        entries_added,
+        discussions_opened,
+        actions_added,
     ):
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
@@ -85,6 +95,7 @@ class Command(BaseCommand):
             f"Discussions: {discussions_opened} demo discussions opened, "
             f"{Thread.objects.filter(organization=organization).count()} in the forum."
         )
+        self.stdout.write(f"Follow-up: {actions_added} demo actions added to last month's report.")
         self.stdout.write(f"Feeds: {entries_added} new entries from the bundled sample feeds.")
         self.stdout.write(f"Log in with any of these (password: {settings.SPANING_DEMO_PASSWORD}):")
         for username, first_name, last_name, role in DEMO_USERS:
