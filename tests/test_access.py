@@ -39,6 +39,8 @@ MAY = {
     "discuss": EVERYONE,
     "open_threads": {SCANNER, EDITOR, ADMIN},
     "moderate_discussions": {EDITOR, ADMIN},
+    "follow_up": EVERYONE,
+    "plan_actions": {EDITOR, ADMIN, MANAGEMENT},
     "manage_organization": {ADMIN},
 }
 
