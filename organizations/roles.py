@@ -61,7 +61,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     ),
     Role.MANAGEMENT: _(
         "Reads the logged signals (not drafts) and the monthly report, and decides what to do "
-        "about the report's signals."
+        "about the signals it names."
     ),
     Role.STAFF: _("Reads the published monthly reports and the signals they name."),
     Role.ADMIN: _("Everything the editor does, and manages the members, areas, trends and tags."),
