@@ -90,7 +90,7 @@ def test_staff_comment_editor_replies_and_staff_follows_the_notification(
     login_as(page, "anna")
     page.goto(f"/kungsbacka/discussions/{thread.pk}/")
     posted.get_by_role("link", name=re.compile(rf"^{re.escape(sv('Reply'))}\b")).click()
-    reply_field = page.locator("#action-form").get_by_label(label("Your comment"))
+    reply_field = page.locator("#action-form").get_by_label(label("Your reply"))
     expect(reply_field).to_be_focused()
     assert_accessible(page)
     reply_field.fill(ANNA_SAYS)
@@ -147,7 +147,7 @@ def test_without_javascript_a_comment_posts_and_comes_back_to_it(
             "link", name=re.compile(rf"^{re.escape(sv('Reply'))}\b")
         ).click()
         page.wait_for_url(f"**?reply={comment.pk}#action-form")
-        page.locator("#action-form").get_by_label(label("Your comment")).fill("Och en sak till.")
+        page.locator("#action-form").get_by_label(label("Your reply")).fill("Och en sak till.")
         with page.expect_navigation():
             page.get_by_role("button", name=sv("Post reply")).click()
         reply = Comment.objects.get(thread=thread, parent=comment)
