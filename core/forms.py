@@ -19,6 +19,15 @@ def attach_errors(refused: ValidationError, form, formset=None) -> None:
                 form.add_error(None, message)
 
 
+def refused_form(form, refused: ValidationError):
+    """The form as it was sent, showing only a service's refusal: its own checks are run (so
+    the fields keep what was typed) and their messages replaced by the service's words."""
+    form.is_valid()
+    form.errors.clear()
+    attach_errors(refused, form)
+    return form
+
+
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several rows chosen by id. A value that cannot be an id (beyond 64 bits, negative, not
     a number) is "not a valid choice" like any other: Django would query it, and SQLite raises

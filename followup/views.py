@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import attach_errors
+from core.forms import refused_form
 from core.lib.ids import parse_id
 from organizations.access import get_visible_or_404, organization_required
 from reports.models import PublishedReport
@@ -76,13 +76,6 @@ def _current_report(request, action: Action) -> PublishedReport | None:
 def _report_url(request, report: PublishedReport, signal_pk: int | None = None) -> str:
     url = reverse("followup:report", args=[request.organization.slug, report.pk])
     return f"{url}#signal-{signal_pk}" if signal_pk else url
-
-
-def _refused(form, refused: ValidationError):
-    form.is_valid()
-    form.errors.clear()
-    attach_errors(refused, form)
-    return form
 
 
 # --- the organisation's open actions -------------------------------------------------------------
@@ -161,7 +154,7 @@ def action_new(request, pk: int, signal_pk: int):
                     note=data["note"],
                 )
             except ValidationError as refused:
-                _refused(form, refused)
+                refused_form(form, refused)
             else:
                 messages.success(request, _("The action is added."))
                 return redirect(_report_url(request, report, item.signal.pk))
@@ -187,7 +180,7 @@ def questions(request, pk: int, signal_pk: int):
                     cycle=report.cycle, signal=item.signal, user=request.user, **form.cleaned_data
                 )
             except ValidationError as refused:
-                _refused(form, refused)
+                refused_form(form, refused)
             else:
                 if request.htmx:
                     context = {"report": report, "item": item, "can_plan": True, "saved": True}
@@ -229,7 +222,7 @@ def review(request, pk: int, signal_pk: int):
                     outcome_note=form.cleaned_data["outcome_note"],
                 )
             except ValidationError as refused:
-                _refused(form, refused)
+                refused_form(form, refused)
             else:
                 messages.success(request, _("The review is recorded."))
                 return redirect(_report_url(request, report, item.signal.pk))
@@ -292,7 +285,7 @@ def action_status(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as refused:
-            _refused(form, refused)
+            refused_form(form, refused)
             status = 400
         else:
             if not request.htmx:
@@ -329,7 +322,7 @@ def action_edit(request, pk: int):
                     owner_department=data["owner_department"],
                 )
             except ValidationError as refused:
-                _refused(form, refused)
+                refused_form(form, refused)
             else:
                 messages.success(request, _("The action is saved."))
                 return redirect("followup:action", request.organization.slug, action.pk)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.forms import attach_errors
+from core.forms import attach_errors, refused_form
 from core.lib.ids import parse_id
 from organizations.access import organization_required
 from reports.visibility import visible_published_reports
@@ -124,11 +124,7 @@ def thread_detail(request, pk: int):
 
 def _refusal(form_class, refused: ValidationError, data=None):
     """The form as sent, carrying the service's refusal (on its field, or on the whole)."""
-    form = form_class(data=data if data is not None else {})
-    form.is_valid()
-    form.errors.clear()
-    attach_errors(refused, form)
-    return form
+    return refused_form(form_class(data=data if data is not None else {}), refused)
 
 
 def _done(request, thread, comment, message: str):
