@@ -222,6 +222,11 @@ AS_HTMX = {"empty", "without management form", "huge ints"}
 AS_QUERY = {"huge ints", "strings for ints", "NUL bytes", "repeated keys"}
 
 
+# Another organisation's admin is refused before anything reads the body, so a few bodies
+# show it; the walk asserts the refusal itself (404) rather than only "no 500".
+AS_OUTSIDER = {"empty", "huge ints", "JSON", "multipart"}
+
+
 def _ways(body: str):
     yield "post", {}
     if body in AS_HTMX:
@@ -245,9 +250,12 @@ def test_no_malformed_request_is_a_500(kommun, members, other_members, world, ro
     client.force_login(user)
     urls = organization_urls(kommun, world)
     assert len(urls) > 30  # the walk found the product
+    outsider = role == "other organisation"
     failures = []
     for url in urls:
         for body, (data, content_type) in BODIES.items():
+            if outsider and body not in AS_OUTSIDER:
+                continue
             for method, headers in _ways(body):
                 try:
                     response = _send(client, method, url, data, content_type, headers)
@@ -256,6 +264,6 @@ def test_no_malformed_request_is_a_500(kommun, members, other_members, world, ro
                     status = response.status_code
                 except Exception as error:  # the test client re-raises what a view raised
                     status = f"{type(error).__name__}: {error}"[:200]
-                if not isinstance(status, int) or status >= 500:
+                if not isinstance(status, int) or status >= 500 or (outsider and status != 404):
                     failures.append(f"{method.upper()} {url} ({body}, {headers}): {status}")
     assert failures == [], "\n".join(failures)
