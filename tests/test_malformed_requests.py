@@ -222,9 +222,11 @@ AS_HTMX = {"empty", "without management form", "huge ints"}
 AS_QUERY = {"huge ints", "strings for ints", "NUL bytes", "repeated keys"}
 
 
-# Another organisation's admin is refused before anything reads the body, so a few bodies
-# show it; the walk asserts the refusal itself (404) rather than only "no 500".
-AS_OUTSIDER = {"empty", "huge ints", "JSON", "multipart"}
+# A refused request is refused before anything reads its body: another organisation's admin
+# everywhere (404), a role without the capability on a page (403). Such a page is sent these
+# few bodies, and the walk asserts that each is refused the same way, rather than only "no 500".
+AS_REFUSED = {"empty", "huge ints", "JSON", "multipart"}
+REFUSED = {403, 404}
 
 
 def _ways(body: str):
@@ -250,11 +252,13 @@ def test_no_malformed_request_is_a_500(kommun, members, other_members, world, ro
     client.force_login(user)
     urls = organization_urls(kommun, world)
     assert len(urls) > 30  # the walk found the product
-    outsider = role == "other organisation"
     failures = []
     for url in urls:
+        refused = _send(client, "post", url, {}, None, {}).status_code
+        if role == "other organisation" and refused != 404:
+            failures.append(f"POST {url} as another organisation: {refused}, not 404")
         for body, (data, content_type) in BODIES.items():
-            if outsider and body not in AS_OUTSIDER:
+            if refused in REFUSED and body not in AS_REFUSED:
                 continue
             for method, headers in _ways(body):
                 try:
@@ -264,6 +268,10 @@ def test_no_malformed_request_is_a_500(kommun, members, other_members, world, ro
                     status = response.status_code
                 except Exception as error:  # the test client re-raises what a view raised
                     status = f"{type(error).__name__}: {error}"[:200]
-                if not isinstance(status, int) or status >= 500 or (outsider and status != 404):
+                if not isinstance(status, int) or status >= 500:
                     failures.append(f"{method.upper()} {url} ({body}, {headers}): {status}")
+                elif refused in REFUSED and method == "post" and status != refused:
+                    failures.append(
+                        f"POST {url} ({body}, {headers}): {status}, but {refused} when empty"
+                    )
     assert failures == [], "\n".join(failures)
