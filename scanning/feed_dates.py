@@ -7,6 +7,7 @@ publishing system's default or a clock set wrong, and would put the entry at the
 in the queue: it counts as no date.
 """
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -14,6 +15,32 @@ from feedparser.datetimes import _parse_date as feedparser_parse_date
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=2)
+
+# RFC 822 names only North American zones; the standard library reads any other name as "no
+# zone". Swedish and other European publishers write CET and CEST, which read as UTC put an
+# entry an hour or two off in the queue. Only names that mean one offset are listed: IST (India,
+# Ireland, Israel) is left alone.
+EUROPEAN_ZONES = {
+    "WET": "+0000",
+    "WEST": "+0100",
+    "BST": "+0100",
+    "CET": "+0100",
+    "MET": "+0100",
+    "CEST": "+0200",
+    "MEST": "+0200",
+    "MESZ": "+0200",
+    "MEZ": "+0100",
+    "EET": "+0200",
+    "EEST": "+0300",
+}
+_TRAILING_ZONE = re.compile(r"\s([A-Za-z]{3,4})\s*$")
+
+
+def _numeric_zone(value: str) -> str:
+    """The date with a trailing European zone name written as its offset."""
+    match = _TRAILING_ZONE.search(value)
+    offset = EUROPEAN_ZONES.get(match[1].upper()) if match else None
+    return f"{value[: match.start()]} {offset}" if offset else value
 
 
 def _read(value: str) -> datetime | None:
@@ -25,7 +52,7 @@ def _read(value: str) -> datetime | None:
         # A date without a zone is taken as UTC: the zone is unknown either way.
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     try:
-        moment = parsedate_to_datetime(value)
+        moment = parsedate_to_datetime(_numeric_zone(value))
     except (TypeError, ValueError, IndexError):
         pass
     else:

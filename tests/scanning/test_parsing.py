@@ -664,3 +664,21 @@ def test_absurd_dates_count_as_none_and_updated_stands_in_for_published():
         b"<updated>2026-11-05T12:00:00+01:00</updated></entry></feed>"
     )
     assert one(atom).published_at == datetime(2026, 11, 5, 11, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("written", "utc_hour"),
+    [
+        ("Mon, 02 Nov 2026 10:00:00 CET", 9),
+        ("Mon, 02 Nov 2026 10:00:00 cet", 9),
+        ("Fri, 02 Oct 2026 10:00:00 CEST", 8),
+        ("Fri, 02 Oct 2026 10:00:00 EEST", 7),
+        ("Mon, 02 Nov 2026 10:00:00 EST", 15),  # the standard library's own
+        ("Mon, 02 Nov 2026 10:00:00 GMT", 10),
+        ("Mon, 02 Nov 2026 10:00:00 IST", 10),  # India, Ireland or Israel: read as UTC
+    ],
+)
+def test_a_swedish_publishers_zone_name_puts_the_entry_at_its_real_time(written, utc_hour):
+    """A Swedish feed writing "CET" means an hour ahead of UTC, not UTC."""
+    (entry,) = parse_feed(rss(item(guid="1", date=written)), url=FEED_URL).entries
+    assert entry.published_at.astimezone(UTC).hour == utc_hour
