@@ -123,7 +123,20 @@
   document.addEventListener("htmx:afterSettle", restoreFocus);
   // A dismissed row is swapped for nothing, so no settle event reaches the document from it;
   // the status region's out-of-band swap does, just before the row goes.
-  document.addEventListener("htmx:oobAfterSwap", function () { window.setTimeout(restoreFocus, 0); });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    window.setTimeout(function () {
+      restoreFocus();
+      refillWhenEmpty();
+    }, 0);
+  });
+
+  // The last row of a page dismissed: the page asks again for what the queue now holds there
+  // (older items, or why it is empty), as a reload would show it.
+  function refillWhenEmpty() {
+    var list = document.querySelector("#queue-results .queue-list");
+    if (!list || list.querySelector("li") || !window.htmx) return;
+    window.htmx.ajax("GET", window.location.href, { target: "#queue-results", swap: "innerHTML" });
+  }
 
   document.addEventListener("DOMContentLoaded", function () {
     queue = document.getElementById("queue");

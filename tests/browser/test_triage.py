@@ -172,3 +172,21 @@ def test_with_shortcuts_off_the_keys_do_nothing(page, members, ten, login_as, as
     with page.expect_navigation():
         page.get_by_role("button", name="Slå på dem").click()
     assert page.locator("#queue[data-shortcuts=on]").count() == 1
+
+
+def test_dismissing_the_last_item_says_the_queue_is_empty(page, members, ten, login_as):
+    for item in ten[1:]:
+        item.state = TriageState.DISMISSED
+        item.save()
+    login_as(page, members["scanner"].username)
+    page.goto(QUEUE)
+
+    page.locator("[data-dismiss]").click()
+
+    empty = page.get_by_text("Inkorgen är tom: alla poster är omhändertagna.")
+    empty.wait_for()
+    assert page.locator(".queue-item").count() == 0
+    # Undo is still offered, and brings the item back.
+    page.get_by_role("button", name="Ångra").click()
+    page.locator(f'.queue-item[data-item="{ten[0].pk}"]').wait_for()
+    assert state(ten[0]) == TriageState.NEW
