@@ -107,9 +107,13 @@ messages: install-dev
 
 # Every benchmark in bench/ in turn, each printing its figure on its last line; DATABASE_URL
 # (PostgreSQL) or nothing (SQLite) as in the tests. bench/poll.py also needs REDIS_URL (its polls
-# go through the broker to a real worker) and stops the run with a message without it.
+# go through the broker to a real worker) and says so without it. One that fails does not stop
+# the others; the run fails at the end, naming it.
 bench: install-dev
-	for b in bench/*.py; do [ -e "$$b" ] || continue; $(BIN)/python $$b || exit 1; done
+	@failed=""; for b in bench/[!_]*.py; do \
+		echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "Failed:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) $(VENV)-lock staticfiles .pytest_cache .mypy_cache
