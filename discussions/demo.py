@@ -12,16 +12,17 @@ already there as it is, whatever the demo users have done in it since.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from organizations.models import Membership, Organization
 from reports.demo import DEMO_BASE_URL
 from reports.models import PublishedReport
 
 from .comment_services import comment_post
-from .models import Comment, Thread
+from .models import Comment, Notification, Thread
 from .services import existing_thread, theme_follow, thread_open
 from .visibility import visible_threads
 
@@ -173,10 +174,32 @@ def _seed_theme_thread(members: dict[str, Membership]) -> int:
         base_url=DEMO_BASE_URL,
     )
     _comment(members, thread, THEME_THREAD)
+    _backdate(thread, THEME_THREAD_AGES)
     if "mats" in members and thread.theme is not None:
         # After the opening, so that his one unread notification is Anna's mention.
         theme_follow(membership=members["mats"], theme=thread.theme)
     return 1
+
+
+# How long ago the theme discussion was opened and each of its comments posted: it started
+# before the theme day, days ago. (The report's discussion starts when the demo publishes the
+# report, so it is as new as the seeding.)
+THEME_THREAD_AGES = (timedelta(days=3, hours=2), timedelta(days=2, hours=5), timedelta(days=1))
+
+
+def _backdate(thread: Thread, ages: tuple[timedelta, ...]) -> None:
+    """Move the thread's opening (the first age) and its comments (the next ones), with what
+    they notified, back in time, as if they had been written over the last days."""
+    now = timezone.now()
+    comments = list(Comment.objects.filter(thread=thread).order_by("created_at", "pk"))
+    opened, *later = (now - age for age in ages)
+    latest = opened
+    for comment, when in zip(comments, later, strict=False):
+        Comment.objects.filter(pk=comment.pk).update(created_at=when)
+        Notification.objects.filter(comment=comment).update(created_at=when)
+        latest = when
+    Thread.objects.filter(pk=thread.pk).update(created_at=opened, last_activity_at=latest)
+    Notification.objects.filter(thread=thread, comment__isnull=True).update(created_at=opened)
 
 
 def _seed_report_thread(members: dict[str, Membership], published: PublishedReport) -> int:
