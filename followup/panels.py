@@ -46,6 +46,7 @@ def archive_followup_panels(request, reports) -> dict[int, str]:
             "report": report,
             "items": items,
             "started": bool(actions or reviewed),
+            "reviewed": bool(reviewed),
             "led": sum(1 for row in reviewed if row.outcome == Outcome.LED_TO_SOMETHING),
             "open": sum(1 for action in actions if action.is_open),
             "done": sum(1 for action in actions if action.status == ActionStatus.DONE),

@@ -34,6 +34,8 @@ LEVEL_SHAPES = {Level.INNER: "circle", Level.NEAR: "square", Level.OUTER: "trian
 RING_FILLS = ("#dfe7ef", "#e8eef4", "#f0f4f8", "#f8fafc")
 LABEL_LINE = 13  # characters of a sector label before it wraps
 TITLE_LINE = 68
+BOLD_LETTER = 0.56  # a bold letter's average width, as a share of the type size
+SMALLEST_LABEL = 0.78  # a long sector label shrinks to this share of the type size at most
 LEGEND_LINE = 80
 
 
@@ -109,6 +111,31 @@ def _wrap(label: str, width: int = LABEL_LINE, most: int | None = 3) -> list[str
     return lines or [""]
 
 
+def _label_room(anchor: str, x: float, width: float, k: float) -> float:
+    """How wide a sector label at ``x`` may be before it leaves the picture."""
+    margin = 8 * k
+    if anchor == "start":
+        return width - x - margin
+    if anchor == "end":
+        return x - margin
+    return 2 * min(x, width - x) - 2 * margin
+
+
+def _fitted_label(label: str, font: float, room: float) -> tuple[list[str], float]:
+    """A sector label's lines and type size so that it stays inside ``room``: a little
+    smaller if it must, and a word too long even then cut short (the legend and the table
+    name it in full). Widths are estimated from the bold face's average letter."""
+    lines = _wrap(label)
+    needed = max(len(line) for line in lines) * BOLD_LETTER * font
+    if needed <= room:
+        return lines, font
+    if room / needed >= SMALLEST_LABEL:
+        return lines, font * room / needed
+    size = font * SMALLEST_LABEL
+    fits = max(int(room / (BOLD_LETTER * size)), 2)
+    return [line if len(line) <= fits else line[: fits - 1] + "…" for line in lines], size
+
+
 def _halo_text(x: float, y: float, text: str, attributes: str, halo: str, width: float) -> str:
     """Text on a halo of ``halo`` colour, so it reads over lines and marks. Drawn twice, the
     halo then the text, rather than with ``paint-order``, which not every SVG renderer knows
@@ -120,7 +147,7 @@ def _halo_text(x: float, y: float, text: str, attributes: str, halo: str, width:
     )
 
 
-SIDE = 128  # room for the sector labels left and right of the circle, at full size
+SIDE = 160  # room for the sector labels left and right of the circle, at full size
 
 
 def radar_width(radar: Radar) -> float:
@@ -195,21 +222,21 @@ def radar_svg(
         distance = radar.radius + 14 * k
         x, y = cx + distance * sin, cy - distance * cos
         anchor = "middle" if abs(sin) < 0.2 else ("start" if sin > 0 else "end")
-        lines = _wrap(sector.label)
-        line_height = font * 1.2
+        lines, size = _fitted_label(sector.label, font, _label_room(anchor, x, width, k))
+        line_height = size * 1.2
         block = line_height * len(lines)
         if cos > 0.2:  # above the centre: the block ends at the point
-            first = y - block + font
+            first = y - block + size
         elif cos < -0.2:  # below: it starts there
-            first = y + font
+            first = y + size
         else:
-            first = y - block / 2 + font * 0.8
+            first = y - block / 2 + size * 0.8
         spans = "".join(
             f'<tspan x="{_number(x)}" y="{_number(first + n * line_height)}">{_text(line)}</tspan>'
             for n, line in enumerate(lines)
         )
         parts.append(
-            f'<text text-anchor="{anchor}" font-size="{_number(font)}" font-weight="bold" '
+            f'<text text-anchor="{anchor}" font-size="{_number(size)}" font-weight="bold" '
             f'fill="{INK}">{spans}</text>'
         )
     horizons = horizon_labels()

@@ -133,3 +133,10 @@ def test_the_archive_runs_the_same_queries_for_one_report_and_many(
         html = client.get(ARCHIVE).content.decode()
     assert html.count('<details class="followup-archive">') == 5
     assert "Signal 4.3" in html
+
+
+def test_before_any_review_the_summary_counts_only_actions(client_for, members, report, chosen):
+    reported = ReportedSignalFactory(cycle=report.cycle, signal=chosen[2])
+    ActionFactory(reported=reported)
+    html = client_for(members["editor"]).get(ARCHIVE).content.decode()
+    assert 'counts">: 1 open action, 0 done</span>' in html
