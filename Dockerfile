@@ -10,9 +10,9 @@ RUN groupadd --system spaning \
     && useradd --system --gid spaning --home-dir /app --shell /usr/sbin/nologin spaning
 
 # Pango (with its HarfBuzz and fontconfig) lays out the monthly report's text for WeasyPrint;
-# the fonts themselves are bundled in static/.
+# Cairo draws the signal radar's PNG (CairoSVG). The fonts themselves are bundled in static/.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -2,6 +2,8 @@
 actions, a member's own, and an action's history. Each read starts from a visibility rule and
 takes a fixed number of queries, however many actions there are."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -65,33 +67,51 @@ def report_followup(membership: Membership, report: PublishedReport) -> list[Rep
     ``visible_published_reports``) in the report's order, each with its follow-up and its
     actions by due date. A signal a correction took out of the report after actions were
     decided on it stays, last. Three queries."""
-    chosen = list(
+    return reports_followup(membership, [report])[report.pk]
+
+
+def reports_followup(
+    membership: Membership, reports: Sequence[PublishedReport]
+) -> dict[int, list[ReportedItem]]:
+    """``report_followup`` of each of ``reports`` (by the report's pk), in three queries
+    however many reports: for the archive, where each report shows what came of it."""
+    cycles = {report.cycle_id for report in reports}
+    chosen = (
         Candidate.objects.filter(
-            cycle_id=report.cycle_id, organization_id=report.organization_id, decision=Decision.IN
+            cycle_id__in=cycles,
+            organization_id__in={report.organization_id for report in reports},
+            decision=Decision.IN,
         )
         .select_related("signal")
         .order_by("position", "pk")
     )
-    rows = {
-        row.signal_id: row
-        for row in visible_reported_signals(membership)
-        .filter(cycle_id=report.cycle_id)
+    rows: dict[int, dict[int, ReportedSignal]] = defaultdict(dict)
+    for row in (
+        visible_reported_signals(membership)
+        .filter(cycle_id__in=cycles)
         .select_related("signal", "reviewed_by")
+    ):
+        rows[row.cycle_id][row.signal_id] = row
+    items: dict[int, list[ReportedItem]] = defaultdict(list)
+    for candidate in chosen:
+        reported = rows[candidate.cycle_id].pop(candidate.signal_id, None)
+        items[candidate.cycle_id].append(ReportedItem(signal=candidate.signal, reported=reported))
+    for cycle_id, left in rows.items():
+        items[cycle_id] += [ReportedItem(signal=row.signal, reported=row) for row in left.values()]
+    by_signal = {
+        (cycle_id, item.signal.pk): item for cycle_id, listed in items.items() for item in listed
     }
-    items = [ReportedItem(signal=c.signal, reported=rows.pop(c.signal_id, None)) for c in chosen]
-    items += [ReportedItem(signal=row.signal, reported=row) for row in rows.values()]
-    by_signal = {item.signal.pk: item for item in items}
     actions = (
         visible_actions(membership)
-        .filter(reported__cycle_id=report.cycle_id)
+        .filter(reported__cycle_id__in=cycles)
         .select_related("owner", "reported")
         .order_by("due_on", "pk")
     )
     for action in actions:
-        item = by_signal.get(action.reported.signal_id)
+        item = by_signal.get((action.reported.cycle_id, action.reported.signal_id))
         if item is not None:
             item.actions.append(action)
-    return items
+    return {report.pk: items.get(report.cycle_id, []) for report in reports}
 
 
 def reported_item(membership: Membership, report: PublishedReport, signal_id: int):

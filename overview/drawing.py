@@ -33,6 +33,10 @@ LEVEL_SHAPES = {Level.INNER: "circle", Level.NEAR: "square", Level.OUTER: "trian
 # The rings' washes, darkest in the middle: the present stands out.
 RING_FILLS = ("#dfe7ef", "#e8eef4", "#f0f4f8", "#f8fafc")
 LABEL_LINE = 13  # characters of a sector label before it wraps
+TITLE_LINE = 68
+BOLD_LETTER = 0.56  # a bold letter's average width, as a share of the type size
+SMALLEST_LABEL = 0.78  # a long sector label shrinks to this share of the type size at most
+LEGEND_LINE = 80
 
 
 def _number(value: float) -> str:
@@ -94,16 +98,61 @@ def dot_name(
     }
 
 
-def _wrap(label: str, width: int = LABEL_LINE) -> list[str]:
+def _wrap(label: str, width: int = LABEL_LINE, most: int | None = 3) -> list[str]:
+    """``label`` in lines of about ``width`` characters; past ``most`` lines, cut short."""
     lines: list[str] = []
     for word in label.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    if len(lines) > 3:
-        lines = [*lines[:2], " ".join(lines[2:])[: width - 1] + "…"]
+    if most and len(lines) > most:
+        lines = [*lines[: most - 1], " ".join(lines[most - 1 :])[: width - 1] + "…"]
     return lines or [""]
+
+
+def _label_room(anchor: str, x: float, width: float, k: float) -> float:
+    """How wide a sector label at ``x`` may be before it leaves the picture."""
+    margin = 8 * k
+    if anchor == "start":
+        return width - x - margin
+    if anchor == "end":
+        return x - margin
+    return 2 * min(x, width - x) - 2 * margin
+
+
+def _fitted_label(label: str, font: float, room: float) -> tuple[list[str], float]:
+    """A sector label's lines and type size so that it stays inside ``room``: a little
+    smaller if it must, and a word too long even then cut short (the legend and the table
+    name it in full). Widths are estimated from the bold face's average letter."""
+    lines = _wrap(label)
+    needed = max(len(line) for line in lines) * BOLD_LETTER * font
+    if needed <= room:
+        return lines, font
+    if room / needed >= SMALLEST_LABEL:
+        return lines, font * room / needed
+    size = font * SMALLEST_LABEL
+    fits = max(int(room / (BOLD_LETTER * size)), 2)
+    return [line if len(line) <= fits else line[: fits - 1] + "…" for line in lines], size
+
+
+def _halo_text(x: float, y: float, text: str, attributes: str, halo: str, width: float) -> str:
+    """Text on a halo of ``halo`` colour, so it reads over lines and marks. Drawn twice, the
+    halo then the text, rather than with ``paint-order``, which not every SVG renderer knows
+    (CairoSVG, which makes the PNG, draws the stroke over the letters)."""
+    common = f'x="{_number(x)}" y="{_number(y)}" {attributes}'
+    return (
+        f'<text {common} stroke="{halo}" stroke-width="{_number(width)}" '
+        f'stroke-linejoin="round" aria-hidden="true">{text}</text><text {common}>{text}</text>'
+    )
+
+
+SIDE = 160  # room for the sector labels left and right of the circle, at full size
+
+
+def radar_width(radar: Radar) -> float:
+    """The radar's <svg> width in its own units."""
+    return 2 * radar.radius * (1 + SIDE / RADIUS)
 
 
 def radar_svg(
@@ -114,17 +163,27 @@ def radar_svg(
     sector_heading: str,
     standalone: bool = False,
     legend: Sequence[str] = (),
+    font_family: str = FONT,
+    numbers: dict[int, str] | None = None,
 ) -> SafeString:
     """The radar as one <svg>: the rings and sectors (hidden from screen readers: the table
     says it in words), then a link per dot. ``standalone`` is for a file of its own (an XML
     prolog's namespace, a white background, the title and ``legend`` lines under the picture).
+    ``numbers`` (a dot's pk → a short label) writes that label beside each dot, for a picture
+    on paper, where no dot can be pointed at to be named.
     """
     k = radar.radius / RADIUS  # type sizes and margins grow with a grown radar
     font = 20 * k
-    side, top = 128 * k, 62 * k
-    heading = 40 * k if standalone else 0
-    legend_height = (len(legend) * 22 + 40) * k if standalone and legend else 0
-    width = 2 * (radar.radius + side)
+    top = 62 * k
+    # A standalone file's title and legend wrap to the picture's width (about this many
+    # characters of the bold title and of the plain legend fit across it).
+    title_lines = _wrap(title, TITLE_LINE, most=3) if standalone else []
+    legend_lines = [
+        line for paragraph in legend for line in _wrap(paragraph, LEGEND_LINE, most=None)
+    ]
+    heading = (len(title_lines) * 26 + 14) * k if standalone else 0
+    legend_height = (len(legend_lines) * 22 + 40) * k if standalone and legend else 0
+    width = radar_width(radar)
     height = 2 * (radar.radius + top) + heading + legend_height
     cx, cy = width / 2, radar.radius + top + heading
     parts: list[str] = []
@@ -132,14 +191,15 @@ def radar_svg(
     parts.append(
         f'<svg{namespace} class="radar__image" role="group" aria-label="{_text(title)}" '
         f'viewBox="0 0 {_number(width)} {_number(height)}" '
-        f'font-family="{FONT}" preserveAspectRatio="xMidYMin meet">'
+        f'font-family="{_text(font_family)}" preserveAspectRatio="xMidYMin meet">'
     )
     parts.append(f"<title>{_text(title)}</title>")
     if standalone:
-        parts.append(
-            f'<rect width="{_number(width)}" height="{_number(height)}" fill="#ffffff"/>'
-            f'<text x="{_number(24 * k)}" y="{_number(30 * k)}" font-size="{_number(20 * k)}" '
-            f'font-weight="bold" fill="{INK}">{_text(title)}</text>'
+        parts.append(f'<rect width="{_number(width)}" height="{_number(height)}" fill="#ffffff"/>')
+        parts.extend(
+            f'<text x="{_number(24 * k)}" y="{_number((30 + n * 26) * k)}" '
+            f'font-size="{_number(20 * k)}" font-weight="bold" fill="{INK}">{_text(line)}</text>'
+            for n, line in enumerate(title_lines)
         )
     # The picture's frame: rings, sector lines and labels.
     parts.append('<g aria-hidden="true">')
@@ -162,31 +222,35 @@ def radar_svg(
         distance = radar.radius + 14 * k
         x, y = cx + distance * sin, cy - distance * cos
         anchor = "middle" if abs(sin) < 0.2 else ("start" if sin > 0 else "end")
-        lines = _wrap(sector.label)
-        line_height = font * 1.2
+        lines, size = _fitted_label(sector.label, font, _label_room(anchor, x, width, k))
+        line_height = size * 1.2
         block = line_height * len(lines)
         if cos > 0.2:  # above the centre: the block ends at the point
-            first = y - block + font
+            first = y - block + size
         elif cos < -0.2:  # below: it starts there
-            first = y + font
+            first = y + size
         else:
-            first = y - block / 2 + font * 0.8
+            first = y - block / 2 + size * 0.8
         spans = "".join(
             f'<tspan x="{_number(x)}" y="{_number(first + n * line_height)}">{_text(line)}</tspan>'
             for n, line in enumerate(lines)
         )
         parts.append(
-            f'<text text-anchor="{anchor}" font-size="{_number(font)}" font-weight="bold" '
+            f'<text text-anchor="{anchor}" font-size="{_number(size)}" font-weight="bold" '
             f'fill="{INK}">{spans}</text>'
         )
     horizons = horizon_labels()
     for ring in radar.rings:
         middle = (ring.inner + ring.outer) / 2 if ring.inner else ring.outer * 0.55
         parts.append(
-            f'<text x="{_number(cx)}" y="{_number(cy - middle + font * 0.35)}" '
-            f'text-anchor="middle" font-size="{_number(font * 0.85)}" fill="{MUTED}" '
-            f'stroke="{RING_FILLS[ring.index]}" stroke-width="{_number(4 * k)}" '
-            f'paint-order="stroke">{_text(horizons.get(ring.horizon, ring.horizon))}</text>'
+            _halo_text(
+                cx,
+                cy - middle + font * 0.35,
+                _text(horizons.get(ring.horizon, ring.horizon)),
+                f'text-anchor="middle" font-size="{_number(font * 0.85)}" fill="{MUTED}"',
+                RING_FILLS[ring.index],
+                4 * k,
+            )
         )
     parts.append("</g>")
     # The dots, in reading order: each a link with its name.
@@ -203,14 +267,24 @@ def radar_svg(
             LEVEL_COLOURS.get(level, INK),
             ' class="radar__mark"',
         )
+        number = ""
+        if numbers and dot.item.pk in numbers:
+            number = _halo_text(
+                cx + dot.x + dot.r + 2 * k,
+                cy + dot.y - dot.r * 0.2,
+                _text(numbers[dot.item.pk]),
+                f'font-size="{_number(font * 0.8)}" font-weight="bold" fill="{INK}"',
+                "#ffffff",
+                3 * k,
+            )
         parts.append(
             f'<a href="{escape(href(dot.item.pk))}" class="radar__dot" aria-label="{name}">'
-            f"<title>{name}</title>{mark}</a>"
+            f"<title>{name}</title>{mark}{number}</a>"
         )
     parts.append("</g>")
-    if standalone and legend:
+    if standalone and legend_lines:
         y = 2 * (radar.radius + top) + heading + 20 * k
-        for n, line in enumerate(legend):
+        for n, line in enumerate(legend_lines):
             parts.append(
                 f'<text x="{_number(24 * k)}" y="{_number(y + n * 22 * k)}" '
                 f'font-size="{_number(font * 0.95)}" fill="{INK}">{_text(line)}</text>'

@@ -1,4 +1,4 @@
-"""The overview's pages: the dashboard, the signal radar and the radar as an SVG file.
+"""The overview's pages: the dashboard, the signal radar and the radar as an SVG or PNG file.
 
 Everything is read through ``signals.visibility``: management's radar is of the logged
 signals, the staff's of those shared with them, the scanning group's of the whole register.
@@ -19,7 +19,7 @@ from django_htmx.http import push_url
 from organizations.access import organization_required
 from signals.models import Impact, Level
 
-from . import drawing
+from . import drawing, png
 from .forms import RadarFilterForm
 from .radar import Radar, layout
 from .selectors import BLIND_SPOT_MONTHS, RadarData, blind_spots, dashboard, radar_data
@@ -88,6 +88,7 @@ def _radar_context(request, form: RadarFilterForm) -> dict:
         "legend_sectors": [(sector, sectors[sector.index]) for sector in radar.sectors],
         "left_out": sorted(radar.left_out, key=lambda item: item.title.casefold()),
         "total": len(data.items),
+        "png_available": png.png_available(),
     }
 
 
@@ -108,11 +109,10 @@ def radar_view(request):
     return response
 
 
-@organization_required("view_signals")
-@require_safe
-def radar_download(request):
-    """The radar as it is filtered, as an SVG file of its own: the legend in it, and links
-    that lead back to each signal from wherever the file is opened."""
+def _standalone_svg(request, font_family: str = drawing.FONT) -> tuple[str, float, str]:
+    """The radar as it is filtered, for a file of its own: its SVG, its width and the file's
+    name without a suffix. The legend is in it, and links that lead back to each signal from
+    wherever the file is opened."""
     form = RadarFilterForm(request.GET, membership=request.membership)
     data = radar_data(request.membership, form.filters)
     radar = layout(data.items, data.sectors)
@@ -128,12 +128,39 @@ def radar_download(request):
         sector_heading=data.sector_heading,
         standalone=True,
         legend=_legend_lines(data),
+        font_family=font_family,
     )
+    name = f"signalradar-{request.organization.slug}-{timezone.localdate():%Y-%m-%d}"
+    return svg, drawing.radar_width(radar), name
+
+
+@organization_required("view_signals")
+@require_safe
+def radar_download(request):
+    """The radar as it is filtered, as an SVG file."""
+    svg, _width, name = _standalone_svg(request)
     response = HttpResponse(
         '<?xml version="1.0" encoding="UTF-8"?>\n' + svg, content_type="image/svg+xml"
     )
-    filename = f"signalradar-{request.organization.slug}-{timezone.localdate():%Y-%m-%d}.svg"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+    return response
+
+
+@organization_required("view_signals")
+@require_safe
+def radar_png(request):
+    """The radar as it is filtered, as a PNG image (the SVG file drawn to pixels)."""
+    svg, width, name = _standalone_svg(request, font_family=png.PNG_FONT)
+    try:
+        content = png.svg_to_png(svg, width=width)
+    except png.PngUnavailable:
+        return HttpResponse(
+            _("The radar cannot be made into a PNG on this server. Download it as SVG instead."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}.png"'
     return response
 
 

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from signals.models import Level, Trend
+from signals.models import DrivingForce, Level, Trend
 from signals.models import Source as SignalSource
 
 from .document import CandidateLine, ReportDocument, ReportSignal, Source
@@ -26,7 +26,10 @@ def _candidates(cycle: ReportCycle) -> list[Candidate]:
         Candidate.objects.filter(cycle=cycle)
         .select_related("signal__area")
         .prefetch_related(
-            Prefetch("signal__trends", queryset=Trend.objects.order_by("name")),
+            Prefetch(
+                "signal__trends",
+                queryset=Trend.objects.select_related("driving_force").order_by("name"),
+            ),
             Prefetch("signal__sources", queryset=SignalSource.objects.order_by("position", "pk")),
             "scores",
         )
@@ -42,13 +45,23 @@ def _score(candidate: Candidate) -> float | None:
     return round(mean((score.relevance + score.urgency) / 2 for score in scores), 1)
 
 
+def _driving_force(trends: list[Trend]) -> str:
+    """The driving force most of the signal's trends are read under, a tie to the first by id:
+    the sector the overview's radar puts the signal in (overview.selectors.radar_data)."""
+    forces = Counter(trend.driving_force for trend in trends if trend.driving_force)
+    if not forces:
+        return ""
+    return min(forces, key=lambda force: (-forces[force], force.pk)).name
+
+
 def _report_signal(candidate: Candidate, base_url: str) -> ReportSignal:
     signal = candidate.signal
+    trends = list(signal.trends.all())
     return ReportSignal(
         title=signal.title,
         level_label=str(signal.get_level_display()),
         area=signal.area.name if signal.area else "",
-        trends=[trend.name for trend in signal.trends.all()],
+        trends=[trend.name for trend in trends],
         sources=[
             Source(name=source.name, url=source.url, published_on=source.published_on)
             for source in signal.sources.all()
@@ -58,6 +71,10 @@ def _report_signal(candidate: Candidate, base_url: str) -> ReportSignal:
         consequences=candidate.consequences,
         audience=candidate.audience,
         url=f"{base_url.rstrip('/')}{signal.get_absolute_url()}" if base_url else "",
+        level=signal.level,
+        horizon=signal.time_horizon or "",
+        impact=signal.impact,
+        driving_force=_driving_force(trends),
     )
 
 
@@ -98,5 +115,10 @@ def document_for_cycle(cycle: ReportCycle, *, base_url: str = "") -> ReportDocum
         # Inner, near, outer: the levels' own order, as everywhere else.
         counts_by_level={label: levels[label] for label in level_labels if levels[label]},
         counts_by_area=dict(areas.most_common()),
+        driving_forces=list(
+            DrivingForce.objects.filter(organization=organization)
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
         language=language,
     )

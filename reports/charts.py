@@ -1,4 +1,5 @@
-"""The report's charts: horizontal bar charts drawn on the server as inline SVG.
+"""The report's charts: horizontal bar charts and the signal radar, drawn on the server as
+inline SVG.
 
 No JavaScript and no image files: the same markup reads in the browser and in the PDF, where
 WeasyPrint draws it. Colours and fonts are SVG presentation attributes rather than CSS, since
@@ -6,12 +7,19 @@ the browser page allows no inline styles and WeasyPrint's SVG drawing reads attr
 chart is an image with an accessible name; the browser view adds its numbers as a table.
 """
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.lib.text import strip_bidi_controls
+from overview import drawing
+from overview.radar import RadarItem, layout
+
+from .document import ReportDocument
 
 WIDTH = 640
 LABEL_WIDTH = 230  # the labels' column; a longer label is cut short with an ellipsis
@@ -94,3 +102,97 @@ def bar_chart(title: str, label_heading: str, counts: dict[str, int]) -> Chart:
         bars=format_html_join("", "{}", ((bar,) for bar in bars)),
     )
     return Chart(title=title, label_heading=label_heading, rows=rows, svg=svg)
+
+
+# --- the radar ---------------------------------------------------------------------------------
+# The overview's signal radar (overview/radar.py, overview/drawing.py) of the report's chosen
+# signals, drawn from the document alone: a published report's radar is the one it was
+# published with, whatever has happened to the signals and the driving forces since. Only the
+# chosen signals: the radar shows what the report lifts, each dot numbered as its section; the
+# month's other candidates are in the figures and the appendix.
+
+NO_FORCE = "\x00none"  # the sector of signals read under no driving force; never a name
+
+
+@dataclass(frozen=True)
+class RadarRow:
+    number: int
+    title: str
+    level_label: str
+    horizon: str
+    impact: str
+    driving_force: str
+
+
+@dataclass(frozen=True)
+class ReportRadar:
+    title: str
+    svg: SafeString
+    legend: list[str]
+    rows: list[RadarRow]  # the dots in the radar's reading order, for the browser's table
+    left_out: list[tuple[int, str]]  # (number, title) of the signals with no time horizon
+
+
+def report_radar(document: ReportDocument) -> ReportRadar | None:
+    """The radar of ``document``'s chosen signals, or None when none has a time horizon (a
+    report published before the document kept them has none)."""
+    items = [
+        RadarItem(
+            pk=number,
+            title=signal.title,
+            level=signal.level,
+            horizon=signal.horizon,
+            impact=signal.impact,
+            sector=signal.driving_force or NO_FORCE,
+        )
+        for number, signal in enumerate(document.signals, start=1)
+    ]
+    if not any(item.horizon for item in items):
+        return None
+    names = list(dict.fromkeys(document.driving_forces))
+    # A name the list lacks (it cannot, unless the data was edited) still gets its sector.
+    names += [s.driving_force for s in document.signals if s.driving_force not in names]
+    sectors: list[tuple[Hashable, str]] = [(name, name) for name in names if name]
+    if any(item.sector == NO_FORCE for item in items) or not sectors:
+        sectors.append((NO_FORCE, _("No driving force")))
+    radar = layout(items, sectors)
+    heading = _("Driving force")
+    title = ngettext(
+        "Signal radar: %(count)s signal by %(what)s",
+        "Signal radar: %(count)s signals by %(what)s",
+        len(radar.dots),
+    ) % {"count": len(radar.dots), "what": heading.lower()}
+    svg = drawing.radar_svg(
+        radar,
+        href=lambda number: f"#signal-{number}",
+        title=strip_bidi_controls(title),
+        sector_heading=heading,
+        numbers={item.pk: str(item.pk) for item in items},
+    )
+    shapes = ", ".join(
+        f"{label}: {shape}"
+        for label, shape in zip(
+            drawing.level_labels().values(), (_("circle"), _("square"), _("triangle")), strict=True
+        )
+    )
+    legend = [
+        _("Sectors: %(what)s. Rings, from the centre out: now, 1–3 years, 3–10 years, beyond 10.")
+        % {"what": heading.lower()},
+        _("Shape and colour: the level (%(levels)s). Size: the estimated impact.")
+        % {"levels": shapes},
+        _("Each mark carries the signal's number in this report."),
+    ]
+    horizons, impacts = drawing.horizon_labels(), drawing.impact_labels()
+    rows = [
+        RadarRow(
+            number=dot.item.pk,
+            title=strip_bidi_controls(dot.item.title),
+            level_label=document.signals[dot.item.pk - 1].level_label,
+            horizon=horizons.get(dot.item.horizon, ""),
+            impact=impacts.get(dot.item.impact, ""),
+            driving_force=strip_bidi_controls(dot.sector.label),
+        )
+        for dot in radar.dots
+    ]
+    left_out = [(item.pk, strip_bidi_controls(item.title)) for item in radar.left_out]
+    return ReportRadar(title=title, svg=svg, legend=legend, rows=rows, left_out=left_out)

@@ -75,6 +75,12 @@ class ReportSignal:
     consequences: str = ""  # Markdown: possible consequences or actions
     audience: str = ""  # Markdown: who should know
     url: str = ""  # the signal in the app, absolute
+    # Where the report's radar places it (reports/charts.py): the signals.models values as
+    # they were ("" and None when not set), and the name of the driving force it is read under.
+    level: str = ""
+    horizon: str = ""
+    impact: int | None = None
+    driving_force: str = ""
 
     @property
     def link(self) -> str:
@@ -120,6 +126,8 @@ class ReportDocument:
     # Label → number of the month's candidates, in the order the chart shows them.
     counts_by_level: dict[str, int] = field(default_factory=dict)
     counts_by_area: dict[str, int] = field(default_factory=dict)
+    # The organisation's driving forces' names as they were, in order: the radar's sectors.
+    driving_forces: list[str] = field(default_factory=list)
     version: int = 1
     superseded: bool = False
     language: str = "sv"
@@ -185,6 +193,10 @@ def signal_to_dict(signal: ReportSignal) -> dict:
         "consequences": signal.consequences,
         "audience": signal.audience,
         "url": signal.url,
+        "level": signal.level,
+        "horizon": signal.horizon,
+        "impact": signal.impact,
+        "driving_force": signal.driving_force,
     }
 
 
@@ -200,6 +212,10 @@ def signal_from_dict(data: dict) -> ReportSignal:
         consequences=data.get("consequences", ""),
         audience=data.get("audience", ""),
         url=data.get("url", ""),
+        level=data.get("level", ""),
+        horizon=data.get("horizon", ""),
+        impact=data.get("impact"),
+        driving_force=data.get("driving_force", ""),
     )
 
 
@@ -237,6 +253,7 @@ def document_to_dict(document: ReportDocument) -> dict:
         # theirs only by courtesy of the database.
         "counts_by_level": [[label, n] for label, n in document.counts_by_level.items()],
         "counts_by_area": [[label, n] for label, n in document.counts_by_area.items()],
+        "driving_forces": list(document.driving_forces),
         "version": document.version,
         "superseded": document.superseded,
         "language": document.language,
@@ -254,6 +271,7 @@ def document_from_dict(data: dict) -> ReportDocument:
         candidates=[candidate_from_dict(line) for line in data.get("candidates", [])],
         counts_by_level={str(label): int(n) for label, n in data.get("counts_by_level", [])},
         counts_by_area={str(label): int(n) for label, n in data.get("counts_by_area", [])},
+        driving_forces=[str(name) for name in data.get("driving_forces", [])],
         version=data.get("version", 1),
         superseded=bool(data.get("superseded", False)),
         language=data.get("language", "sv"),

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .charts import bar_chart
+from .charts import bar_chart, report_radar
 from .document import ReportDocument
 
 TEMPLATE = "reports/document.html"
@@ -33,6 +33,7 @@ def report_context(document: ReportDocument, *, for_print: bool = False) -> dict
     return {
         "document": document,
         "charts": charts(document),
+        "radar": report_radar(document),
         "for_print": for_print,
         "stylesheet_url": stylesheet_path(),
     }

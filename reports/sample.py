@@ -157,6 +157,21 @@ SIGNALS = [
     ),
 ]
 
+# Where each of SIGNALS sits on the report's radar: (level, time horizon, impact, driving force).
+RADAR = [
+    ("near", "3-10", 4, "Demografi"),
+    ("outer", "1-3", 3, "Klimat"),
+    ("near", "now", 3, "Teknik"),
+    ("inner", "3-10", 4, "Demografi"),
+    ("outer", "1-3", 2, "Globalisering"),
+    ("near", "3-10", 3, "Värderingar"),
+    ("outer", "now", 2, "Teknik"),
+    ("near", "1-3", 3, "Klimat"),
+    ("inner", "now", 2, "Globalisering"),
+    ("outer", "1-3", 4, "Globalisering"),
+]
+DRIVING_FORCES = ["Demografi", "Globalisering", "Klimat", "Teknik", "Värderingar"]
+
 OTHER_CANDIDATES = [
     ("Ökat intresse för kolonilotter bland unga familjer", "Inomvärld", "Fritid och kultur"),
     ("Regionen utreder ny busslinje mot Göteborg", "Närvärld", "Samhällsbyggnad"),
@@ -185,6 +200,10 @@ def sample_document(n_signals: int = 10, *, language: str = "sv") -> ReportDocum
             consequences=consequences,
             audience=audience,
             url=f"{APP}{101 + index}/",
+            level=RADAR[index][0],
+            horizon=RADAR[index][1],
+            impact=RADAR[index][2],
+            driving_force=RADAR[index][3],
         )
         for index, (
             title, level, area, trends, sources, motivation, meaning, consequences, audience,
@@ -214,5 +233,6 @@ def sample_document(n_signals: int = 10, *, language: str = "sv") -> ReportDocum
         candidates=candidates,
         counts_by_level=by_level,
         counts_by_area=dict(sorted(by_area.items(), key=lambda item: -item[1])),
+        driving_forces=list(DRIVING_FORCES),
         language=language,
     )

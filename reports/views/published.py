@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.lib.panels import render_panels_for_each
 from core.lib.people import display_name
 from organizations.access import get_visible_or_404, organization_required
 
@@ -98,6 +99,13 @@ def archive(request):
     for month, versions in groupby(reports, key=lambda report: report.cycle.month):
         versions = list(versions)
         months.append({"month": month, "current": versions[0], "earlier": versions[1:]})
+    # What other apps show under each current report (what came of its signals), for all of
+    # them at once: a fixed number of queries however long the archive.
+    panels = render_panels_for_each(
+        "report_archive", request, [entry["current"] for entry in months]
+    )
+    for entry in months:
+        entry["panels"] = panels.get(entry["current"].pk, "")
     return render(request, "reports/archive.html", {"months": months})
 
 

@@ -33,7 +33,11 @@ def report(kommun):
         CandidateFactory(
             cycle=cycle,
             signal=SignalFactory(
-                organization=kommun, title=title, level=Level.OUTER, shared_with_staff=True
+                organization=kommun,
+                title=title,
+                level=Level.OUTER,
+                shared_with_staff=True,
+                time_horizon="1-3",  # on the report's radar, which axe checks with the page
             ),
             decision=Decision.IN,
             position=position,
@@ -54,6 +58,7 @@ def test_management_adds_an_action_and_its_owner_marks_it_done(
 ):
     login_as(page, "lena")
     page.goto(f"/kungsbacka/reports/published/{report.pk}/")
+    assert page.locator("section.report-radar .radar__dot").count() == 2
     panel = page.locator(".followup-panel")
     assert "Inget har beslutats" in panel.inner_text()
     assert_accessible(page)
@@ -126,6 +131,12 @@ def test_management_adds_an_action_and_its_owner_marks_it_done(
         # Done: no longer among the open actions.
         anna.get_by_role("link", name="Uppföljning", exact=True).click()
         anna.get_by_text("0 pågående åtgärder").wait_for()
+        assert_accessible(anna)
+        # The archive shows, under the report, what came of each signal.
+        anna.goto("/kungsbacka/reports/published/")
+        anna.get_by_text("Vad det ledde till").click()
+        came_of_it = anna.locator(".followup-archive")
+        assert "Utred flexibla lokaler i Kolla Klar" in came_of_it.inner_text()
         assert_accessible(anna)
     finally:
         context.close()

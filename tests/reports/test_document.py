@@ -46,13 +46,14 @@ def test_the_browser_view_keeps_to_the_csp():
 def test_the_charts_have_an_accessible_name_and_a_table_in_the_browser():
     html = render_report(sample_document())
 
-    svgs = re.findall(r"<svg[^>]*>", html)
+    svgs = re.findall(r'<svg[^>]*class="report-chart__image"[^>]*>', html)
     assert len(svgs) == 2
     for svg in svgs:
         assert 'role="img"' in svg
         assert 'aria-label="Kandidater per ' in svg
     assert "<title>Kandidater per nivå</title>" in html
     assert html.count("<table>") == 2  # each chart's figures
+    assert html.count('<table class="report-radar__table">') == 1
     assert "Siffrorna som tabell" in html
 
 
