@@ -49,7 +49,7 @@ SIGNALS = [
     ),
     (
         "Nya krav på kommunal klimatanpassningsplan från 2027",
-        "Yttervärld",
+        "Omvärld",
         "Samhällsbyggnad",
         ["Klimatförändringar", "Lagstiftning och styrning"],
         [
@@ -78,7 +78,7 @@ SIGNALS = [
     ),
     (
         "Antalet invånare över 85 år ökar med 40 procent till 2035",
-        "Inomvärld",
+        "Invärld",
         "Vård och omsorg",
         ["Demografisk förändring"],
         [("Kommunens befolkningsprognos", "https://www.kungsbacka.se/befolkningsprognos", None)],
@@ -91,7 +91,7 @@ SIGNALS = [
     ),
     (
         "Energipriserna i elområde 4 väntas ligga kvar på hög nivå",
-        "Yttervärld",
+        "Omvärld",
         "Ekonomi",
         ["Energiomställning"],
         [("Energimyndigheten", "https://www.energimyndigheten.se/prognoser", date(2026, 11, 7))],
@@ -113,7 +113,7 @@ SIGNALS = [
     ),
     (
         "Krav på digital tillgänglighet skärps för kommunala e-tjänster",
-        "Yttervärld",
+        "Omvärld",
         "Digitalisering",
         ["Lagstiftning och styrning"],
         [("DIGG", "https://www.digg.se/tillganglighet", None)],
@@ -135,7 +135,7 @@ SIGNALS = [
     ),
     (
         "Lokal arbetsgivare planerar att flytta 300 arbetstillfällen",
-        "Inomvärld",
+        "Invärld",
         "Näringsliv",
         ["Arbetsmarknad"],
         [("Lokaltidningen", "https://www.kungsbackaposten.se", date(2026, 11, 28))],
@@ -146,7 +146,7 @@ SIGNALS = [
     ),
     (
         "Ny nationell strategi för civilt försvar ställer krav på kommunerna",
-        "Yttervärld",
+        "Omvärld",
         "Säkerhet och beredskap",
         ["Säkerhetspolitik"],
         [("MSB", "https://www.msb.se/civilt-forsvar", date(2026, 11, 14))],
@@ -173,14 +173,14 @@ RADAR = [
 DRIVING_FORCES = ["Demografi", "Globalisering", "Klimat", "Teknik", "Värderingar"]
 
 OTHER_CANDIDATES = [
-    ("Ökat intresse för kolonilotter bland unga familjer", "Inomvärld", "Fritid och kultur"),
+    ("Ökat intresse för kolonilotter bland unga familjer", "Invärld", "Fritid och kultur"),
     ("Regionen utreder ny busslinje mot Göteborg", "Närvärld", "Samhällsbyggnad"),
-    ("EU:s nya regler om hållbarhetsrapportering", "Yttervärld", "Ekonomi"),
-    ("Bibliotek som mötesplats för nyanlända", "Inomvärld", "Fritid och kultur"),
-    ("Ökad efterfrågan på förskoleplatser i norra kommundelen", "Inomvärld", "Utbildning"),
-    ("Nationell satsning på laddinfrastruktur", "Yttervärld", "Samhällsbyggnad"),
+    ("EU:s nya regler om hållbarhetsrapportering", "Omvärld", "Ekonomi"),
+    ("Bibliotek som mötesplats för nyanlända", "Invärld", "Fritid och kultur"),
+    ("Ökad efterfrågan på förskoleplatser i norra kommundelen", "Invärld", "Utbildning"),
+    ("Nationell satsning på laddinfrastruktur", "Omvärld", "Samhällsbyggnad"),
     ("Brist på specialistsjuksköterskor i regionen", "Närvärld", "Vård och omsorg"),
-    ("Cyberangrepp mot kommunala IT-system ökar", "Yttervärld", "Digitalisering"),
+    ("Cyberangrepp mot kommunala IT-system ökar", "Omvärld", "Digitalisering"),
 ]
 
 
