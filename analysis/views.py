@@ -351,7 +351,8 @@ def analysis_publish_view(request, pk: int):
 
 def pdf_filename(analysis: TrendAnalysis) -> str:
     """trendanalys-kungsbacka-2025.pdf (a draft's: …-2025-utkast.pdf)."""
-    suffix = "" if not analysis.is_draft else "-" + _("draft")
+    # Swedish like the report's file name (omvarldsrapport-…), whatever the reader's language.
+    suffix = "-utkast" if analysis.is_draft else ""
     return f"trendanalys-{analysis.organization.slug}-{analysis.year}{suffix}.pdf"
 
 
