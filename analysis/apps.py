@@ -10,4 +10,4 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Trend analysis")
 
     def ready(self):
-        from . import visibility  # noqa: F401  register the rules
+        from . import panels, visibility  # noqa: F401  register the rules and the dashboard's panel

@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.forms import AnalysisForm, InputForm, MergeForm, NewTrendForm, StartForm, TrendForm
+from analysis.forms import AnalysisForm, InputForm, MergeForm, NewTrendForm, StartForm
+from analysis.forms import TrendForm as AnalysisTrendForm
 from analysis.models import AnalysisInput, AnalysisTrend
 from analysis.services import analysis_start
 from discussions.forms import CommentForm, HideForm, ThemeThreadForm
@@ -96,7 +97,7 @@ def _field_names() -> list[str]:
         ReviewForm,
         StartForm,
         AnalysisForm,
-        TrendForm,
+        AnalysisTrendForm,
         NewTrendForm,
         MergeForm,
         InputForm,

@@ -354,3 +354,22 @@ def test_the_published_page_and_the_list_read_in_a_fixed_number_of_queries(
         assert client.get(url("detail", kommun, analysis.pk)).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(url("list", kommun)).status_code == 200
+
+
+# --- where people find it -------------------------------------------------------------------
+
+
+def test_the_overview_dashboard_leads_to_the_analyses(client_for, kommun, members, analysis):
+    dashboard = reverse("overview:dashboard", args=[kommun.slug])
+
+    scanner_page = client_for(members["scanner"]).get(dashboard).content.decode()
+    assert url("detail", kommun, analysis.pk) in scanner_page
+    assert "All trend analyses, and starting the year" in scanner_page
+
+    staff_page = client_for(members["staff"]).get(dashboard).content.decode()
+    assert url("detail", kommun, analysis.pk) not in staff_page  # a draft
+    assert "analysis-panel" not in staff_page
+
+    publish(analysis, members)
+    staff_page = client_for(members["staff"]).get(dashboard).content.decode()
+    assert url("pdf", kommun, analysis.pk) in staff_page
