@@ -21,6 +21,7 @@ from overview import drawing
 from overview.radar import RadarItem, layout
 from reports.charts import Chart, bar_chart
 from reports.pdf import DEFAULT_BASE_URL, build_html_pdf
+from signals.models import Level
 
 from .document import AnalysisDocument
 
@@ -58,7 +59,27 @@ def charts(document: AnalysisDocument) -> list[Chart]:
     return made
 
 
-def radar(document: AnalysisDocument, href: Callable[[int], str]) -> tuple[SafeString, int]:
+def radar_legend() -> list[str]:
+    """The radar's legend in words (the overview's own sentences), under the picture: colour
+    is never the only cue, and the rings' labels are named even where a PDF reader hides
+    them."""
+    levels = ", ".join(
+        f"{label}: {shape}"
+        for label, shape in (
+            (Level.INNER.label, _("circle")),
+            (Level.NEAR.label, _("square")),
+            (Level.OUTER.label, _("triangle")),
+        )
+    )
+    return [
+        _("Sectors: %(what)s. Rings, from the centre out: now, 1–3 years, 3–10 years, beyond 10.")
+        % {"what": _("Driving force").lower()},
+        _("Shape and colour: the level (%(levels)s). Size: the estimated impact.")
+        % {"levels": levels},
+    ]
+
+
+def radar(document: AnalysisDocument, href: Callable[[int], str]) -> tuple[SafeString, int, str]:
     """The radar of the year's supporting signals, a sector per driving force (a signal
     supporting trends of several sits with the first), and how many are left off it (no time
     horizon)."""
@@ -82,7 +103,7 @@ def radar(document: AnalysisDocument, href: Callable[[int], str]) -> tuple[SafeS
         count,
     ) % {"year": document.year, "count": count}
     svg = drawing.radar_svg(picture, href=href, title=title, sector_heading=_("Driving force"))
-    return svg, len(picture.left_out)
+    return svg, len(picture.left_out), title
 
 
 def analysis_context(
@@ -96,12 +117,14 @@ def analysis_context(
     the reader may open (the others are named without a link); ``signal_href`` is where a
     radar dot leads."""
     with translation.override(document.language):
-        radar_svg, left_out = radar(document, signal_href)
+        radar_svg, left_out, radar_title = radar(document, signal_href)
         return {
             "document": document,
             "charts": charts(document),
             "radar_svg": radar_svg,
             "radar_left_out": left_out,
+            "radar_title": radar_title,
+            "radar_legend": radar_legend(),
             "signal_links": signal_links,
             "for_print": for_print,
             "stylesheet_urls": stylesheet_paths(),
