@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "discussions",
     "overview",
     "followup",
+    "analysis",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ organization_patterns = [
     path("discussions/", include("discussions.urls")),
     path("overview/", include("overview.urls")),
     path("followup/", include("followup.urls")),
+    path("analysis/", include("analysis.urls")),
     path("settings/", include(settings_patterns)),
 ]
 

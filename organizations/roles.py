@@ -46,6 +46,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "follow_up": frozenset(Role.values),
     # Deciding on actions for a reported signal, and reviewing what came of it.
     "plan_actions": frozenset({Role.EDITOR, Role.ADMIN, Role.MANAGEMENT}),
+    # The yearly trend analysis: the scanning group drafts it (adjusts the year's trends,
+    # assesses them, records the committees' input); the editor publishes it, and every member
+    # reads what was published.
+    "write_trend_analysis": SCANNING_GROUP,
+    "publish_trend_analysis": frozenset({Role.EDITOR, Role.ADMIN}),
+    "read_trend_analyses": frozenset(Role.values),
     # Areas, trends, tags, feeds and memberships of the organisation.
     "manage_organization": frozenset({Role.ADMIN}),
 }
@@ -54,10 +60,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # What each role may do, in one line for the person choosing a role (the add-member form).
 # Each line says in words what CAPABILITIES gives the role; change them together.
 ROLE_DESCRIPTIONS: dict[str, str] = {
-    Role.SCANNER: _("Logs and edits signals, drafts included, and reads the monthly report."),
+    Role.SCANNER: _(
+        "Logs and edits signals, drafts included, reads the monthly report and drafts the "
+        "yearly trend analysis."
+    ),
     Role.EDITOR: _(
-        "Everything the scanning group does, composes and publishes the monthly report, and "
-        "decides with management what to do about its signals."
+        "Everything the scanning group does, composes and publishes the monthly report and the "
+        "yearly trend analysis, and decides with management what to do about its signals."
     ),
     Role.MANAGEMENT: _(
         "Reads the logged signals (not drafts) and the monthly report, and decides what to do "

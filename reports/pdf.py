@@ -127,14 +127,27 @@ def page_number_css() -> str:
     return f"@page {{ @bottom-right {{ content: {content}; }} }}"
 
 
-def build_pdf(document: ReportDocument, *, base_url: str = DEFAULT_BASE_URL, fetcher=None) -> bytes:
-    """The report as PDF bytes (A4, in the report's language). ``fetcher`` is for tests that
-    look at what was fetched; by default, ``static_files_fetcher(base_url)``."""
+def build_html_pdf(
+    html: str, *, language: str, base_url: str = DEFAULT_BASE_URL, fetcher=None
+) -> bytes:
+    """Any of our print documents (a whole HTML document naming its stylesheets under our
+    static files) as PDF bytes: the same fetcher, fonts and page numbers as the report.
+    ``fetcher`` is for tests that look at what was fetched; by default,
+    ``static_files_fetcher(base_url)``."""
     weasyprint = _weasyprint()
     fetcher = fetcher or static_files_fetcher(base_url)
-    html = render_standalone(document)
-    with translation.override(document.language):
+    with translation.override(language):
         page_numbers = weasyprint.CSS(string=page_number_css(), url_fetcher=fetcher)
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
         stylesheets=[page_numbers]
+    )
+
+
+def build_pdf(document: ReportDocument, *, base_url: str = DEFAULT_BASE_URL, fetcher=None) -> bytes:
+    """The report as PDF bytes (A4, in the report's language)."""
+    return build_html_pdf(
+        render_standalone(document),
+        language=document.language,
+        base_url=base_url,
+        fetcher=fetcher,
     )

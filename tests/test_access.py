@@ -41,6 +41,9 @@ MAY = {
     "moderate_discussions": {EDITOR, ADMIN},
     "follow_up": EVERYONE,
     "plan_actions": {EDITOR, ADMIN, MANAGEMENT},
+    "write_trend_analysis": {SCANNER, EDITOR, ADMIN},
+    "publish_trend_analysis": {EDITOR, ADMIN},
+    "read_trend_analyses": EVERYONE,
     "manage_organization": {ADMIN},
 }
 

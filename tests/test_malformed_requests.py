@@ -18,6 +18,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from analysis.forms import AnalysisForm, InputForm, MergeForm, NewTrendForm, StartForm
+from analysis.forms import TrendForm as AnalysisTrendForm
+from analysis.models import AnalysisInput, AnalysisTrend
+from analysis.services import analysis_start
 from discussions.forms import CommentForm, HideForm, ThemeThreadForm
 from followup.forms import NewActionForm, QuestionsForm, ReviewForm, StatusForm
 from organizations.forms import MemberAddForm, MembershipRoleForm
@@ -91,6 +95,12 @@ def _field_names() -> list[str]:
         StatusForm,
         QuestionsForm,
         ReviewForm,
+        StartForm,
+        AnalysisForm,
+        AnalysisTrendForm,
+        NewTrendForm,
+        MergeForm,
+        InputForm,
     ):
         names.update(form.base_fields)
     names.update(f"sources-0-{name}" for name in SourceForm.base_fields)
@@ -162,7 +172,20 @@ def world(kommun, members, signal):
             reported=ReportedSignalFactory(cycle=report.cycle, signal=signal),
             owner=members["staff"],
         ).pk,
+        # Last year's trend analysis, a draft, with a trend and an input.
+        **_trend_analysis(kommun, members),
     }
+
+
+def _trend_analysis(kommun, members) -> dict:
+    analysis = analysis_start(
+        organization=kommun, user=members["scanner"], year=timezone.localdate().year - 1
+    )
+    entry = AnalysisTrend.objects.filter(analysis=analysis).first()
+    line = AnalysisInput.objects.create(
+        organization=kommun, analysis=analysis, trend=entry, source="Socialnämnden", text="Inspel"
+    )
+    return {"analysis": analysis.pk, "analysis_trend": entry.pk, "analysis_input": line.pk}
 
 
 def _published_report(kommun, signal):
@@ -187,6 +210,10 @@ def _pk_for(name: str, world: dict) -> int:
     if namespace == "followup":
         names_an_action = view.startswith("action") and view != "action_new"
         return world["action" if names_an_action else "report"]
+    if namespace == "analysis":
+        if view.startswith("entry_") and view not in ("entry_add", "entry_merge"):
+            return world["analysis_trend"]
+        return world["analysis_input" if view == "input_delete" else "analysis"]
     if namespace == "discussions":
         if view.startswith("comment_"):
             return world["comment"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from analysis.demo import seed_trend_analyses
 from discussions.demo import seed_discussions
 from discussions.models import Thread
 from followup.demo import seed_followup
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         actions_added = seed_followup(published, users)
         candidates = seed_cycle(organization, users)
         discussions_opened = seed_discussions(organization, published)
+        # After the follow-up: last year's analysis records what came of the reported signals.
+        analysis, _year_signals = seed_trend_analyses(organization, users)
 
         if published is not None:
             published.refresh_from_db()  # the PDF was built after the publishing committed
@@ -68,6 +71,7 @@ class Command(BaseCommand):
                 entries_added,
                 discussions_opened,
                 actions_added,
+                analysis,
             )
 
     def _report(
@@ -79,6 +83,7 @@ class Command(BaseCommand):
         entries_added,
         discussions_opened,
         actions_added,
+        analysis,
     ):
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {organization.name}"))
         self.stdout.write(
@@ -96,6 +101,11 @@ class Command(BaseCommand):
             f"{Thread.objects.filter(organization=organization).count()} in the forum."
         )
         self.stdout.write(f"Follow-up: {actions_added} demo actions added to last month's report.")
+        if analysis is not None:
+            self.stdout.write(
+                f"Trend analysis: {analysis.title} is published (PDF on its page); "
+                "this year's is begun."
+            )
         self.stdout.write(f"Feeds: {entries_added} new entries from the bundled sample feeds.")
         self.stdout.write(f"Log in with any of these (password: {settings.SPANING_DEMO_PASSWORD}):")
         for username, first_name, last_name, role in DEMO_USERS:
