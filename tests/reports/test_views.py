@@ -100,6 +100,16 @@ def test_editor_opens_this_months_cycle(kommun, members):
     assert client_as(members["scanner"]).post(url("open")).status_code == 403
 
 
+@pytest.mark.parametrize("role", ["management", "staff"])
+def test_readers_hear_that_the_report_is_being_made_not_that_nothing_is_open(members, cycle, role):
+    """Management and staff never see an unpublished cycle, so the list must not tell them
+    that none is open: it says the report comes once published."""
+    page = client_as(members[role]).get(url("list")).content.decode()
+    assert "not open yet" not in page
+    assert "putting this month" in page
+    assert url("detail", cycle.pk) not in page
+
+
 def test_others_scores_appear_only_after_ones_own(members, cycle):
     candidate = Candidate.objects.filter(cycle=cycle).order_by("pk").first()
     score_set(
