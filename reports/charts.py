@@ -30,8 +30,11 @@ PADDING = 6
 # The bundled font of static/css/report.css first, so the PDF's charts need no system font.
 FONT = "Report Sans, Liberation Sans, Arial, sans-serif"
 FONT_SIZE = 13
-# About this many characters of the label font fit in LABEL_WIDTH.
+# About this many characters of the label font fit in LABEL_WIDTH, on at most two lines.
 LABEL_CHARACTERS = 32
+LABEL_LINES = 2
+LINE_HEIGHT = 15
+TWO_LINE_ROW_HEIGHT = 36
 BAR_COLOUR = "#1f5f8b"  # dark enough for the white-on-blue contrast the numbers do not need
 TEXT_COLOUR = "#1a1a1a"
 
@@ -48,37 +51,71 @@ class Chart:
         return sum(count for _, count in self.rows)
 
 
-def _short(label: str) -> str:
-    if len(label) <= LABEL_CHARACTERS:
-        return label
-    return label[: LABEL_CHARACTERS - 1].rstrip() + "…"
+def _label_lines(label: str) -> list[str]:
+    """The label in at most two lines of about ``LABEL_CHARACTERS``, broken between words; what
+    does not fit in two is cut short with an ellipsis. Trend names run to 50 characters, and a
+    name cut in the middle ("Det lokala och regionala handli…") said less than the chart."""
+    lines: list[str] = []
+    current = ""
+    for word in label.split():
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= LABEL_CHARACTERS or not current:
+            current = candidate
+            continue
+        lines.append(current)
+        current = word
+    lines.append(current)
+    cut = len(lines) > LABEL_LINES
+    lines = lines[:LABEL_LINES]
+    if cut:
+        lines[-1] = lines[-1][: LABEL_CHARACTERS - 1].rstrip() + "…"
+    return [_fit(line) for line in lines]
+
+
+def _fit(line: str) -> str:
+    """One word longer than a line is cut short."""
+    if len(line) <= LABEL_CHARACTERS:
+        return line
+    return line[: LABEL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _label_svg(lines: list[str], x: float, middle: float):
+    """The label's text, its lines centred on the bar."""
+    first_y = middle + FONT_SIZE / 3 - (len(lines) - 1) * LINE_HEIGHT / 2
+    return format_html_join(
+        "",
+        '<tspan x="{}" y="{}">{}</tspan>',
+        ((x, round(first_y + n * LINE_HEIGHT, 1), line) for n, line in enumerate(lines)),
+    )
 
 
 def bar_chart(title: str, label_heading: str, counts: dict[str, int]) -> Chart:
     """A horizontal bar chart of ``counts`` (label → number), in the order given."""
     rows = [(strip_bidi_controls(str(label)), int(count)) for label, count in counts.items()]
     title = strip_bidi_controls(title)
-    height = max(len(rows), 1) * ROW_HEIGHT + 2 * PADDING
+    labels = [_label_lines(label) for label, _ in rows]
+    # Every row as tall as the tallest label, so the bars keep one rhythm.
+    row_height = TWO_LINE_ROW_HEIGHT if any(len(lines) > 1 for lines in labels) else ROW_HEIGHT
+    height = max(len(rows), 1) * row_height + 2 * PADDING
     largest = max((count for _, count in rows), default=0) or 1
     bar_room = WIDTH - LABEL_WIDTH - COUNT_WIDTH
     bars = []
     for index, (label, count) in enumerate(rows):
-        top = PADDING + index * ROW_HEIGHT
-        middle = top + ROW_HEIGHT / 2
+        top = PADDING + index * row_height
+        middle = top + row_height / 2
         length = round(bar_room * count / largest, 1)
         bars.append(
             format_html(
                 "<g><title>{label}: {count}</title>"
-                '<text x="{label_x}" y="{text_y}" text-anchor="end" font-family="{font}" '
-                'font-size="{size}" fill="{text_colour}">{short}</text>'
+                '<text text-anchor="end" font-family="{font}" '
+                'font-size="{size}" fill="{text_colour}">{label_lines}</text>'
                 '<rect x="{bar_x}" y="{bar_y}" width="{length}" height="{bar_height}" '
                 'fill="{bar_colour}"></rect>'
                 '<text x="{count_x}" y="{text_y}" font-family="{font}" font-size="{size}" '
                 'font-weight="bold" fill="{text_colour}">{count}</text></g>',
                 label=label,
-                short=_short(label),
+                label_lines=_label_svg(labels[index], LABEL_WIDTH - 8, middle),
                 count=count,
-                label_x=LABEL_WIDTH - 8,
                 text_y=round(middle + FONT_SIZE / 3, 1),
                 bar_x=LABEL_WIDTH,
                 bar_y=round(middle - BAR_HEIGHT / 2, 1),

@@ -167,3 +167,23 @@ def test_a_document_is_plain_data():
     html = render_report(document)
 
     assert "januari 2027" in html
+
+
+def test_a_long_label_wraps_between_words_instead_of_being_cut():
+    chart = bar_chart(
+        "Per trend",
+        "Trend",
+        {"Det lokala och regionala handlingsutrymmet utmanas": 4, "Kort": 1},
+    )
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", chart.svg)
+    assert lines == ["Det lokala och regionala", "handlingsutrymmet utmanas", "Kort"]
+    assert "…" not in chart.svg
+
+
+def test_a_label_too_long_for_two_lines_ends_in_an_ellipsis():
+    chart = bar_chart("Per trend", "Trend", {"ord " * 30: 1})
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", chart.svg)
+    assert len(lines) == 2
+    assert lines[-1].endswith("…")
+    # The title (shown on hover, read by screen readers) keeps the whole name.
+    assert "<title>" + "ord " * 29 + "ord" in chart.svg
