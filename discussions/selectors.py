@@ -4,7 +4,8 @@ signal, and a person's notifications. Everything starts from the visibility rule
 from functools import reduce
 from operator import or_
 
-from django.db.models import F, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import F, Prefetch, QuerySet
 
 from organizations.models import Membership
 
@@ -46,16 +47,20 @@ def followed_theme_ids(membership: Membership) -> set[int]:
 
 
 def thread_comments(membership: Membership, thread: Thread) -> list[Comment]:
-    """The thread's comments in order, each with ``reply_list`` (its replies in order): one
-    query, however many there are."""
+    """The thread's comments in order, each with ``reply_list`` (its replies in order) and
+    ``mentioned`` (the usernames it notified, lower-cased): two queries, however many there
+    are."""
+    people = get_user_model().objects.only("pk", "username")
     comments = list(
         visible_comments(membership)
         .filter(thread=thread)
         .select_related("author", "hidden_by")
+        .prefetch_related(Prefetch("mentions", queryset=people, to_attr="mention_list"))
         .order_by("created_at", "pk")
     )
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
+        comment.mentioned = {person.get_username().lower() for person in comment.mention_list}
         if comment.parent_id is not None:
             replies.setdefault(comment.parent_id, []).append(comment)
     top = [comment for comment in comments if comment.parent_id is None]

@@ -110,6 +110,25 @@ def test_comment_text_is_shown_as_text(client_for, members, theme_thread):
     assert 'href="https://skr.se/rapport"' in html
 
 
+def test_the_people_a_comment_told_are_marked_where_it_names_them(
+    client_for, members, theme_thread
+):
+    staff = members["staff"].username
+    client_for(members["editor"]).post(
+        thread_url(theme_thread, "comments/"),
+        {
+            "body": f"Hej @{staff}, och @ingen. Se [@{staff}](https://example.se/@{staff}) "
+            f"och `@{staff}`, skriv till {staff}@example.se."
+        },
+    )
+    html = client_for(members["staff"]).get(thread_url(theme_thread)).content.decode()
+    # Once, where the text names them; not inside a link or code, not an e-mail address, and
+    # not a name nobody answers to.
+    assert html.count(f'<strong class="mention">@{staff}</strong>') == 1
+    assert f'<strong class="mention">@{staff}</strong>, och @ingen.' in html
+    assert f"<code>@{staff}</code>" in html
+
+
 # --- posting -----------------------------------------------------------------------------------
 
 
