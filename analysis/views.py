@@ -86,8 +86,10 @@ def analysis_list(request):
 def _list_page(request, start_form: StartForm | None = None, status: int = 200):
     can_write = request.membership.can("write_trend_analysis")
     suggested = selectors.year_to_start(request.membership) if can_write else None
-    if start_form is None and can_write:
-        start_form = StartForm(initial={"year": suggested} if suggested else None)
+    # With this year's and last year's analyses begun there is nothing to suggest, and the
+    # form would ask for a year nobody needs: it is offered again when a year turns.
+    if start_form is None and suggested:
+        start_form = StartForm(initial={"year": suggested})
     context = {
         "analyses": list(selectors.analyses(request.membership)),
         "start_form": start_form,

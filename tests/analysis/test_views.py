@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from analysis.models import AnalysisInput, AnalysisStatus, AnalysisTrend, TrendAnalysis
-from analysis.services import analysis_publish, trend_update
+from analysis.services import analysis_publish, analysis_start, trend_update
 from core.lib.ids import MAX_ID
 
 from ..factories import (
@@ -138,6 +138,14 @@ def test_starting_the_year_from_the_list(client_for, kommun, members, year):
     analysis = TrendAnalysis.objects.get(organization=kommun, year=year)
     assert response.status_code == 302
     assert response.url == url("detail", kommun, analysis.pk)
+
+
+def test_with_this_and_last_years_begun_the_list_offers_no_start(
+    client_for, kommun, members, analysis
+):
+    analysis_start(organization=kommun, user=members["scanner"], year=analysis.year + 1)
+    page = client_for(members["scanner"]).get(url("list", kommun)).content.decode()
+    assert "Start a year's analysis" not in page
 
 
 @pytest.mark.parametrize("year", ["", "abc", "-1", "1999", "99999999999999999999999", "3000"])
