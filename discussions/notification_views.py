@@ -5,6 +5,7 @@ and turning e-mails off or on. Outside any organisation, like the account page."
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,12 @@ from .notification_services import (
     thread_url,
     wants_email,
 )
-from .selectors import notification_of, notifications_page
+from .selectors import (
+    NOTIFICATIONS_PAGE_SIZE,
+    notification_of,
+    notifications_list,
+    unread_count,
+)
 
 
 class EmailForm(forms.Form):
@@ -40,7 +46,10 @@ def _memberships(request):
 @never_cache
 @require_GET
 def notifications(request):
-    rows = notifications_page(request.user, _memberships(request))
+    memberships = _memberships(request)
+    paginator = Paginator(notifications_list(request.user, memberships), NOTIFICATIONS_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     items = [
         {
             "notification": n,
@@ -51,8 +60,10 @@ def notifications(request):
     ]
     context = {
         "items": items,
-        "unread": sum(1 for n in rows if n.read_at is None),
-        "several_organizations": len(_memberships(request)) > 1,
+        "page": page,
+        # Of every page: "Mark all as read" is offered while any is unread, shown here or not.
+        "unread": unread_count(request.user, memberships),
+        "several_organizations": len(memberships) > 1,
         "email_form": EmailForm(initial={"email": wants_email(request.user)}),
     }
     return render(request, "discussions/notifications.html", context)

@@ -91,12 +91,17 @@ def unread_count(user, memberships) -> int:
     return _notifications(user, memberships).filter(read_at__isnull=True).count()
 
 
-def notifications_page(user, memberships, limit: int = 50) -> list[Notification]:
-    """The latest notifications, newest first, ready to be described and linked."""
-    return list(
+# The notifications page shows this many a page, newest first.
+NOTIFICATIONS_PAGE_SIZE = 50
+
+
+def notifications_list(user, memberships) -> QuerySet[Notification]:
+    """Every notification of the person, newest first, ready to be described and linked: page
+    it (``NOTIFICATIONS_PAGE_SIZE``)."""
+    return (
         _notifications(user, memberships)
         .select_related("thread__theme", "thread__organization", "actor", "comment")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory, Password
 
-from discussions.models import Comment, Theme, Thread, ThreadKind
+from discussions.models import Comment, Notification, NotificationKind, Theme, Thread, ThreadKind
 from followup.models import Action, ActionKind, ReportedSignal, ReviewReminder
 from organizations.models import Membership, Organization
 from organizations.roles import Role
@@ -433,6 +433,18 @@ class CommentFactory(DjangoModelFactory):
     thread = factory.SubFactory(ThreadFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Kommentar {n}")
+
+
+class NotificationFactory(DjangoModelFactory):
+    """A mention of ``recipient`` in a comment on ``thread`` (give both)."""
+
+    class Meta:
+        model = Notification
+
+    organization = factory.SelfAttribute("thread.organization")
+    kind = NotificationKind.MENTION
+    comment = factory.SubFactory(CommentFactory, thread=factory.SelfAttribute("..thread"))
+    actor = factory.SelfAttribute("comment.author")
 
 
 class ReportedSignalFactory(DjangoModelFactory):

@@ -5,13 +5,15 @@ report and signal pages, and a page whose queries do not grow with its comments.
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from discussions.models import Comment, Notification, Thread, ThreadKind
+from discussions.selectors import NOTIFICATIONS_PAGE_SIZE
 from organizations.roles import Role
 
-from ..factories import CommentFactory, ReportCycleFactory, ThreadFactory
+from ..factories import CommentFactory, NotificationFactory, ReportCycleFactory, ThreadFactory
 
 HX = {"HX-Request": "true"}
 
@@ -408,6 +410,28 @@ def test_the_bell_counts_and_opening_goes_to_the_comment(client_for, members, th
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert "notifications-link__count" not in staff.get("/kungsbacka/").content.decode()
+
+
+def test_older_notifications_are_a_page_away(
+    client_for, members, theme_thread, django_assert_max_num_queries
+):
+    staff = members["staff"]
+    first = NotificationFactory(recipient=staff, thread=theme_thread)
+    NotificationFactory.create_batch(NOTIFICATIONS_PAGE_SIZE, recipient=staff, thread=theme_thread)
+    client = client_for(staff)
+    client.get("/account/notifications/")
+
+    with django_assert_max_num_queries(12):
+        newest = client.get("/account/notifications/").content.decode()
+    older = client.get("/account/notifications/?page=2").content.decode()
+
+    assert f"/account/notifications/{first.pk}/" not in newest
+    assert "?page=2" in newest
+    assert f"/account/notifications/{first.pk}/" in older
+    assert reverse("notifications_read") in older  # "Mark all as read": one is unread
+    # A page past the end, or not a number, is the nearest page rather than an error.
+    assert client.get("/account/notifications/?page=999999999999999999999").status_code == 200
+    assert client.get("/account/notifications/?page=x").status_code == 200
 
 
 def test_nobody_opens_someone_elses_notification(client_for, members, theme_thread):
