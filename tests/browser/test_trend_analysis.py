@@ -61,7 +61,7 @@ def test_the_editor_starts_assesses_and_publishes_the_years_analysis(
     )
     assert_accessible(page)
 
-    page.get_by_role("link", name=f"Bedöm {DIGITAL}").click()
+    page.get_by_role("link", name=f"Bedöm trenden: {DIGITAL}").click()
     page.get_by_label(label("Vad det betyder för oss")).fill(
         "Invånarna förväntar sig **digital service** dygnet runt."
     )
@@ -76,7 +76,7 @@ def test_the_editor_starts_assesses_and_publishes_the_years_analysis(
     page.get_by_role("button", name="Registrera inspelet").click()
     page.get_by_text("Inspelet från Socialnämnden är registrerat.").wait_for()
 
-    page.get_by_role("button", name=f"Låt {TRUST} vila i år").click()
+    page.get_by_role("button", name=f"Låt den vila i år: {TRUST}").click()
     page.get_by_text(f"{TRUST} vilar i år.").wait_for()
     assert_accessible(page)
 
