@@ -154,8 +154,10 @@ def with_list_relations(signals: QuerySet) -> QuerySet:
 
 def level_counts(signals: QuerySet) -> dict[str, int]:
     """How many of ``signals`` there are per level, in one query grouped by level, which the
-    (organisation, level) indexes answer in their own order."""
-    counts = dict(signals.order_by().values_list("level").annotate(n=Count("pk")))
+    (organisation, …, level) indexes answer in their own order without reading the rows.
+    ``COUNT(*)``, not of the id: PostgreSQL reads the rows for a count of a column the index
+    does not hold (a 57 MB scan instead of a 1 MB index)."""
+    counts = dict(signals.order_by().values_list("level").annotate(n=Count("*")))
     return {level: counts.get(level, 0) for level in Level.values}
 
 
