@@ -14,7 +14,7 @@ Who watches which area is the organisation's own arrangement, seen by its member
 they see the members themselves (a pending invitation's areas only by admins).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from organizations.access import organization_rows, visibility_rule
 from organizations.models import Membership
@@ -85,7 +85,8 @@ def visible_tags(membership: Membership | None) -> QuerySet[Tag]:
     tags = organization_rows(Tag, membership)
     if _statuses(membership) == ALL_STATUSES:
         return tags
-    return tags.filter(pk__in=visible_signals(membership).values("tags"))
+    # One probe per tag (is there such a signal?), not the tags of the whole register.
+    return tags.filter(Exists(visible_signals(membership).filter(tags=OuterRef("pk"))))
 
 
 def sees_shared_only(membership: Membership | None) -> bool:
