@@ -3,14 +3,16 @@
 PostgreSQL: full text with Swedish stemming ("förskolor" finds "förskola"), served by the GIN
 index of migration 0002 over exactly ``SWEDISH_DOCUMENT``'s expression. SQLite: every word of
 the query must occur in the document (the document is lower-cased already, and the query is
-lower-cased here in Python because SQLite's LOWER and LIKE do not fold å, ä and ö).
+lower-cased here in Python because SQLite's LOWER and LIKE do not fold å, ä and ö), found
+through the trigram index of migration 0009 for words of three letters or more.
 """
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
     DateTimeField,
@@ -23,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 # Long enough for any honest query; a 100 kB query string is cut here, not sent to the database.
@@ -34,6 +37,10 @@ MAX_QUERY_LENGTH = 200
 RANKED_MATCHES = 500
 _BEFORE_EVERYTHING = datetime(1, 1, 1, tzinfo=UTC)
 _WORD = re.compile(r"\w+")
+# SQLite's trigram index (migration 0009) and the shortest word it can find: a word of one or
+# two letters has no trigram.
+FTS_TABLE = "signals_signal_fts"
+FTS_MIN_LENGTH = 3
 
 
 class SwedishDocument(Func):
@@ -66,7 +73,39 @@ def search_signals(signals: QuerySet, q: str) -> QuerySet:
         # alias, not annotate: the document is matched, never selected (parsing it for every
         # matching row cost more than the match itself).
         return signals.alias(document=SwedishDocument()).filter(document=query)
+    if _has_trigram_index(signals.db):
+        return _trigram_search(signals, q)
     return contains_every_word(signals, q, "search_document")
+
+
+@cache
+def _has_trigram_index(alias: str) -> bool:
+    """Whether SQLite has the trigram index: a Python whose SQLite lacks FTS5 has none, and
+    then every word is looked for with LIKE."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
+        )
+        return cursor.fetchone() is not None
+
+
+def _trigram_search(signals: QuerySet, q: str) -> QuerySet:
+    """``contains_every_word`` through the trigram index: the same matches (each word occurs
+    somewhere in the document) without reading every document. Each word is one quoted FTS5
+    phrase, so nothing in it is read as query syntax; the phrases side by side must all match."""
+    words = _WORD.findall(q.lower())
+    if not words:
+        return signals.none()
+    indexed = [word for word in words if len(word) >= FTS_MIN_LENGTH]
+    if indexed:
+        match = " ".join(f'"{word}"' for word in indexed)
+        signals = signals.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
+        )
+    for word in words:
+        if len(word) < FTS_MIN_LENGTH:
+            signals = signals.filter(search_document__contains=word)
+    return signals
 
 
 def contains_every_word(rows: QuerySet, q: str, document: str) -> QuerySet:

@@ -15,3 +15,20 @@ def _indexes() -> set[str]:
 
 def test_the_title_sort_has_its_index():
     assert "signal_org_title" in _indexes()
+
+
+def test_sqlite_search_reads_the_trigram_index_which_triggers_keep_current():
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's search index: tests/signals/test_search.py
+    from signals.models import Signal
+    from signals.search import search_signals
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {name for (name,) in cursor.fetchall()}
+    assert {
+        "signals_signal_fts_insert",
+        "signals_signal_fts_update",
+        "signals_signal_fts_delete",
+    } <= triggers
+    assert "signals_signal_fts MATCH" in str(search_signals(Signal.objects.all(), "skola").query)

@@ -145,3 +145,66 @@ def test_search_combines_with_filters(client_for, kommun, members, forskola):
     html = response.content.decode()
     assert "Förskola i Halland" in html
     assert forskola.title not in html
+
+
+# --- the index follows every write (SQLite: the trigram index's triggers) --------------------
+
+
+def test_a_signal_is_found_by_its_new_words_after_each_kind_of_write(kommun, members):
+    from signals.models import Level, Tag
+    from signals.services import SourceData, signal_create, signal_update
+    from signals.taxonomy_services import tag_merge, tag_rename
+
+    scanner = members[Role.SCANNER]
+    membership = scanner_membership(members)
+    signal = signal_create(
+        organization=kommun,
+        user=scanner,
+        title="Vindkraftpark utanför Onsala",
+        motivation="Det påverkar oss.",
+        level=Level.NEAR,
+        sources=[SourceData(url="https://www.scb.se/", name="SCB")],
+        tags=["Energiomställning", "Havsmiljö"],
+    )
+    assert found(membership, "vindkraftpark") == {signal.title}
+
+    signal = signal_update(
+        signal=signal, user=scanner, expected_version=signal.version, title="Solpark i Åsa"
+    )
+    assert found(membership, "vindkraftpark") == set()
+    assert found(membership, "solpark åsa") == {"Solpark i Åsa"}
+
+    tag_rename(tag=Tag.objects.get(organization=kommun, name="Energiomställning"), name="Elnät")
+    assert found(membership, "energiomställning") == set()
+    assert found(membership, "elnät") == {"Solpark i Åsa"}
+
+    tag_merge(
+        source=Tag.objects.get(organization=kommun, name="Havsmiljö"),
+        target=Tag.objects.get(organization=kommun, name="Elnät"),
+    )
+    assert found(membership, "havsmiljö") == set()
+
+    signal.delete()  # no service deletes a signal; the organisation's deletion cascades
+    assert found(membership, "solpark") == set()
+
+
+def test_a_word_of_one_or_two_letters_narrows_too(members, forskola, solceller):
+    membership = scanner_membership(members)
+    assert found(membership, "120 ny") == {forskola.title}
+    assert found(membership, "på tak") == {solceller.title}
+
+
+@pytest.mark.parametrize("q", ['förskola"', "förskola*", '"förskola" (', "förskola^", "förskola:*"])
+def test_search_syntax_in_a_query_is_read_as_text(members, forskola, solceller, q):
+    assert found(scanner_membership(members), q) == {forskola.title}
+
+
+def test_a_word_inside_a_longer_one_and_swedish_letters(kommun, members, forskola):
+    """SQLite's search matches text ("skola" is in "förskola"); PostgreSQL's matches words,
+    stemmed. On both, "a" and "å" are different letters."""
+    SignalFactory(organization=kommun, title="Åkermark blir bostäder")
+    membership = scanner_membership(members)
+    inside_words = connection.vendor == "sqlite"
+    assert found(membership, "skola") == ({forskola.title} if inside_words else set())
+    assert found(membership, "åkermark") == {"Åkermark blir bostäder"}
+    assert found(membership, "akermark") == set()
