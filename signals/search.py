@@ -56,8 +56,7 @@ def search_signals(signals: QuerySet, q: str) -> QuerySet:
         return signals
     if connection.vendor == "postgresql":
         query = SearchQuery(q, config="swedish", search_type="websearch")
-        # alias, not annotate: the document is matched, never selected (parsing it for every
-        # matching row cost more than the match itself).
+        # alias, not annotate: the vector is matched, never selected.
         return signals.alias(document=SwedishDocument()).filter(document=query)
     if _has_trigram_index(signals.db):
         return _trigram_search(signals, q)
