@@ -10,7 +10,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from .visibility import (
     sees_shared_only,
     visible_area_watches,
     visible_areas,
+    visible_level_counts,
     visible_signals,
     visible_statuses,
     visible_tags,
@@ -173,11 +174,30 @@ def cached_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
     chosen reuses the figures of the first view instead of counting the register again."""
     counting = replace(filters, level="", sort="", q=normalise_query(filters.q))
     parts = ("level_counts", _audience(membership), counting)
-    return organization_cached(
-        membership.organization,
-        parts,
-        lambda: level_counts(filter_signals(visible_signals(membership), counting)),
-    )
+
+    def count() -> dict[str, int]:
+        if _kept_by_database(counting):
+            return stored_level_counts(membership, counting)
+        return level_counts(filter_signals(visible_signals(membership), counting))
+
+    return organization_cached(membership.organization, parts, count)
+
+
+def _kept_by_database(filters: SignalFilters) -> bool:
+    """Whether the filters are only those ``LevelCount`` is kept by (area and status)."""
+    return replace(filters, area=None, status="") == SignalFilters()
+
+
+def stored_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
+    """``level_counts`` of the visible signals in the filters' area and status, read from the
+    counts the database keeps (``LevelCount``): a few dozen rows, not the register."""
+    counts = visible_level_counts(membership)
+    if filters.area:
+        counts = counts.filter(area_key=filters.area)
+    if filters.status:
+        counts = counts.filter(status=filters.status)
+    by_level = dict(counts.order_by().values_list("level").annotate(n=Sum("n")))
+    return {level: by_level.get(level) or 0 for level in Level.values}
 
 
 # From this many rows in, a page is read in two steps (``SignalPage``).

@@ -21,7 +21,17 @@ from organizations.models import Membership
 from organizations.roles import SCANNING_GROUP, Role
 from organizations.visibility import visible_memberships
 
-from .models import Area, AreaWatch, DrivingForce, Signal, Source, Status, Tag, Trend
+from .models import (
+    Area,
+    AreaWatch,
+    DrivingForce,
+    LevelCount,
+    Signal,
+    Source,
+    Status,
+    Tag,
+    Trend,
+)
 
 ALL_STATUSES = frozenset(Status)
 
@@ -52,6 +62,20 @@ def visible_signals(membership: Membership | None) -> QuerySet[Signal]:
     if statuses == ALL_STATUSES:
         return signals
     return signals.filter(status__in=statuses)
+
+
+@visibility_rule(LevelCount)
+def visible_level_counts(membership: Membership | None) -> QuerySet[LevelCount]:
+    """The counts of exactly the signals ``visible_signals`` gives the membership."""
+    statuses = _statuses(membership)
+    if membership is None or not statuses:
+        return LevelCount.objects.none()
+    counts = organization_rows(LevelCount, membership)
+    if membership.role in SHARED_ONLY:
+        counts = counts.filter(shared_with_staff=True)
+    if statuses == ALL_STATUSES:
+        return counts
+    return counts.filter(status__in=statuses)
 
 
 @visibility_rule(Source)

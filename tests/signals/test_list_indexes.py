@@ -32,3 +32,18 @@ def test_sqlite_search_reads_the_trigram_index_which_triggers_keep_current():
         "signals_signal_fts_delete",
     } <= triggers
     assert "signals_signal_fts MATCH" in str(search_signals(Signal.objects.all(), "skola").query)
+
+
+def test_the_counts_per_level_have_their_triggers():
+    if connection.vendor == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        sql = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'signals_signal'::regclass"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        triggers = {name for (name,) in cursor.fetchall()}
+    assert {
+        "signals_levelcount_insert",
+        "signals_levelcount_update",
+        "signals_levelcount_delete",
+    } <= triggers
