@@ -306,9 +306,10 @@ class AreaWatch(OrganizationOwned):
 
 
 class LevelCount(models.Model):
-    """How many signals an organisation has per area, status, level and sharing with the staff:
-    the list's counts per level, unfiltered or by area or status, read from a few dozen rows
-    instead of counted over the register (10–15 ms for 100,000 signals).
+    """How many signals an organisation has per area, author, status, level and sharing with
+    the staff: the list's counts per level, unfiltered or by area or status, and who has logged
+    signals (the author filter's choices), read from a few hundred rows at most instead of
+    taken from the register (10–30 ms each for 100,000 signals).
 
     Kept by triggers on the signal table (migration 0011), in the same statement as the write,
     whatever makes it: the services, a bulk load, the admin, a cascade. Python never writes it.
@@ -324,6 +325,7 @@ class LevelCount(models.Model):
     # The area's id, 0 for none: a key column without NULLs, so one row per combination on
     # both databases (a NULL would make every row with no area distinct).
     area_key = models.PositiveBigIntegerField()
+    author_key = models.PositiveBigIntegerField()  # who logged the signals (``created_by``), or 0
     status = models.CharField(max_length=20, choices=Status.choices)
     level = models.CharField(max_length=10, choices=Level.choices)
     shared_with_staff = models.BooleanField()
@@ -332,7 +334,14 @@ class LevelCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "area_key", "status", "level", "shared_with_staff"],
+                fields=[
+                    "organization",
+                    "area_key",
+                    "author_key",
+                    "status",
+                    "level",
+                    "shared_with_staff",
+                ],
                 name="unique_level_count",
             )
         ]

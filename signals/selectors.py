@@ -268,11 +268,12 @@ def tags_in_use(membership) -> QuerySet[Tag]:
 
 
 def authors(membership) -> QuerySet:
-    """The people who logged signals the member can see, by name: one probe per person."""
-    logged = visible_signals(membership).filter(created_by=OuterRef("pk"))
+    """The people who logged signals the member can see, by name, found in the counts the
+    database keeps (``LevelCount``) rather than in the register."""
+    logged = visible_level_counts(membership).filter(n__gt=0).values("author_key")
     return (
         get_user_model()
-        .objects.filter(Exists(logged))
+        .objects.filter(pk__in=logged)
         .only("pk", "first_name", "last_name", "username")
         .order_by("first_name", "last_name", "username")
     )

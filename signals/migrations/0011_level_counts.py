@@ -1,8 +1,8 @@
 """Counts per level kept by the database (``signals.models.LevelCount``).
 
-Triggers on the signal table add one to the row of a signal's (organisation, area, status,
-level, shared with the staff) when it is inserted or moves there, and take one away when it is
-deleted or moves away. The existing signals are counted once, here.
+Triggers on the signal table add one to the row of a signal's (organisation, area, author,
+status, level, shared with the staff) when it is inserted or moves there, and take one away
+when it is deleted or moves away. The existing signals are counted once, here.
 
 A migration that rebuilds the signal table on SQLite drops these triggers:
 ``tests/signals/test_list_indexes`` then fails, and a migration after it must run
@@ -13,42 +13,40 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-KEY = ("organization_id", "area_key", "status", "level", "shared_with_staff")
+# Each key column of the counts and the signal's value for it ({row} is OLD or NEW).
+KEY = {
+    "organization_id": "{row}.organization_id",
+    "area_key": "COALESCE({row}.area_id, 0)",
+    "author_key": "COALESCE({row}.created_by_id, 0)",
+    "status": "{row}.status",
+    "level": "{row}.level",
+    "shared_with_staff": "{row}.shared_with_staff",
+}
+COLUMNS = ", ".join(KEY)
+SIGNAL_COLUMNS = ("organization_id", "area_id", "created_by_id", "status", "level")
+UPDATE_OF = ", ".join([*SIGNAL_COLUMNS, "shared_with_staff"])
 
 
-def _key_values(row: str) -> str:
-    return (
-        f"{row}.organization_id, COALESCE({row}.area_id, 0), {row}.status, {row}.level, "
-        f"{row}.shared_with_staff"
-    )
+def _values(row: str) -> str:
+    return ", ".join(value.format(row=row) for value in KEY.values())
 
 
 def _add(row: str) -> str:
     return (
-        f"INSERT INTO signals_levelcount ({', '.join(KEY)}, n) VALUES ({_key_values(row)}, 1) "
-        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET n = signals_levelcount.n + 1"
+        f"INSERT INTO signals_levelcount ({COLUMNS}, n) VALUES ({_values(row)}, 1) "
+        f"ON CONFLICT ({COLUMNS}) DO UPDATE SET n = signals_levelcount.n + 1"
     )
 
 
 def _take(row: str) -> str:
-    return (
-        "UPDATE signals_levelcount SET n = n - 1 "
-        f"WHERE organization_id = {row}.organization_id "
-        f"AND area_key = COALESCE({row}.area_id, 0) AND status = {row}.status "
-        f"AND level = {row}.level AND shared_with_staff = {row}.shared_with_staff"
-    )
+    matching = " AND ".join(f"{key} = {value.format(row=row)}" for key, value in KEY.items())
+    return f"UPDATE signals_levelcount SET n = n - 1 WHERE {matching}"
 
 
-MOVED = (
-    "(OLD.organization_id, COALESCE(OLD.area_id, 0), OLD.status, OLD.level, "
-    "OLD.shared_with_staff) IS DISTINCT FROM (NEW.organization_id, COALESCE(NEW.area_id, 0), "
-    "NEW.status, NEW.level, NEW.shared_with_staff)"
-)
+MOVED = f"({_values('OLD')}) IS DISTINCT FROM ({_values('NEW')})"
 SQLITE_MOVED = " OR ".join(
-    f"OLD.{column} IS NOT NEW.{column}"
-    for column in ("organization_id", "area_id", "status", "level", "shared_with_staff")
+    f"OLD.{column} IS NOT NEW.{column}" for column in [*SIGNAL_COLUMNS, "shared_with_staff"]
 )
-UPDATE_OF = "organization_id, area_id, status, level, shared_with_staff"
 
 SQLITE = [
     "CREATE TRIGGER IF NOT EXISTS signals_levelcount_insert AFTER INSERT ON signals_signal "
@@ -73,10 +71,9 @@ POSTGRESQL = [
 ]
 RECOUNT = [
     "DELETE FROM signals_levelcount",
-    f"INSERT INTO signals_levelcount ({', '.join(KEY)}, n) "
-    "SELECT organization_id, COALESCE(area_id, 0), status, level, shared_with_staff, COUNT(*) "
-    "FROM signals_signal GROUP BY organization_id, COALESCE(area_id, 0), status, level, "
-    "shared_with_staff",
+    f"INSERT INTO signals_levelcount ({COLUMNS}, n) "
+    f"SELECT {_values('signals_signal')}, COUNT(*) FROM signals_signal "
+    f"GROUP BY {_values('signals_signal')}",
 ]
 DROP = {
     "sqlite": [
@@ -118,6 +115,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('area_key', models.PositiveBigIntegerField()),
+                ('author_key', models.PositiveBigIntegerField()),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('logged', 'Logged'), ('archived', 'Archived')], max_length=20)),
                 ('level', models.CharField(choices=[('inner', 'Inner world'), ('near', 'Near world'), ('outer', 'Outer world')], max_length=10)),
                 ('shared_with_staff', models.BooleanField()),
@@ -125,7 +123,7 @@ class Migration(migrations.Migration):
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.organization', verbose_name='organisation')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organization', 'area_key', 'status', 'level', 'shared_with_staff'), name='unique_level_count')],
+                'constraints': [models.UniqueConstraint(fields=('organization', 'area_key', 'author_key', 'status', 'level', 'shared_with_staff'), name='unique_level_count')],
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers, elidable=False),

@@ -1,12 +1,13 @@
-"""The counts per level the database keeps (``LevelCount``) are the counts of the register
-after every kind of write, for every role, unfiltered, by area and by status."""
+"""The counts the database keeps (``LevelCount``) are the counts of the register after every
+kind of write, for every role, unfiltered, by area and by status, and name the same authors."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from organizations.models import Organization
 from organizations.roles import Role
 from signals.models import Area, Level, Signal, Status
-from signals.selectors import SignalFilters, level_counts, stored_level_counts
+from signals.selectors import SignalFilters, authors, level_counts, stored_level_counts
 from signals.services import (
     SourceData,
     signal_archive,
@@ -25,6 +26,8 @@ def assert_counts_match(organization, members):
     areas = [None, *Area.objects.filter(organization=organization).values_list("pk", flat=True)]
     for user in members.values():
         membership = user.memberships.get(organization=organization)
+        logged = visible_signals(membership).exclude(created_by=None).values("created_by")
+        assert set(authors(membership)) == set(get_user_model().objects.filter(pk__in=logged))
         for area in areas:
             for status in ["", *Status.values]:
                 filters = SignalFilters(area=area, status=status)
@@ -95,6 +98,14 @@ def test_the_kept_counts_follow_every_kind_of_write(kommun, members, other_kommu
         ]
     )
     Signal.objects.filter(organization=kommun, level=Level.OUTER).update(area=areas[1])
+    assert_counts_match(kommun, members)
+
+    SignalFactory(organization=kommun, created_by=members[Role.EDITOR])
+    assert_counts_match(kommun, members)
+    leaver = get_user_model().objects.create_user("leaver")
+    SignalFactory(organization=kommun, created_by=leaver, level=Level.INNER)
+    assert_counts_match(kommun, members)
+    leaver.delete()  # their signals stay, logged by nobody
     assert_counts_match(kommun, members)
 
     restored.delete()
