@@ -1,6 +1,8 @@
-"""The database objects the list's speed depends on, which Django's model state does not know
-of (made by hand in migrations): a migration that rebuilds the signal table on SQLite drops
-them silently, and only a page grown slow would tell."""
+"""The database objects the list depends on that Django's model state does not know of (made
+by hand in migrations). A migration that rebuilds the signal table on SQLite (Django does that
+for most field changes) drops them silently: then add a migration after it that runs again
+0005's ``create_title_index``, 0009's ``create_search_index`` and 0011's ``create_triggers``
+(which recounts)."""
 
 import pytest
 from django.db import connection
