@@ -233,6 +233,10 @@ class Signal(OrganizationOwned):
             models.Index(
                 fields=["organization", "status", "level"], name="signal_org_status_level"
             ),
+            # The counts per level within one area (the list filtered by area).
+            models.Index(
+                fields=["organization", "area", "level", "status"], name="signal_org_area_level"
+            ),
             # Whether a person logged any signal the member sees (the author filter's choices).
             models.Index(fields=["created_by", "organization", "status"], name="signal_author"),
         ]
@@ -299,3 +303,48 @@ class AreaWatch(OrganizationOwned):
 
     def __str__(self):
         return f"{self.membership} – {self.area}"
+
+
+class LevelCount(models.Model):
+    """How many signals an organisation has per area, author, status, level and sharing with
+    the staff: the list's counts per level, unfiltered or by area or status, and who has logged
+    signals (the author filter's choices), read from a few hundred rows at most instead of
+    taken from the register (10–30 ms each for 100,000 signals).
+
+    Kept by triggers on the signal table (migration 0011), in the same statement as the write,
+    whatever makes it: the services, a bulk load, the admin, a cascade. Python never writes it.
+    Not ``OrganizationOwned``: a row is a running figure, not something anyone made or changed.
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    # The area's id, 0 for none: a key column without NULLs, so one row per combination on
+    # both databases (a NULL would make every row with no area distinct).
+    area_key = models.PositiveBigIntegerField()
+    author_key = models.PositiveBigIntegerField()  # who logged the signals (``created_by``), or 0
+    status = models.CharField(max_length=20, choices=Status.choices)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    shared_with_staff = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "organization",
+                    "area_key",
+                    "author_key",
+                    "status",
+                    "level",
+                    "shared_with_staff",
+                ],
+                name="unique_level_count",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.area_key} {self.status} {self.level}: {self.n}"

@@ -10,7 +10,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from .visibility import (
     sees_shared_only,
     visible_area_watches,
     visible_areas,
+    visible_level_counts,
     visible_signals,
     visible_statuses,
     visible_tags,
@@ -154,8 +155,10 @@ def with_list_relations(signals: QuerySet) -> QuerySet:
 
 def level_counts(signals: QuerySet) -> dict[str, int]:
     """How many of ``signals`` there are per level, in one query grouped by level, which the
-    (organisation, level) indexes answer in their own order."""
-    counts = dict(signals.order_by().values_list("level").annotate(n=Count("pk")))
+    (organisation, …, level) indexes answer in their own order without reading the rows.
+    ``COUNT(*)``, not of the id: PostgreSQL reads the rows for a count of a column the index
+    does not hold (a 57 MB scan instead of a 1 MB index)."""
+    counts = dict(signals.order_by().values_list("level").annotate(n=Count("*")))
     return {level: counts.get(level, 0) for level in Level.values}
 
 
@@ -171,11 +174,30 @@ def cached_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
     chosen reuses the figures of the first view instead of counting the register again."""
     counting = replace(filters, level="", sort="", q=normalise_query(filters.q))
     parts = ("level_counts", _audience(membership), counting)
-    return organization_cached(
-        membership.organization,
-        parts,
-        lambda: level_counts(filter_signals(visible_signals(membership), counting)),
-    )
+
+    def count() -> dict[str, int]:
+        if _kept_by_database(counting):
+            return stored_level_counts(membership, counting)
+        return level_counts(filter_signals(visible_signals(membership), counting))
+
+    return organization_cached(membership.organization, parts, count)
+
+
+def _kept_by_database(filters: SignalFilters) -> bool:
+    """Whether the filters are only those ``LevelCount`` is kept by (area and status)."""
+    return replace(filters, area=None, status="") == SignalFilters()
+
+
+def stored_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
+    """``level_counts`` of the visible signals in the filters' area and status, read from the
+    counts the database keeps (``LevelCount``): a few dozen rows, not the register."""
+    counts = visible_level_counts(membership)
+    if filters.area:
+        counts = counts.filter(area_key=filters.area)
+    if filters.status:
+        counts = counts.filter(status=filters.status)
+    by_level = dict(counts.order_by().values_list("level").annotate(n=Sum("n")))
+    return {level: by_level.get(level) or 0 for level in Level.values}
 
 
 # From this many rows in, a page is read in two steps (``SignalPage``).
@@ -246,11 +268,12 @@ def tags_in_use(membership) -> QuerySet[Tag]:
 
 
 def authors(membership) -> QuerySet:
-    """The people who logged signals the member can see, by name: one probe per person."""
-    logged = visible_signals(membership).filter(created_by=OuterRef("pk"))
+    """The people who logged signals the member can see, by name, found in the counts the
+    database keeps (``LevelCount``) rather than in the register."""
+    logged = visible_level_counts(membership).filter(n__gt=0).values("author_key")
     return (
         get_user_model()
-        .objects.filter(Exists(logged))
+        .objects.filter(pk__in=logged)
         .only("pk", "first_name", "last_name", "username")
         .order_by("first_name", "last_name", "username")
     )

@@ -14,14 +14,24 @@ Who watches which area is the organisation's own arrangement, seen by its member
 they see the members themselves (a pending invitation's areas only by admins).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from organizations.access import organization_rows, visibility_rule
 from organizations.models import Membership
 from organizations.roles import SCANNING_GROUP, Role
 from organizations.visibility import visible_memberships
 
-from .models import Area, AreaWatch, DrivingForce, Signal, Source, Status, Tag, Trend
+from .models import (
+    Area,
+    AreaWatch,
+    DrivingForce,
+    LevelCount,
+    Signal,
+    Source,
+    Status,
+    Tag,
+    Trend,
+)
 
 ALL_STATUSES = frozenset(Status)
 
@@ -52,6 +62,20 @@ def visible_signals(membership: Membership | None) -> QuerySet[Signal]:
     if statuses == ALL_STATUSES:
         return signals
     return signals.filter(status__in=statuses)
+
+
+@visibility_rule(LevelCount)
+def visible_level_counts(membership: Membership | None) -> QuerySet[LevelCount]:
+    """The counts of exactly the signals ``visible_signals`` gives the membership."""
+    statuses = _statuses(membership)
+    if membership is None or not statuses:
+        return LevelCount.objects.none()
+    counts = organization_rows(LevelCount, membership)
+    if membership.role in SHARED_ONLY:
+        counts = counts.filter(shared_with_staff=True)
+    if statuses == ALL_STATUSES:
+        return counts
+    return counts.filter(status__in=statuses)
 
 
 @visibility_rule(Source)
@@ -85,7 +109,8 @@ def visible_tags(membership: Membership | None) -> QuerySet[Tag]:
     tags = organization_rows(Tag, membership)
     if _statuses(membership) == ALL_STATUSES:
         return tags
-    return tags.filter(pk__in=visible_signals(membership).values("tags"))
+    # One probe per tag (is there such a signal?), not the tags of the whole register.
+    return tags.filter(Exists(visible_signals(membership).filter(tags=OuterRef("pk"))))
 
 
 def sees_shared_only(membership: Membership | None) -> bool:
