@@ -50,32 +50,30 @@ def _statuses(membership: Membership | None) -> frozenset[Status]:
     return VISIBLE_STATUSES.get(membership.role, frozenset()) if membership else frozenset()
 
 
+def _as_the_role_sees(model: type[Signal] | type[LevelCount], membership: Membership | None):
+    """The rows of ``model`` (signals, or their kept counts, which have the same status and
+    sharing) that the membership's role may see of its organisation's."""
+    statuses = _statuses(membership)
+    if membership is None or not statuses:
+        return model._default_manager.none()
+    rows = organization_rows(model, membership)
+    if membership.role in SHARED_ONLY:
+        rows = rows.filter(shared_with_staff=True)
+    if statuses == ALL_STATUSES:
+        return rows
+    return rows.filter(status__in=statuses)
+
+
 @visibility_rule(Signal)
 def visible_signals(membership: Membership | None) -> QuerySet[Signal]:
     """The signals of the membership's organisation that its role may see."""
-    statuses = _statuses(membership)
-    if membership is None or not statuses:
-        return Signal.objects.none()
-    signals = organization_rows(Signal, membership)
-    if membership.role in SHARED_ONLY:
-        signals = signals.filter(shared_with_staff=True)
-    if statuses == ALL_STATUSES:
-        return signals
-    return signals.filter(status__in=statuses)
+    return _as_the_role_sees(Signal, membership)
 
 
 @visibility_rule(LevelCount)
 def visible_level_counts(membership: Membership | None) -> QuerySet[LevelCount]:
     """The counts of exactly the signals ``visible_signals`` gives the membership."""
-    statuses = _statuses(membership)
-    if membership is None or not statuses:
-        return LevelCount.objects.none()
-    counts = organization_rows(LevelCount, membership)
-    if membership.role in SHARED_ONLY:
-        counts = counts.filter(shared_with_staff=True)
-    if statuses == ALL_STATUSES:
-        return counts
-    return counts.filter(status__in=statuses)
+    return _as_the_role_sees(LevelCount, membership)
 
 
 @visibility_rule(Source)
