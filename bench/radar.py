@@ -26,63 +26,22 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import warnings
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+# The same throwaway database as the list's benchmark: never the one in DATABASE_URL.
+from signals_list import log, setup_database  # noqa: E402
 
 N_SIGNALS = int(os.environ.get("BENCH_SIGNALS", "2000"))
 N_REQUESTS = int(os.environ.get("BENCH_REQUESTS", "15"))
 WARM_UP = 2
 TARGET_MS = 200
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def setup_database():
-    """Point Django at a fresh throwaway database; return a function that removes it."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        name = (parts.path.lstrip("/") or "spaning") + "_bench"
-        maintenance = urlunsplit(parts._replace(path="/postgres"))
-
-        def admin(sql: str) -> None:
-            with psycopg.connect(maintenance, autocommit=True) as connection:
-                connection.execute(sql)
-
-        admin(f'DROP DATABASE IF EXISTS "{name}"')
-        admin(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-
-        def cleanup():
-            from django.db import connections
-
-            connections.close_all()
-            admin(f'DROP DATABASE IF EXISTS "{name}"')
-
-        return cleanup
-    if url:
-        raise SystemExit(f"bench/radar.py supports SQLite and PostgreSQL, not {url!r}")
-    directory = tempfile.TemporaryDirectory(prefix="spaning-bench-")
-    os.environ["SQLITE_PATH"] = str(Path(directory.name) / "bench.sqlite3")
-
-    def cleanup():
-        from django.db import connections
-
-        connections.close_all()
-        directory.cleanup()
-
-    return cleanup
 
 
 def populate(rng: random.Random):

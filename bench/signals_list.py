@@ -90,7 +90,7 @@ def setup_database():
 
         return cleanup
     if url:
-        raise SystemExit(f"bench/signals_list.py supports SQLite and PostgreSQL, not {url!r}")
+        raise SystemExit(f"The benchmarks support SQLite and PostgreSQL, not {url!r}")
     directory = tempfile.TemporaryDirectory(prefix="spaning-bench-")
     os.environ["SQLITE_PATH"] = str(Path(directory.name) / "bench.sqlite3")
 
