@@ -165,6 +165,14 @@ def action_new(request, pk: int, signal_pk: int):
     return render(request, "followup/action_form.html", context, status=status)
 
 
+def _as_recorded(item: ReportedItem, form_class) -> dict:
+    """The form's fields as the reported signal's follow-up has them (empty before any)."""
+    reported = item.reported
+    if reported is None:
+        return {}
+    return {name: getattr(reported, name) for name in form_class.base_fields}
+
+
 @organization_required("plan_actions")
 @require_http_methods(["GET", "POST"])
 def questions(request, pk: int, signal_pk: int):
@@ -189,13 +197,7 @@ def questions(request, pk: int, signal_pk: int):
                 return redirect(_report_url(request, report, item.signal.pk))
         status = 400
     else:
-        reported = item.reported
-        initial = (
-            {name: getattr(reported, name) for name in QuestionsForm.base_fields}
-            if reported is not None
-            else {}
-        )
-        form = QuestionsForm(initial=initial)
+        form = QuestionsForm(initial=_as_recorded(item, QuestionsForm))
     context = {"report": report, "item": item, "form": form}
     if request.htmx:
         # htmx swaps only 2xx answers: a refusal is shown in the form, as the page would.
@@ -228,13 +230,7 @@ def review(request, pk: int, signal_pk: int):
                 return redirect(_report_url(request, report, item.signal.pk))
         status = 400
     else:
-        reported = item.reported
-        initial = (
-            {"outcome": reported.outcome, "outcome_note": reported.outcome_note}
-            if reported is not None
-            else {}
-        )
-        form = ReviewForm(initial=initial)
+        form = ReviewForm(initial=_as_recorded(item, ReviewForm))
     context = {"report": report, "item": item, "form": form}
     return render(request, "followup/review_form.html", context, status=status)
 
