@@ -87,10 +87,8 @@ def _trigram_search(signals: QuerySet, q: str) -> QuerySet:
         signals = signals.filter(
             pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
         )
-    for word in words:
-        if len(word) < FTS_MIN_LENGTH:
-            signals = signals.filter(search_document__contains=word)
-    return signals
+    short = [word for word in words if len(word) < FTS_MIN_LENGTH]
+    return contains_every_word(signals, " ".join(short), "search_document") if short else signals
 
 
 def contains_every_word(rows: QuerySet, q: str, document: str) -> QuerySet:

@@ -15,6 +15,7 @@ changes) drops these triggers: ``tests/signals/test_list_indexes`` then fails, a
 after it must run ``create_search_index`` again.
 """
 
+import sqlite3
 from django.db import migrations
 
 TABLE = "signals_signal_fts"
@@ -42,7 +43,14 @@ DROP = [
 ]
 
 
+# FTS5's trigram tokenizer came with SQLite 3.34 (Debian 12 has 3.40; Ubuntu 20.04 had 3.31).
+TRIGRAM_SINCE = (3, 34, 0)
+
+
 def has_fts5(connection) -> bool:
+    """Whether this SQLite can hold the trigram index; without it search keeps using LIKE."""
+    if sqlite3.sqlite_version_info < TRIGRAM_SINCE:
+        return False
     with connection.cursor() as cursor:
         cursor.execute("SELECT sqlite_compileoption_used('ENABLE_FTS5')")
         return bool(cursor.fetchone()[0])
