@@ -16,6 +16,7 @@ after it must run ``create_search_index`` again.
 """
 
 import sqlite3
+
 from django.db import migrations
 
 TABLE = "signals_signal_fts"
