@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import OrganizationOwned
+from organizations.models import Organization, OrganizationOwned
 from signals.models import Area, Level, Signal
 
 
@@ -84,8 +84,14 @@ class Entry(models.Model):
     unable to insert it twice.
     """
 
+    # No index of its own: the unique (feed, key) constraint's index serves lookups by feed,
+    # and every index is one more write for each entry of every poll.
     feed = models.ForeignKey(
-        Feed, on_delete=models.CASCADE, related_name="entries", verbose_name=_("feed")
+        Feed,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("feed"),
+        db_index=False,
     )
     key = models.CharField(max_length=255)
     title = models.CharField(_("title"), max_length=300, blank=True)
@@ -195,6 +201,16 @@ class TriageItem(OrganizationOwned):
     attached through ``TriageItemEntry`` ("also in: …"), so it is one item, decided once.
     """
 
+    # No index of its own: the queue's indexes start with it, and each index is one more
+    # write for every item every poll makes.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+        db_index=False,
+    )
+
     entry = models.ForeignKey(
         Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry")
     )
@@ -250,6 +266,15 @@ class TriageItemEntry(OrganizationOwned):
     """An entry belonging to a triage item: the first one and every duplicate from another
     feed. Unique per organisation and entry, so an entry lands in an organisation's queue
     once, whichever worker or retry inserts it."""
+
+    # No index of its own: the unique (organisation, entry) constraint's index starts with it.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+        db_index=False,
+    )
 
     item = models.ForeignKey(TriageItem, on_delete=models.CASCADE, related_name="item_entries")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")

@@ -98,6 +98,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # well-formed, and removing them keeps such a feed on the fast reader.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PROLOG_NOISE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+_WHITESPACE = re.compile(r"\s")
 _HTML_START = re.compile(r"<!DOCTYPE\s+html|<(?:html|head|body|meta|title)[\s>]", re.IGNORECASE)
 
 
@@ -132,7 +133,7 @@ def _http_url(address: str, base: str) -> str:
     absolute = resolve(base, address)
     scheme, _, rest = absolute.partition("://")
     host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    if scheme.lower() in ("http", "https") and host and not any(c.isspace() for c in host):
+    if scheme.lower() in ("http", "https") and host and not _WHITESPACE.search(host):
         return absolute
     return ""
 
