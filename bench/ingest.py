@@ -15,21 +15,23 @@ PostgreSQL in the URL's database name + "_bench", created and dropped here), it 
    something feedparser reads), storing nothing. Rounds alternate between the two; the median
    of BENCH_INGEST_REPEAT rounds each. Target: ours at least 3x theirs.
 
-2. What an unchanged feed costs, as a share of a full ingest. Each file is polled through the
-   real ``poll_feed`` from a local HTTP server (a process of its own, as a publisher's server
-   is): first as a new feed of a new organisation (the full ingest: lease, fetch, parse, store
-   every entry with its queue item), then answered 304 to
+2. What an unchanged feed costs, as a share of a full ingest. Feeds are polled as a worker
+   polls them: in a batch, as the dispatcher sends them (``poll_feeds``; SCANNING_POLL_BATCH
+   feeds: every file, once for each of a few new organisations), from a local HTTP server (a
+   process of its own, as a publisher's server is). Each batch is polled three times: first
+   in full (lease, fetch, parse, store every entry with its queue item), then answered 304 to
    the conditional GET, then answered 200 with the same body (its SHA-256 is the one stored).
-   A poll's cost is its time less its HTTP exchange (``PollOutcome.fetch_seconds``: the
-   request, the publisher's answer and reading the body, which are the publisher's and the
-   network's time, not ours, and which a slow publisher would make anything). So all three
-   are timed alike, lease included, fetch excluded: for the full ingest the lease and reading
-   the feed's row, parsing, storing and recording the poll; for an unchanged feed the lease,
-   (for the same body) hashing it, and recording the poll. Medians over BENCH_POLL_ROUNDS
-   rounds of every file. Target: under 2%. Also printed, with their shares: what each poll
-   did after the answer (``PollOutcome.answer_seconds``: no lease; for the full ingest that is
-   part 1's work), the HTTP exchange alone, and the whole poll with it, end to end over
-   loopback.
+   A batch's cost is its time less its HTTP exchanges (``PolledBatch.fetch_seconds``: the
+   requests, the publisher's answers and reading the bodies, which are the publisher's and
+   the network's time, not ours, and which a slow publisher would make anything; fetched
+   one at a time here, so that is exactly their sum), per feed. So all three are timed
+   alike, leases included, fetches excluded: for the full ingest the leases and reading the
+   feeds' rows, parsing, storing and recording each poll; for unchanged feeds the leases,
+   (for the same body) hashing it, and recording the polls, one statement for the batch.
+   Medians over BENCH_POLL_ROUNDS batches. Target: under 2%. Also printed, with their
+   shares: what each poll did after the answer (``PollOutcome.answer_seconds``: no leases;
+   for the full ingest that is part 1's work), the HTTP exchange alone, and the whole poll
+   with it, end to end over loopback.
 
 Both databases run as configured in config/settings.py (SQLite: WAL, synchronous=NORMAL). The
 machine may be shared: run it a few times. The last line is the result:
@@ -204,7 +206,7 @@ def run(feeds, settings) -> None:
     server = FeedServer(feeds)
     try:
         settings.FETCH_ALLOW_PRIVATE_HOSTS = [server.host_port]
-        timings = poll_rounds(server, feeds)
+        timings = poll_rounds(server, feeds, settings)
     finally:
         server.stop()
     median = {
@@ -224,10 +226,13 @@ def run(feeds, settings) -> None:
             f"{shares(measure)[1]:.1%})"
         )
 
-    polls = len(timings["cost"]["full"])
-    log(f"medians of {polls} polls of each kind, and the unchanged ones' shares of the full one:")
+    batches = len(timings["cost"]["full"])
+    log(
+        f"per feed, medians of {batches} batches of {settings.SCANNING_POLL_BATCH} or about,"
+        " and the unchanged ones' shares of the full one:"
+    )
     log(f"  poll less its HTTP exchange (the figure): {line('cost')}")
-    log(f"  of which after the answer (no lease):     {line('answer')}")
+    log(f"  of which after the answer (no leases):    {line('answer')}")
     log(f"  the HTTP exchange alone, over loopback:   {line('exchange')}")
     log(f"  the whole poll, exchange included:        {line('whole')}")
     share_304, share_same = shares("cost")
@@ -238,43 +243,60 @@ def run(feeds, settings) -> None:
     )
 
 
-# Each new feed's three polls: the outcome expected, and whether the server answers 304.
+# Each batch's three polls: the outcome expected of every feed, and whether the server answers
+# 304.
 POLLS = (("ok", True), ("not_modified", True), ("unchanged", False))
 
 
-def poll_rounds(server, feeds):
-    """Each file polled as a new feed, then unchanged twice. Returns seconds by measure
-    ("cost": the poll less its HTTP exchange; "answer": what it did after the answer;
-    "exchange"; "whole") and by outcome ("full", "not_modified", "unchanged")."""
+def poll_rounds(server, feeds, settings):
+    """Each round polls a batch of new feeds (every file, once for each of BATCH_COPIES new
+    organisations: SCANNING_POLL_BATCH feeds or about) three times, as a worker polls a
+    batch the dispatcher sent: first in full, then unchanged twice. Returns seconds per feed
+    by measure ("cost": the batch's time less its HTTP exchanges, per feed; "answer": what
+    each poll did after its answer, its share of the batch's record included; "exchange";
+    "whole") and by outcome ("full", "not_modified", "unchanged")."""
     from organizations.models import Organization
     from scanning.models import Feed, Subscription
-    from scanning.polling import poll_feed
+    from scanning.polling import poll_feeds
 
+    # One fetch at a time, so the batch's exchanges are exactly the sum of each one's time and
+    # everything else is ours (in production they run side by side, SCANNING_FETCH_THREADS).
+    settings.SCANNING_FETCH_THREADS = 1
+    copies = max(1, round(settings.SCANNING_POLL_BATCH / len(feeds)))
     kinds = ("full", "not_modified", "unchanged")
     timings = {m: {k: [] for k in kinds} for m in ("cost", "answer", "exchange", "whole")}
     for round_number in range(-1, POLL_ROUNDS):  # round -1 warms up, and is not counted
-        # A new organisation each round, as in part 1: its entries are new stories to it, so
-        # a full ingest makes queue items rather than joining the last round's.
-        organization = Organization.objects.create(
-            slug=f"polls-{round_number}", name=f"Polls {round_number}", perspective_name="X"
-        )
-        for feed in feeds:
-            stored = Feed.objects.create(url=f"{server.url(feed.name)}?round={round_number}")
-            Subscription.objects.create(organization=organization, feed=stored, name=feed.name)
-            for expected, conditional in POLLS:
-                server.conditional = conditional
-                started = time.perf_counter()
-                outcome = poll_feed(stored.pk, force=True)
-                elapsed = time.perf_counter() - started
-                assert outcome.status == expected, (expected, outcome)
-                if expected == "ok":
-                    assert outcome.new > 0, (feed.name, round_number, outcome.line())
-                if round_number >= 0:
-                    kind = "full" if expected == "ok" else expected
-                    timings["cost"][kind].append(elapsed - outcome.fetch_seconds)
-                    timings["answer"][kind].append(outcome.answer_seconds)
-                    timings["exchange"][kind].append(outcome.fetch_seconds)
-                    timings["whole"][kind].append(elapsed)
+        ids = []
+        for copy in range(copies):
+            # New organisations each round, as in part 1: their entries are new stories to
+            # them, so a full ingest makes queue items rather than joining the last round's.
+            organization = Organization.objects.create(
+                slug=f"polls-{round_number}-{copy}",
+                name=f"Polls {round_number} {copy}",
+                perspective_name="X",
+            )
+            for feed in feeds:
+                stored = Feed.objects.create(
+                    url=f"{server.url(feed.name)}?round={round_number}&copy={copy}"
+                )
+                Subscription.objects.create(organization=organization, feed=stored, name=feed.name)
+                ids.append(stored.pk)
+        for expected, conditional in POLLS:
+            server.conditional = conditional
+            started = time.perf_counter()
+            batch = poll_feeds(ids, force=True)
+            elapsed = time.perf_counter() - started
+            outcomes = batch.outcomes.values()
+            assert all(outcome.status == expected for outcome in outcomes), batch.line()
+            if expected == "ok":
+                assert all(outcome.new > 0 for outcome in outcomes), batch.line()
+            if round_number >= 0:
+                kind = "full" if expected == "ok" else expected
+                n = len(ids)
+                timings["cost"][kind].append((elapsed - batch.fetch_seconds) / n)
+                timings["answer"][kind].append(sum(o.answer_seconds for o in outcomes) / n)
+                timings["exchange"][kind].append(batch.fetch_seconds / n)
+                timings["whole"][kind].append(elapsed / n)
     return timings
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from core.lib.bulk import Pending, datetime_adapter, send_new_rows
 
-from .models import Entry, Feed
+from .models import Entry
 from .parsing import ParsedEntry, title_fingerprint
 
 _COLUMNS = (
@@ -81,7 +81,7 @@ class SentEntries:
         return stored, self.parsed_count - len(stored)
 
 
-def entries_send(feed: Feed, parsed: Sequence[ParsedEntry], now: datetime) -> SentEntries:
+def entries_send(feed_id: int, parsed: Sequence[ParsedEntry], now: datetime) -> SentEntries:
     """Send the INSERT of the entries not stored before (the others are left out by the
     unique (feed, key) constraint); ``stored()`` says which they were."""
     adapt = datetime_adapter()
@@ -100,7 +100,7 @@ def entries_send(feed: Feed, parsed: Sequence[ParsedEntry], now: datetime) -> Se
         title = item.title[:300]
         rows.append(
             (
-                feed.pk,
+                feed_id,
                 key,
                 title,
                 link,

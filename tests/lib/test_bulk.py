@@ -14,6 +14,8 @@ from core.lib.bulk import (
     select_rows,
     update_one,
     update_one_returning,
+    update_returning,
+    update_rows,
 )
 from scanning.models import Entry, Feed
 from tests.factories import EntryFactory, FeedFactory
@@ -141,3 +143,49 @@ def test_a_relaxed_commit_relaxes_that_transaction_or_statement_only():
     update_one(Feed, feed.pk, {"etag": '"v3"'}, relaxed=True)
     assert setting() == "on"
     assert Feed.objects.get(pk=feed.pk).etag == '"v3"'
+
+
+def test_update_returning_updates_and_reads_every_row_that_holds_the_condition():
+    now = timezone.now()
+    free, other, held = FeedFactory(), FeedFactory(), FeedFactory()
+    Feed.objects.filter(pk=held.pk).update(lease_until=now + timedelta(minutes=5))
+    adapt = datetime_adapter()
+    leased = update_returning(
+        Feed,
+        [free.pk, other.pk, held.pk],
+        {"lease_until": adapt(now + timedelta(minutes=10))},
+        fields=["url"],
+        only_if="lease_until IS NULL OR lease_until < %s",
+        only_if_params=[adapt(now)],
+        relaxed=True,
+    )
+    assert sorted((feed.pk, feed.url) for feed in leased) == sorted(
+        (feed.pk, feed.url) for feed in (free, other)
+    )
+    assert Feed.objects.get(pk=held.pk).lease_until == now + timedelta(minutes=5)
+
+
+def test_update_rows_gives_each_row_its_own_values_and_all_the_same_ones():
+    feeds = [FeedFactory(etag='"old"') for _ in range(3)]
+    untouched = FeedFactory(etag='"old"')
+    polled = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    adapt = datetime_adapter()
+    rows = [
+        (feed.pk, 900 * (n + 1), adapt(polled + timedelta(hours=n))) for n, feed in enumerate(feeds)
+    ]
+    update_rows(
+        Feed,
+        ("poll_interval", "next_poll_at"),
+        rows,
+        same={"etag": "", "lease_until": None},
+        relaxed=True,
+    )
+    for n, feed in enumerate(feeds):
+        feed.refresh_from_db()
+        assert (feed.poll_interval, feed.next_poll_at) == (
+            900 * (n + 1),
+            polled + timedelta(hours=n),
+        )
+        assert feed.etag == "" and feed.lease_until is None
+    untouched.refresh_from_db()
+    assert untouched.etag == '"old"'

@@ -1,0 +1,132 @@
+"""Polling feeds in batches (scanning.polling.poll_feeds), as the dispatcher sends them: every
+feed's outcome is the one it would have alone, and what the batch shares costs one statement.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from scanning.models import Entry, Feed, FeedState
+from scanning.polling import poll_feed, poll_feeds
+from scanning.tasks import dispatch_due_feeds
+from tests.factories import OrganizationFactory, SubscriptionFactory
+
+from .feeds import RSS_TYPE, numbered_items, rss
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def serve(page_server):
+    """serve(path, body, **page) → a feed at path, followed by a new organisation."""
+
+    def make(path, body, **page):
+        url = page_server.add(path, body, content_type=RSS_TYPE, **page)
+        feed = Feed.objects.create(url=url)
+        SubscriptionFactory(feed=feed, organization=OrganizationFactory())
+        return feed
+
+    return make
+
+
+def test_each_feed_of_a_batch_gets_the_outcome_it_would_get_alone(serve):
+    fresh = serve("/ny.xml", rss(*numbered_items(3, prefix="Ny")))
+    cached = serve("/cachad.xml", rss(*numbered_items(2, prefix="Cachad")), etag='"v1"')
+    same = serve("/samma.xml", rss(*numbered_items(2, prefix="Samma")))
+    broken = serve("/trasig.xml", "Oops", status=500)
+    gone = serve("/borta.xml", "Gone", status=410)
+    poll_feeds([cached.pk, same.pk])  # their first poll: stored, ETag and hash recorded
+    before = dict(Feed.objects.values_list("pk", "poll_interval"))
+
+    batch = poll_feeds([fresh.pk, cached.pk, same.pk, broken.pk, gone.pk], force=True)
+
+    lines = {pk: outcome.line() for pk, outcome in batch.outcomes.items()}
+    assert lines[fresh.pk] == "ok: 3 new, 0 duplicates"
+    assert batch.outcomes[cached.pk].status == "not_modified"
+    assert batch.outcomes[same.pk].status == "unchanged"
+    assert batch.outcomes[broken.pk].failed and "500" in batch.outcomes[broken.pk].error
+    assert batch.outcomes[gone.pk].failed
+    assert Entry.objects.count() == 3 + 2 + 2
+    feeds = {feed.pk: feed for feed in Feed.objects.all()}
+    assert all(feed.lease_until is None and feed.queued_at is None for feed in feeds.values())
+    assert feeds[gone.pk].state == FeedState.GONE
+    assert feeds[broken.pk].consecutive_failures == 1
+    for pk in (cached.pk, same.pk):
+        feed = feeds[pk]
+        assert feed.last_polled_at and feed.last_success_at == feed.last_polled_at
+        assert feed.next_poll_at > feed.last_polled_at
+        # Unchanged, so polled less often: the interval grew by half (up to a day).
+        assert feed.poll_interval == min(before[pk] * 3 // 2, 24 * 3600)
+
+
+def test_a_batch_of_unchanged_feeds_costs_one_lease_and_one_record(
+    serve, django_assert_num_queries
+):
+    feeds = [
+        serve(f"/f{n}.xml", rss(*numbered_items(2, prefix=f"F{n}")), etag=f'"{n}"')
+        for n in range(6)
+    ]
+    ids = [feed.pk for feed in feeds]
+    poll_feeds(ids)
+    # The leases (reading the feeds as they are taken), then recording the polls, nothing
+    # else, however many feeds.
+    with django_assert_num_queries(2):
+        batch = poll_feeds(ids, force=True)
+    assert {outcome.status for outcome in batch.outcomes.values()} == {"not_modified"}
+    assert not Feed.objects.filter(lease_until__isnull=False).exists()
+
+
+def test_the_feeds_of_a_batch_are_fetched_side_by_side(serve, settings):
+    settings.SCANNING_FETCH_THREADS = 4
+    slow = [
+        serve(f"/seg{n}.xml", rss(*numbered_items(1, prefix=f"S{n}")), delay=0.5) for n in range(4)
+    ]
+    started = time.monotonic()
+    batch = poll_feeds([feed.pk for feed in slow], force=True)
+    # Four answers of half a second each: together, not one after the other.
+    assert time.monotonic() - started < 1.5
+    assert all(outcome.status == "ok" for outcome in batch.outcomes.values())
+    assert batch.fetch_seconds >= 0.5
+
+
+def test_a_feed_held_by_another_worker_or_not_due_is_left_alone(serve):
+    held = serve("/upptagen.xml", rss(*numbered_items(1)))
+    later = serve("/senare.xml", rss(*numbered_items(1, prefix="Senare")))
+    now = timezone.now()
+    Feed.objects.filter(pk=held.pk).update(lease_until=now + timedelta(minutes=5))
+    Feed.objects.filter(pk=later.pk).update(next_poll_at=now + timedelta(hours=1), queued_at=now)
+
+    batch = poll_feeds([held.pk, later.pk])
+
+    assert batch.outcomes[held.pk].error == "another worker is fetching this feed"
+    assert batch.outcomes[later.pk].error == "not due"
+    assert not Entry.objects.exists()
+    later.refresh_from_db()
+    held.refresh_from_db()
+    assert later.lease_until is None and later.queued_at is None  # released for the next run
+    assert held.lease_until is not None  # still the other worker's
+
+
+def test_the_dispatcher_sends_due_feeds_in_batches_and_polls_each_once(
+    serve, settings, page_server
+):
+    settings.SCANNING_POLL_BATCH = 2
+    feeds = [serve(f"/d{n}.xml", rss(*numbered_items(2, prefix=f"D{n}"))) for n in range(5)]
+    Feed.objects.update(next_poll_at=timezone.now() - timedelta(minutes=1))
+
+    assert dispatch_due_feeds() == 5  # tasks run in-process here: three batches
+
+    assert Entry.objects.count() == 10
+    for feed in feeds:
+        assert (
+            sum(1 for r in page_server.requests if r.path == f"/{feed.url.rsplit('/', 1)[1]}") == 1
+        )
+    assert not Feed.objects.filter(lease_until__isnull=False).exists()
+    assert dispatch_due_feeds() == 0  # polled, so no longer due
+
+
+def test_poll_feed_is_a_batch_of_one(serve):
+    feed = serve("/ensam.xml", rss(*numbered_items(2)))
+    assert poll_feed(feed.pk).line() == "ok: 2 new, 0 duplicates"
