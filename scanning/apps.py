@@ -9,4 +9,4 @@ class ScanningConfig(AppConfig):
     verbose_name = _("Scanning")
 
     def ready(self):
-        from . import visibility  # noqa: F401  registers the scanning app's visible_* rules
+        from . import checks, visibility  # noqa: F401  registers the checks and visible_* rules

@@ -130,3 +130,12 @@ def test_the_dispatcher_sends_due_feeds_in_batches_and_polls_each_once(
 def test_poll_feed_is_a_batch_of_one(serve):
     feed = serve("/ensam.xml", rss(*numbered_items(2)))
     assert poll_feed(feed.pk).line() == "ok: 2 new, 0 duplicates"
+
+
+def test_a_batch_that_could_outlast_its_lease_stops_start_up(settings):
+    from django.core.checks import run_checks
+
+    assert not [e for e in run_checks() if e.id == "scanning.E001"]
+    settings.SCANNING_POLL_BATCH = 200  # 25 rounds of 8 fetches of up to 30 s
+    errors = [e for e in run_checks() if e.id == "scanning.E001"]
+    assert errors and "SCANNING_LEASE_SECONDS" in errors[0].msg
