@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Organization, OrganizationOwned
+from organizations.models import OrganizationOwned, organization_field
 from signals.models import Area, Level, Signal
 
 
@@ -201,15 +201,8 @@ class TriageItem(OrganizationOwned):
     attached through ``TriageItemEntry`` ("also in: …"), so it is one item, decided once.
     """
 
-    # No index of its own: the queue's indexes start with it, and each index is one more
-    # write for every item every poll makes.
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisation"),
-        db_index=False,
-    )
+    # No index of its own: the queue's indexes start with it.
+    organization = organization_field(db_index=False)
 
     entry = models.ForeignKey(
         Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry")
@@ -268,13 +261,7 @@ class TriageItemEntry(OrganizationOwned):
     once, whichever worker or retry inserts it."""
 
     # No index of its own: the unique (organisation, entry) constraint's index starts with it.
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisation"),
-        db_index=False,
-    )
+    organization = organization_field(db_index=False)
 
     item = models.ForeignKey(TriageItem, on_delete=models.CASCADE, related_name="item_entries")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
