@@ -1,13 +1,15 @@
-"""Polling one feed: fetch, parse, store, place in the queues, schedule the next poll.
+"""Polling feeds: fetch, parse, store, place in the queues, schedule the next poll.
 
-The same pipeline serves the Celery task, "Fetch now", ``manage.py fetch_feed`` and the demo.
-A worker first takes the feed's lease with one conditional UPDATE, so a feed is never fetched
-by two workers at once; everything the poll learns is then written in one transaction, so a
-worker killed mid-ingest leaves the feed as it was, due again once the lease runs out.
+The same pipeline serves the Celery tasks, "Fetch now", ``manage.py fetch_feed`` and the demo.
+Feeds are polled in batches, as the dispatcher sends them (``poll_feeds``; ``poll_feed`` is a
+batch of one). A worker first takes the batch's leases with one conditional UPDATE, so a feed
+is never fetched by two workers at once; everything a poll learns of a changed feed is then
+written in one transaction, so a worker killed mid-ingest leaves the feed as it was, due again
+once the lease runs out.
 
 A poll that finds nothing new costs almost nothing: a 304 answer to the conditional GET, or a
-body whose SHA-256 is the one stored, is neither parsed nor written beyond one UPDATE of the
-feed's row.
+body whose SHA-256 is the one stored, is neither parsed nor written beyond its share of one
+UPDATE that records every such feed of the batch.
 
 What a poll writes may be lost in a crash of the database server without harm, so on
 PostgreSQL its commits do not wait for the disk (``core.lib.bulk.relax_commit``): the feed's
