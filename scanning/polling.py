@@ -97,10 +97,13 @@ class PolledBatch:
     fetch_seconds: float = 0.0
 
     def line(self) -> str:
+        """One line for the worker's log: "6 feeds: 1 ok, 5 not_modified; 3 new entries"."""
         counts: dict[str, int] = {}
         for outcome in self.outcomes.values():
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        return ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
+        new = sum(outcome.new for outcome in self.outcomes.values())
+        statuses = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        return f"{len(self.outcomes)} feeds: {statuses}; {new} new entries"
 
 
 SKIPPED_HELD = PollOutcome("skipped", error="another worker is fetching this feed")

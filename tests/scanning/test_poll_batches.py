@@ -139,3 +139,10 @@ def test_a_batch_that_could_outlast_its_lease_stops_start_up(settings):
     settings.SCANNING_POLL_BATCH = 200  # 25 rounds of 8 fetches of up to 30 s
     errors = [e for e in run_checks() if e.id == "scanning.E001"]
     assert errors and "SCANNING_LEASE_SECONDS" in errors[0].msg
+
+
+def test_a_batch_says_in_one_line_what_it_did(serve):
+    fresh = serve("/rad.xml", rss(*numbered_items(2, prefix="Rad")))
+    broken = serve("/fel.xml", "Oops", status=500)
+    line = poll_feeds([fresh.pk, broken.pk]).line()
+    assert line == "2 feeds: 1 error, 1 ok; 2 new entries"
