@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
+from core.forms import QuickSelect
 from core.lib.text import strip_bidi_controls
 from organizations.access import organization_required
 from organizations.people import MemberNames
@@ -73,19 +74,25 @@ class SignalFilterForm(forms.Form):
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
-    level = forms.ChoiceField(label=_("Level"), required=False)
-    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
-    trend = forms.TypedChoiceField(label=_("Trend"), required=False, coerce=int, empty_value=None)
-    tag = forms.TypedChoiceField(label=_("Tag"), required=False, coerce=int, empty_value=None)
+    level = forms.ChoiceField(label=_("Level"), required=False, widget=QuickSelect)
+    area = forms.TypedChoiceField(
+        label=_("Area"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    trend = forms.TypedChoiceField(
+        label=_("Trend"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    tag = forms.TypedChoiceField(
+        label=_("Tag"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     month = forms.CharField(
         label=_("Month"),
         required=False,
         help_text=_("Year and month, e.g. 2025-03."),
         widget=forms.TextInput(attrs={"type": "month"}),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     author = forms.TypedChoiceField(
-        label=_("Logged by"), required=False, coerce=int, empty_value=None
+        label=_("Logged by"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
     # Only for members who watch areas (the scanning group); rendered by its own include.
     mine = forms.BooleanField(
@@ -93,13 +100,16 @@ class SignalFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"value": "1"}),
     )
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=QuickSelect
+    )
     per_page = forms.TypedChoiceField(
         label=_("Per page"),
         required=False,
         coerce=int,
         empty_value=DEFAULT_PER_PAGE,
         choices=[(n, str(n)) for n in PER_PAGE_CHOICES],
+        widget=QuickSelect,
     )
 
     # The order of the query string we write back: the fields' order, then the page.
