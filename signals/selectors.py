@@ -3,6 +3,7 @@ start page. Always start from the ``visibility`` module's ``visible_*`` function
 from a model's manager.
 """
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -171,14 +172,48 @@ def _audience(membership) -> tuple:
 def cached_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
     """``level_counts`` for the filters except the level (and the sort, which changes no
     count), cached until the organisation's data changes: a page click, a sort or a level
-    chosen reuses the figures of the first view instead of counting the register again."""
+    chosen reuses the figures of the first view instead of counting the register again.
+
+    A search's counts stop after ``SEARCH_COUNT_LIMIT`` matches (``capped_level_counts``):
+    figures adding up to more than the limit are a sample, not the counts."""
     counting = replace(filters, level="", sort="", q=normalise_query(filters.q))
     parts = ("level_counts", _audience(membership), counting)
 
     def count() -> dict[str, int]:
         if _kept_by_database(counting):
             return stored_level_counts(membership, counting)
-        return level_counts(filter_signals(visible_signals(membership), counting))
+        signals = filter_signals(visible_signals(membership), counting)
+        if counting.q:
+            return capped_level_counts(signals)
+        return level_counts(signals)
+
+    return organization_cached(membership.organization, parts, count)
+
+
+# A search counts its matches up to this many and then says "more than 1,000": counting every
+# match of a common word (one signal in eight) read each of them from the table, which cost
+# more than ranking them. Its pages go as far as this many matches.
+SEARCH_COUNT_LIMIT = 1000
+
+
+def capped_level_counts(signals: QuerySet, limit: int | None = None) -> dict[str, int]:
+    """``level_counts`` of at most ``limit`` + 1 of ``signals`` (``SEARCH_COUNT_LIMIT``): the
+    counts when they add up to ``limit`` or fewer, else only that there are more. The levels
+    of the first rows found are read, in whatever order the search's index gives them."""
+    limit = SEARCH_COUNT_LIMIT if limit is None else limit
+    found = Counter(signals.order_by().values_list("level", flat=True)[: limit + 1])
+    return {level: found.get(level, 0) for level in Level.values}
+
+
+def _cached_capped_total(membership, filters: SignalFilters) -> int:
+    """How many signals match a search and a level, counted up to ``SEARCH_COUNT_LIMIT`` + 1:
+    when the search's matches over all levels are too many to be counted per level."""
+    counting = replace(filters, sort="", q=normalise_query(filters.q))
+    parts = ("capped_total", _audience(membership), counting)
+
+    def count() -> int:
+        signals = filter_signals(visible_signals(membership), counting)
+        return sum(capped_level_counts(signals).values())
 
     return organization_cached(membership.organization, parts, count)
 
@@ -237,21 +272,36 @@ class SignalPage:
 @dataclass
 class SignalListing:
     signals: SignalPage  # filtered and sorted; slice it to a page
-    level_counts: dict[str, int]  # for the current filters except the level itself
-    total: int  # how many signals match all the filters
+    # For the current filters except the level itself; None when a search matches more than
+    # ``SEARCH_COUNT_LIMIT`` signals, which are then not counted per level.
+    level_counts: dict[str, int] | None
+    total: int  # how many signals match all the filters (at most the limit when ``more``)
+    more: bool = False  # a search matches more than ``total`` signals; its pages stop there
+    # The signals of every level: the counts' sum, or the limit they went past.
+    level_total: int = 0
 
 
 def signal_listing(membership, filters: SignalFilters) -> SignalListing:
     """The list page's data: the counts (cached), then the page plus its prefetches.
 
     The counts per level are taken with every filter but the level, so each level's count says
-    what choosing it would give; the total follows from them without a COUNT of its own.
+    what choosing it would give; the total follows from them without a COUNT of its own. A
+    search with more matches than ``SEARCH_COUNT_LIMIT`` is counted no further: with a level
+    chosen, that level's matches are then counted (up to the limit) on their own.
     """
     counts = cached_level_counts(membership, filters)
-    total = counts.get(filters.level, 0) if filters.level else sum(counts.values())
     visible = visible_signals(membership)
-    signals = SignalPage(sort_signals(filter_signals(visible, filters), filters), total, visible)
-    return SignalListing(signals=signals, level_counts=counts, total=total)
+    signals = sort_signals(filter_signals(visible, filters), filters)
+    counted = sum(counts.values())
+    if counted <= SEARCH_COUNT_LIMIT or not normalise_query(filters.q):
+        total = counts.get(filters.level, 0) if filters.level else counted
+        page = SignalPage(signals, total, visible)
+        return SignalListing(page, counts, total, level_total=counted)
+    total = _cached_capped_total(membership, filters) if filters.level else counted
+    more = total > SEARCH_COUNT_LIMIT
+    total = min(total, SEARCH_COUNT_LIMIT)
+    page = SignalPage(signals, total, visible)
+    return SignalListing(page, None, total, more=more, level_total=SEARCH_COUNT_LIMIT)
 
 
 def find_signals(membership, filters: SignalFilters) -> QuerySet:

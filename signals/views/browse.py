@@ -287,9 +287,16 @@ def signal_list(request):
         "page": page,
         "signals": list(page.object_list),
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "level_counts": [(level, listing.level_counts[level.value]) for level in Level],
-        "level_total": sum(listing.level_counts.values()),
+        # Without counts per level (a search with too many matches to count) the levels are
+        # links without figures, and all levels together "more than" the limit.
+        "level_counts": [
+            (level, None if listing.level_counts is None else listing.level_counts[level.value])
+            for level in Level
+        ],
+        "level_total": listing.level_total,
         "total": listing.total,
+        "more": listing.more,
+        "levels_more": listing.level_counts is None,
     }
     if results_only:
         # Only the results; the count is swapped out-of-band into the page's live region so
