@@ -4,6 +4,7 @@ from a model's manager.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -21,7 +22,7 @@ from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
 from .models import Area, Level, Signal, Status, Tag
-from .search import normalise_query, order_by_relevance, search_signals
+from .search import normalise_query, order_by_relevance, ranks, search_signals
 from .visibility import (
     sees_shared_only,
     visible_area_watches,
@@ -245,13 +246,26 @@ class SignalPage:
     The first pages are one query. A deep page (page 3000 skips 75,000 rows) would make the
     database read every skipped row in full; there the page's ids are read first, which the
     list's indexes answer without touching the rows, then only those rows with what the list
-    shows: one query more, whatever the depth.
+    shows: one query more, whatever the depth. A ranked search (``search.ranks``) ranks every
+    match; it chooses its page's ids in a subquery, so that only the stored vectors and dates
+    go through the ranking, not every match's whole row joined to its area and author, and
+    reads those rows in full, sorted again: one query.
     """
 
-    def __init__(self, signals: QuerySet, total: int, visible: QuerySet):
+    def __init__(
+        self,
+        signals: QuerySet,
+        total: int,
+        visible: QuerySet,
+        order: Callable[[QuerySet], QuerySet],
+        *,
+        ranked: bool = False,
+    ):
         self.signals = signals
         self.total = total
-        self.visible = visible  # where the rows of a deep page are read from
+        self.visible = visible  # where the rows of a page chosen by id are read from
+        self.order = order  # the sort of ``signals``, for the rows of a ranked page
+        self.ranked = ranked
 
     def count(self) -> int:
         return self.total
@@ -260,9 +274,14 @@ class SignalPage:
         return self.total
 
     def __getitem__(self, key: slice) -> list[Signal]:
+        if self.ranked:
+            chosen = self.signals.values("pk")[key]
+            return list(with_list_relations(self.order(self.visible.filter(pk__in=chosen))))
         start = key.start or 0
         if start < DEFERRED_PAGING_FROM:
             return list(with_list_relations(self.signals)[key])
+        # Not in a subquery like a ranked page: SQLite, without statistics, would read the
+        # rows through the organisation's index and test each against the chosen ids.
         ids = list(self.signals.values_list("pk", flat=True)[key])
         rows = with_list_relations(self.visible.filter(pk__in=ids).order_by())
         by_id = {signal.pk: signal for signal in rows}
@@ -291,17 +310,24 @@ def signal_listing(membership, filters: SignalFilters) -> SignalListing:
     """
     counts = cached_level_counts(membership, filters)
     visible = visible_signals(membership)
-    signals = sort_signals(filter_signals(visible, filters), filters)
+
+    def order(signals: QuerySet) -> QuerySet:
+        return sort_signals(signals, filters)
+
+    ranked = filters.effective_sort == Sort.RELEVANCE and ranks(filters.q, visible.db)
+
+    def page(total: int) -> SignalPage:
+        signals = order(filter_signals(visible, filters))
+        return SignalPage(signals, total, visible, order, ranked=ranked)
+
     counted = sum(counts.values())
     if counted <= SEARCH_COUNT_LIMIT or not normalise_query(filters.q):
         total = counts.get(filters.level, 0) if filters.level else counted
-        page = SignalPage(signals, total, visible)
-        return SignalListing(page, counts, total, level_total=counted)
+        return SignalListing(page(total), counts, total, level_total=counted)
     total = _cached_capped_total(membership, filters) if filters.level else counted
     more = total > SEARCH_COUNT_LIMIT
     total = min(total, SEARCH_COUNT_LIMIT)
-    page = SignalPage(signals, total, visible)
-    return SignalListing(page, None, total, more=more, level_total=SEARCH_COUNT_LIMIT)
+    return SignalListing(page(total), None, total, more=more, level_total=SEARCH_COUNT_LIMIT)
 
 
 def find_signals(membership, filters: SignalFilters) -> QuerySet:
