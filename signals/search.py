@@ -102,16 +102,12 @@ def contains_every_word(rows: QuerySet, q: str, document: str) -> QuerySet:
     return rows
 
 
-def ranks(q: str, alias: str = "default") -> bool:
-    """Whether ``order_by_relevance`` ranks the matches (rather than sorting them by date)."""
-    return bool(normalise_query(q)) and connections[alias].vendor == "postgresql"
-
-
 def order_by_relevance(signals: QuerySet, q: str) -> QuerySet:
     """Best match first on PostgreSQL, ranked from the stored vectors (no document is parsed
     again); SQLite has no ranking, so newest first there."""
-    if not ranks(q, signals.db):
+    q = normalise_query(q)
+    if not q or connection.vendor != "postgresql":
         return signals.order_by("-created_at", "-pk")
-    query = SearchQuery(normalise_query(q), config="swedish", search_type="websearch")
+    query = SearchQuery(q, config="swedish", search_type="websearch")
     rank = SearchRank(SwedishDocument(), query)
     return signals.annotate(rank=rank).order_by("-rank", "-created_at", "-pk")

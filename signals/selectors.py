@@ -3,8 +3,8 @@ start page. Always start from the ``visibility`` module's ``visible_*`` function
 from a model's manager.
 """
 
+from array import array
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -22,7 +22,7 @@ from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
 from .models import Area, Level, Signal, Status, Tag
-from .search import normalise_query, order_by_relevance, ranks, search_signals
+from .search import normalise_query, order_by_relevance, search_signals
 from .visibility import (
     sees_shared_only,
     visible_area_watches,
@@ -206,19 +206,6 @@ def capped_level_counts(signals: QuerySet, limit: int | None = None) -> dict[str
     return {level: found.get(level, 0) for level in Level.values}
 
 
-def _cached_capped_total(membership, filters: SignalFilters) -> int:
-    """How many signals match a search and a level, counted up to ``SEARCH_COUNT_LIMIT`` + 1:
-    when the search's matches over all levels are too many to be counted per level."""
-    counting = replace(filters, sort="", q=normalise_query(filters.q))
-    parts = ("capped_total", _audience(membership), counting)
-
-    def count() -> int:
-        signals = filter_signals(visible_signals(membership), counting)
-        return sum(capped_level_counts(signals).values())
-
-    return organization_cached(membership.organization, parts, count)
-
-
 def _kept_by_database(filters: SignalFilters) -> bool:
     """Whether the filters are only those ``LevelCount`` is kept by (area and status)."""
     return replace(filters, area=None, status="") == SignalFilters()
@@ -246,26 +233,13 @@ class SignalPage:
     The first pages are one query. A deep page (page 3000 skips 75,000 rows) would make the
     database read every skipped row in full; there the page's ids are read first, which the
     list's indexes answer without touching the rows, then only those rows with what the list
-    shows: one query more, whatever the depth. A ranked search (``search.ranks``) ranks every
-    match; it chooses its page's ids in a subquery, so that only the stored vectors and dates
-    go through the ranking, not every match's whole row joined to its area and author, and
-    reads those rows in full, sorted again: one query.
+    shows: one query more, whatever the depth.
     """
 
-    def __init__(
-        self,
-        signals: QuerySet,
-        total: int,
-        visible: QuerySet,
-        order: Callable[[QuerySet], QuerySet],
-        *,
-        ranked: bool = False,
-    ):
+    def __init__(self, signals: QuerySet, total: int, visible: QuerySet):
         self.signals = signals
         self.total = total
-        self.visible = visible  # where the rows of a page chosen by id are read from
-        self.order = order  # the sort of ``signals``, for the rows of a ranked page
-        self.ranked = ranked
+        self.visible = visible  # where the rows of a deep page are read from
 
     def count(self) -> int:
         return self.total
@@ -274,23 +248,73 @@ class SignalPage:
         return self.total
 
     def __getitem__(self, key: slice) -> list[Signal]:
-        if self.ranked:
-            chosen = self.signals.values("pk")[key]
-            return list(with_list_relations(self.order(self.visible.filter(pk__in=chosen))))
         start = key.start or 0
         if start < DEFERRED_PAGING_FROM:
             return list(with_list_relations(self.signals)[key])
-        # Not in a subquery like a ranked page: SQLite, without statistics, would read the
-        # rows through the organisation's index and test each against the chosen ids.
-        ids = list(self.signals.values_list("pk", flat=True)[key])
-        rows = with_list_relations(self.visible.filter(pk__in=ids).order_by())
-        by_id = {signal.pk: signal for signal in rows}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return _rows_in_order(self.visible, self.signals.values_list("pk", flat=True)[key])
+
+
+def _rows_in_order(visible: QuerySet, ids) -> list[Signal]:
+    """The signals of ``ids`` with what the list shows, in the order of ``ids``: one query."""
+    ids = list(ids)
+    rows = with_list_relations(visible.filter(pk__in=ids).order_by())
+    by_id = {signal.pk: signal for signal in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclass(frozen=True)
+class SearchMatches:
+    """The first ``SEARCH_COUNT_LIMIT`` + 1 matches of a search, in the order asked for."""
+
+    ids: array  # of signal ids
+    counts: dict[str, int]  # of those, per level
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more matches than the limit (the list then stops one past it)."""
+        return len(self.ids) > SEARCH_COUNT_LIMIT
+
+
+def search_matches(membership, filters: SignalFilters) -> SearchMatches:
+    """``SearchMatches`` for the filters (a search among them), cached until the organisation's
+    data changes. One query finds, sorts (ranks, on PostgreSQL) and counts the first matches
+    at once; a page click, the next page or the same search again then reads only its rows."""
+    listing = replace(filters, q=normalise_query(filters.q))
+    parts = ("search_matches", _audience(membership), listing)
+
+    def find() -> SearchMatches:
+        signals = sort_signals(filter_signals(visible_signals(membership), listing), listing)
+        found = list(signals.values_list("pk", "level")[: SEARCH_COUNT_LIMIT + 1])
+        by_level = Counter(level for _pk, level in found)
+        return SearchMatches(
+            ids=array("q", (pk for pk, _level in found)),
+            counts={level: by_level.get(level, 0) for level in Level.values},
+        )
+
+    return organization_cached(membership.organization, parts, find)
+
+
+class SearchPage:
+    """A search's matches as ``Paginator`` reads them: its pages go as far as the limit, and a
+    page is its ids' rows."""
+
+    def __init__(self, matches: SearchMatches, visible: QuerySet):
+        self.ids = matches.ids[:SEARCH_COUNT_LIMIT]
+        self.visible = visible
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, key: slice) -> list[Signal]:
+        return _rows_in_order(self.visible, self.ids[key])
 
 
 @dataclass
 class SignalListing:
-    signals: SignalPage  # filtered and sorted; slice it to a page
+    signals: SignalPage | SearchPage  # filtered and sorted; slice it to a page
     # For the current filters except the level itself; None when a search matches more than
     # ``SEARCH_COUNT_LIMIT`` signals, which are then not counted per level.
     level_counts: dict[str, int] | None
@@ -305,29 +329,29 @@ def signal_listing(membership, filters: SignalFilters) -> SignalListing:
 
     The counts per level are taken with every filter but the level, so each level's count says
     what choosing it would give; the total follows from them without a COUNT of its own. A
-    search with more matches than ``SEARCH_COUNT_LIMIT`` is counted no further: with a level
-    chosen, that level's matches are then counted (up to the limit) on their own.
+    search is counted up to ``SEARCH_COUNT_LIMIT`` matches, from its first matches
+    (``search_matches``) when no level is chosen.
     """
-    counts = cached_level_counts(membership, filters)
     visible = visible_signals(membership)
-
-    def order(signals: QuerySet) -> QuerySet:
-        return sort_signals(signals, filters)
-
-    ranked = filters.effective_sort == Sort.RELEVANCE and ranks(filters.q, visible.db)
-
-    def page(total: int) -> SignalPage:
-        signals = order(filter_signals(visible, filters))
-        return SignalPage(signals, total, visible, order, ranked=ranked)
-
+    if normalise_query(filters.q):
+        return _search_listing(membership, filters, visible)
+    counts = cached_level_counts(membership, filters)
     counted = sum(counts.values())
-    if counted <= SEARCH_COUNT_LIMIT or not normalise_query(filters.q):
-        total = counts.get(filters.level, 0) if filters.level else counted
-        return SignalListing(page(total), counts, total, level_total=counted)
-    total = _cached_capped_total(membership, filters) if filters.level else counted
-    more = total > SEARCH_COUNT_LIMIT
-    total = min(total, SEARCH_COUNT_LIMIT)
-    return SignalListing(page(total), None, total, more=more, level_total=SEARCH_COUNT_LIMIT)
+    total = counts.get(filters.level, 0) if filters.level else counted
+    signals = sort_signals(filter_signals(visible, filters), filters)
+    return SignalListing(SignalPage(signals, total, visible), counts, total, level_total=counted)
+
+
+def _search_listing(membership, filters: SignalFilters, visible: QuerySet) -> SignalListing:
+    matches = search_matches(membership, filters)
+    counts = cached_level_counts(membership, filters) if filters.level else matches.counts
+    counted = sum(counts.values())
+    page = SearchPage(matches, visible)
+    if counted > SEARCH_COUNT_LIMIT:
+        return SignalListing(
+            page, None, len(page), more=matches.more, level_total=SEARCH_COUNT_LIMIT
+        )
+    return SignalListing(page, counts, len(page), more=matches.more, level_total=counted)
 
 
 def find_signals(membership, filters: SignalFilters) -> QuerySet:

@@ -180,6 +180,27 @@ def test_a_search_within_the_limit_is_counted_per_level(client_for, members, for
     assert (level_count(response, "Near world"), level_count(response, "Outer world")) == (20, 20)
 
 
+def test_a_search_finds_a_signal_logged_after_it_at_once(client_for, kommun, members, forty):
+    client = client_for(members[Role.SCANNER])
+    assert len(titles(client.get(LIST, {"q": "signal", "page": 2}))) == 15
+    log_signal(kommun, members[Role.SCANNER], title="Signal nyast")
+    response = client.get(LIST, {"q": "signal"})
+    assert titles(response)[0] == "Signal nyast"
+    assert "41 signals match the search." in response.content.decode()
+
+
+def test_the_next_page_of_a_search_reads_only_its_rows(
+    client_for, members, forty, django_assert_max_num_queries
+):
+    """The matches are found, sorted and counted once (cached); the next page reads its rows."""
+    client = client_for(members[Role.SCANNER])
+    htmx = {"HX-Request": "true"}
+    client.get(LIST, {"q": "signal"}, headers=htmx)
+    with django_assert_max_num_queries(7):
+        response = client.get(LIST, {"q": "signal", "page": 2}, headers=htmx)
+    assert titles(response) == [f"Signal {n:02d}" for n in range(14, -1, -1)]
+
+
 # --- deep pages -------------------------------------------------------------------------------
 
 
