@@ -1,5 +1,6 @@
-"""The list under load: counts and filter choices are cached until the register changes, deep
-pages are read ids first, and a common word ranks a window of its newest matches."""
+"""The list under load: counts, filter choices and a search's first matches are cached until the
+register changes, a search is counted up to a limit, deep pages are read ids first, and a
+common word ranks every match."""
 
 import re
 from datetime import datetime, timedelta
