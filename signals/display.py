@@ -19,6 +19,7 @@ from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.dates import MONTHS_AP
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +41,6 @@ SOURCES = "sources"  # the source links
 # "28 nov 2026"; a spreadsheet gets one it can sort. On pages the date's parts are joined by
 # no-break spaces, so a narrow column never splits a date over two lines.
 DATETIME_FORMAT = "j F Y, H:i"
-SHORT_DATE_FORMAT = "j N Y"
 SPREADSHEET_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 NO_BREAK_SPACE = "\u00a0"
 LIST_SEPARATOR = ", "
@@ -153,6 +153,14 @@ def _choice_labels(name: str) -> dict:
     return {code: str(choice) for code, choice in _model_field(name).flatchoices}
 
 
+def _choice_label(name: str, value) -> str:
+    """The label of one stored choice: only that one translated (a list shows three a row)."""
+    for code, choice in _model_field(name).flatchoices:
+        if code == value:
+            return str(choice)
+    return str(value)
+
+
 def _is_many(name: str) -> bool:
     model_field = _model_field(name)
     return bool(model_field.many_to_many or model_field.one_to_many)
@@ -195,7 +203,9 @@ def short_date(value) -> str:
     "28 nov 2026", never split over two lines."""
     if value in (None, ""):
         return ""
-    return _unbroken(date_format(_local(value), SHORT_DATE_FORMAT))
+    # Django's "j N Y", written out: date_format parses its format again for every date.
+    day = _local(value)
+    return _unbroken(f"{day.day} {MONTHS_AP[day.month]} {day.year:04d}")
 
 
 def date_time(value) -> str:
@@ -212,7 +222,7 @@ def _plain(name: str, value) -> str:
     if value in (None, ""):
         return ""
     if _has_choices(name):
-        return _choice_labels(name).get(value, str(value))
+        return _choice_label(name, value)
     if isinstance(_model_field(name), models.DateTimeField):
         return date_time(value)
     # Rows stored before bidirectional controls were stripped on input may still hold them.

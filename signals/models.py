@@ -233,9 +233,10 @@ class Signal(OrganizationOwned):
             models.Index(
                 fields=["organization", "status", "level"], name="signal_org_status_level"
             ),
-            # The counts per level within one area (the list filtered by area).
+            # The list filtered by area and level, newest first, read in the index's order.
             models.Index(
-                fields=["organization", "area", "level", "status"], name="signal_org_area_level"
+                fields=["organization", "area", "level", "created_at", "id"],
+                name="signal_org_area_level_date",
             ),
             # Whether a person logged any signal the member sees (the author filter's choices).
             models.Index(fields=["created_by", "organization", "status"], name="signal_author"),

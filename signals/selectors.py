@@ -3,6 +3,8 @@ start page. Always start from the ``visibility`` module's ``visible_*`` function
 from a model's manager.
 """
 
+from array import array
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -19,7 +21,7 @@ from core.lib.text import strip_bidi_controls
 from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
-from .models import Area, Level, Signal, Status, Tag
+from .models import Area, Level, Signal, Status, Tag, Trend
 from .search import normalise_query, order_by_relevance, search_signals
 from .visibility import (
     sees_shared_only,
@@ -137,19 +139,43 @@ def sort_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
             return signals.order_by("-created_at", "-pk")
 
 
+# What a list row does not show of a signal's area and author (their name is all it shows).
+UNSHOWN_RELATED = (
+    "area__organization",
+    "area__description",
+    "area__created_at",
+    "area__updated_at",
+    "created_by__password",
+    "created_by__last_login",
+    "created_by__date_joined",
+    "created_by__email",
+    "created_by__is_superuser",
+    "created_by__is_staff",
+)
+
+
 def with_list_relations(signals: QuerySet) -> QuerySet:
     """Everything a list row shows, in a fixed number of queries whatever the page size.
 
     The related rows land in plain lists (``trend_list``, ``tag_list``, ``source_list``):
     a template reading ``signal.tags.all`` would build a new queryset every time it asks.
-    The long texts a row does not show are left in the database (reading one later would
-    cost a query per row; the query-count test would say so).
+    What a row does not show is left in the database: the long texts (reading one later would
+    cost a query per row; the query-count test would say so), and the dates and other columns
+    of the related rows, whose reading (SQLite's dates are parsed in Python) was a tenth of a
+    warm list request. The trends and tags are those of the signals, so their relation scopes
+    them; only their names are read.
     """
-    signals = signals.defer("description", "motivation", "search_document")
-    return signals.select_related("area", "created_by").prefetch_related(
-        Prefetch("trends", to_attr="trend_list"),
-        Prefetch("tags", to_attr="tag_list"),
-        Prefetch("sources", to_attr="source_list"),
+    signals = signals.defer("description", "motivation", "search_document", "updated_at")
+    trends = Trend._default_manager.only("name")
+    tags = Tag._default_manager.only("name")
+    return (
+        signals.select_related("area", "created_by")
+        .defer(*UNSHOWN_RELATED)
+        .prefetch_related(
+            Prefetch("trends", queryset=trends, to_attr="trend_list"),
+            Prefetch("tags", queryset=tags, to_attr="tag_list"),
+            Prefetch("sources", to_attr="source_list"),
+        )
     )
 
 
@@ -171,16 +197,37 @@ def _audience(membership) -> tuple:
 def cached_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
     """``level_counts`` for the filters except the level (and the sort, which changes no
     count), cached until the organisation's data changes: a page click, a sort or a level
-    chosen reuses the figures of the first view instead of counting the register again."""
+    chosen reuses the figures of the first view instead of counting the register again.
+
+    A search's counts stop after ``SEARCH_COUNT_LIMIT`` matches (``capped_level_counts``):
+    figures adding up to more than the limit are a sample, not the counts."""
     counting = replace(filters, level="", sort="", q=normalise_query(filters.q))
     parts = ("level_counts", _audience(membership), counting)
 
     def count() -> dict[str, int]:
         if _kept_by_database(counting):
             return stored_level_counts(membership, counting)
-        return level_counts(filter_signals(visible_signals(membership), counting))
+        signals = filter_signals(visible_signals(membership), counting)
+        if counting.q:
+            return capped_level_counts(signals)
+        return level_counts(signals)
 
     return organization_cached(membership.organization, parts, count)
+
+
+# A search counts its matches up to this many and then says "more than 1,000": counting every
+# match of a common word (one signal in eight) read each of them from the table, which cost
+# more than ranking them. Its pages go as far as this many matches.
+SEARCH_COUNT_LIMIT = 1000
+
+
+def capped_level_counts(signals: QuerySet, limit: int | None = None) -> dict[str, int]:
+    """``level_counts`` of at most ``limit`` + 1 of ``signals`` (``SEARCH_COUNT_LIMIT``): the
+    counts when they add up to ``limit`` or fewer, else only that there are more. The levels
+    of the first rows found are read, in whatever order the search's index gives them."""
+    limit = SEARCH_COUNT_LIMIT if limit is None else limit
+    found = Counter(signals.order_by().values_list("level", flat=True)[: limit + 1])
+    return {level: found.get(level, 0) for level in Level.values}
 
 
 def _kept_by_database(filters: SignalFilters) -> bool:
@@ -228,30 +275,107 @@ class SignalPage:
         start = key.start or 0
         if start < DEFERRED_PAGING_FROM:
             return list(with_list_relations(self.signals)[key])
-        ids = list(self.signals.values_list("pk", flat=True)[key])
-        rows = with_list_relations(self.visible.filter(pk__in=ids).order_by())
-        by_id = {signal.pk: signal for signal in rows}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return _rows_in_order(self.visible, self.signals.values_list("pk", flat=True)[key])
+
+
+def _rows_in_order(visible: QuerySet, ids) -> list[Signal]:
+    """The signals of ``ids`` with what the list shows, in the order of ``ids``: one query."""
+    ids = list(ids)
+    rows = with_list_relations(visible.filter(pk__in=ids).order_by())
+    by_id = {signal.pk: signal for signal in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclass(frozen=True)
+class SearchMatches:
+    """The first ``SEARCH_COUNT_LIMIT`` + 1 matches of a search, in the order asked for."""
+
+    ids: array  # of signal ids
+    counts: dict[str, int]  # of those, per level
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more matches than the limit (the list then stops one past it)."""
+        return len(self.ids) > SEARCH_COUNT_LIMIT
+
+
+def search_matches(membership, filters: SignalFilters) -> SearchMatches:
+    """``SearchMatches`` for the filters (a search among them), cached until the organisation's
+    data changes. One query finds, sorts (ranks, on PostgreSQL) and counts the first matches
+    at once; a page click, the next page or the same search again then reads only its rows."""
+    listing = replace(filters, q=normalise_query(filters.q))
+    parts = ("search_matches", _audience(membership), listing)
+
+    def find() -> SearchMatches:
+        signals = sort_signals(filter_signals(visible_signals(membership), listing), listing)
+        found = list(signals.values_list("pk", "level")[: SEARCH_COUNT_LIMIT + 1])
+        by_level = Counter(level for _pk, level in found)
+        return SearchMatches(
+            ids=array("q", (pk for pk, _level in found)),
+            counts={level: by_level.get(level, 0) for level in Level.values},
+        )
+
+    return organization_cached(membership.organization, parts, find)
+
+
+class SearchPage:
+    """A search's matches as ``Paginator`` reads them: its pages go as far as the limit, and a
+    page is its ids' rows."""
+
+    def __init__(self, matches: SearchMatches, visible: QuerySet):
+        self.ids = matches.ids[:SEARCH_COUNT_LIMIT]
+        self.visible = visible
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, key: slice) -> list[Signal]:
+        return _rows_in_order(self.visible, self.ids[key])
 
 
 @dataclass
 class SignalListing:
-    signals: SignalPage  # filtered and sorted; slice it to a page
-    level_counts: dict[str, int]  # for the current filters except the level itself
-    total: int  # how many signals match all the filters
+    signals: SignalPage | SearchPage  # filtered and sorted; slice it to a page
+    # For the current filters except the level itself; None when a search matches more than
+    # ``SEARCH_COUNT_LIMIT`` signals, which are then not counted per level.
+    level_counts: dict[str, int] | None
+    total: int  # how many signals match all the filters (at most the limit when ``more``)
+    more: bool = False  # a search matches more than ``total`` signals; its pages stop there
+    # The signals of every level: the counts' sum, or the limit they went past.
+    level_total: int = 0
 
 
 def signal_listing(membership, filters: SignalFilters) -> SignalListing:
     """The list page's data: the counts (cached), then the page plus its prefetches.
 
     The counts per level are taken with every filter but the level, so each level's count says
-    what choosing it would give; the total follows from them without a COUNT of its own.
+    what choosing it would give; the total follows from them without a COUNT of its own. A
+    search is counted up to ``SEARCH_COUNT_LIMIT`` matches, from its first matches
+    (``search_matches``) when no level is chosen.
     """
-    counts = cached_level_counts(membership, filters)
-    total = counts.get(filters.level, 0) if filters.level else sum(counts.values())
     visible = visible_signals(membership)
-    signals = SignalPage(sort_signals(filter_signals(visible, filters), filters), total, visible)
-    return SignalListing(signals=signals, level_counts=counts, total=total)
+    if normalise_query(filters.q):
+        return _search_listing(membership, filters, visible)
+    counts = cached_level_counts(membership, filters)
+    counted = sum(counts.values())
+    total = counts.get(filters.level, 0) if filters.level else counted
+    signals = sort_signals(filter_signals(visible, filters), filters)
+    return SignalListing(SignalPage(signals, total, visible), counts, total, level_total=counted)
+
+
+def _search_listing(membership, filters: SignalFilters, visible: QuerySet) -> SignalListing:
+    matches = search_matches(membership, filters)
+    counts = cached_level_counts(membership, filters) if filters.level else matches.counts
+    counted = sum(counts.values())
+    page = SearchPage(matches, visible)
+    if counted > SEARCH_COUNT_LIMIT:
+        return SignalListing(
+            page, None, len(page), more=matches.more, level_total=SEARCH_COUNT_LIMIT
+        )
+    return SignalListing(page, counts, len(page), more=matches.more, level_total=counted)
 
 
 def find_signals(membership, filters: SignalFilters) -> QuerySet:

@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
+from core.forms import QuickSelect
 from core.lib.text import strip_bidi_controls
 from organizations.access import organization_required
 from organizations.people import MemberNames
@@ -73,19 +74,25 @@ class SignalFilterForm(forms.Form):
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
-    level = forms.ChoiceField(label=_("Level"), required=False)
-    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
-    trend = forms.TypedChoiceField(label=_("Trend"), required=False, coerce=int, empty_value=None)
-    tag = forms.TypedChoiceField(label=_("Tag"), required=False, coerce=int, empty_value=None)
+    level = forms.ChoiceField(label=_("Level"), required=False, widget=QuickSelect)
+    area = forms.TypedChoiceField(
+        label=_("Area"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    trend = forms.TypedChoiceField(
+        label=_("Trend"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    tag = forms.TypedChoiceField(
+        label=_("Tag"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     month = forms.CharField(
         label=_("Month"),
         required=False,
         help_text=_("Year and month, e.g. 2025-03."),
         widget=forms.TextInput(attrs={"type": "month"}),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     author = forms.TypedChoiceField(
-        label=_("Logged by"), required=False, coerce=int, empty_value=None
+        label=_("Logged by"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
     # Only for members who watch areas (the scanning group); rendered by its own include.
     mine = forms.BooleanField(
@@ -93,13 +100,16 @@ class SignalFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"value": "1"}),
     )
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=QuickSelect
+    )
     per_page = forms.TypedChoiceField(
         label=_("Per page"),
         required=False,
         coerce=int,
         empty_value=DEFAULT_PER_PAGE,
         choices=[(n, str(n)) for n in PER_PAGE_CHOICES],
+        widget=QuickSelect,
     )
 
     # The order of the query string we write back: the fields' order, then the page.
@@ -137,10 +147,11 @@ class SignalFilterForm(forms.Form):
         for name in RESULT_OPTIONS:
             self.fields[name].widget.attrs["form"] = FORM_ID
         cached = filter_choices(membership) if all_choices else {}
-        for name, (empty_label, options, label) in _options(membership).items():
+        for name, (empty_label, read) in _options(membership).items():
             if name in cached:
                 self.fields[name].choices = _choices(empty_label, cached[name])
                 continue
+            options, label = read()
             if not all_choices:
                 submitted = self._submitted_id(name)
                 options = options.none() if submitted is None else options.filter(pk=submitted)
@@ -243,16 +254,17 @@ class SignalFilterForm(forms.Form):
 
 
 def _options(membership) -> dict:
-    """Per dropdown of the organisation's own rows: the empty choice, the options and how each
-    is named. Areas and trends are the organisation's configuration; tags and authors come
-    from the signals the member can see, so no name from a draft reaches someone who may not
-    read drafts."""
+    """Per dropdown of the organisation's own rows: the empty choice, and a function giving
+    the options and how each is named (called only when they are not cached: building the
+    querysets alone took a twentieth of a request). Areas and trends are the organisation's
+    configuration; tags and authors come from the signals the member can see, so no name from
+    a draft reaches someone who may not read drafts."""
     by_name = attrgetter("name")
     return {
-        "area": (_("All areas"), visible_areas(membership), by_name),
-        "trend": (_("All trends"), visible_trends(membership), by_name),
-        "tag": (_("All tags"), tags_in_use(membership), by_name),
-        "author": (_("Anyone"), authors(membership), MemberNames(membership)),
+        "area": (_("All areas"), lambda: (visible_areas(membership), by_name)),
+        "trend": (_("All trends"), lambda: (visible_trends(membership), by_name)),
+        "tag": (_("All tags"), lambda: (tags_in_use(membership), by_name)),
+        "author": (_("Anyone"), lambda: (authors(membership), MemberNames(membership))),
     }
 
 
@@ -277,9 +289,16 @@ def signal_list(request):
         "page": page,
         "signals": list(page.object_list),
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "level_counts": [(level, listing.level_counts[level.value]) for level in Level],
-        "level_total": sum(listing.level_counts.values()),
+        # Without counts per level (a search with too many matches to count) the levels are
+        # links without figures, and all levels together "more than" the limit.
+        "level_counts": [
+            (level, None if listing.level_counts is None else listing.level_counts[level.value])
+            for level in Level
+        ],
+        "level_total": listing.level_total,
         "total": listing.total,
+        "more": listing.more,
+        "levels_more": listing.level_counts is None,
     }
     if results_only:
         # Only the results; the count is swapped out-of-band into the page's live region so

@@ -1,5 +1,6 @@
-"""The list under load: counts and filter choices are cached until the register changes, deep
-pages are read ids first, and a common word ranks a window of its newest matches."""
+"""The list under load: counts, filter choices and a search's first matches are cached until the
+register changes, a search is counted up to a limit, deep pages are read ids first, and a
+common word ranks every match."""
 
 import re
 from datetime import datetime, timedelta
@@ -143,6 +144,62 @@ def test_a_warm_page_click_costs_no_count(
     client.get(LIST)
     with django_assert_max_num_queries(7):
         client.get(LIST, {"sort": "oldest", "page": 1}, headers={"HX-Request": "true"})
+
+
+# --- a search with many matches is counted up to a limit -----------------------------------------
+
+
+def test_a_search_with_more_matches_than_the_limit_says_more_than(
+    client_for, members, forty, monkeypatch
+):
+    """Past ``SEARCH_COUNT_LIMIT`` matches a search is counted no further: the page says "more
+    than", the levels are links without figures, and the pages stop at the limit."""
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 30)
+    client = client_for(members[Role.SCANNER])
+    html = client.get(LIST, {"q": "signal"}).content.decode()
+    assert "More than 30 signals match the search." in html
+    assert "Signals 1–25 of more than 30" in html
+    assert '<span class="level-counts__n">(30+)</span>' in html
+    assert "Near world</a>" in html and "Outer world</a>" in html
+    assert "Download the matching signals as CSV" in html
+    last = client.get(LIST, {"q": "signal", "page": 9})
+    assert len(titles(last)) == 5  # rows 26–30, the limit's page
+    # A level of no more than the limit is counted in full.
+    near = client.get(LIST, {"q": "signal", "level": "near"}).content.decode()
+    assert "20 signals match the filters." in near
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 15)
+    near = client.get(LIST, {"q": "signal", "level": "near", "sort": "oldest"})
+    assert "More than 15 signals match the filters." in near.content.decode()
+
+
+def test_a_search_within_the_limit_is_counted_per_level(client_for, members, forty, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 40)
+    response = client_for(members[Role.SCANNER]).get(LIST, {"q": "signal"})
+    html = response.content.decode()
+    assert "40 signals match the search." in html
+    assert "More than" not in html
+    assert (level_count(response, "Near world"), level_count(response, "Outer world")) == (20, 20)
+
+
+def test_a_search_finds_a_signal_logged_after_it_at_once(client_for, kommun, members, forty):
+    client = client_for(members[Role.SCANNER])
+    assert len(titles(client.get(LIST, {"q": "signal", "page": 2}))) == 15
+    log_signal(kommun, members[Role.SCANNER], title="Signal nyast")
+    response = client.get(LIST, {"q": "signal"})
+    assert titles(response)[0] == "Signal nyast"
+    assert "41 signals match the search." in response.content.decode()
+
+
+def test_the_next_page_of_a_search_reads_only_its_rows(
+    client_for, members, forty, django_assert_max_num_queries
+):
+    """The matches are found, sorted and counted once (cached); the next page reads its rows."""
+    client = client_for(members[Role.SCANNER])
+    htmx = {"HX-Request": "true"}
+    client.get(LIST, {"q": "signal"}, headers=htmx)
+    with django_assert_max_num_queries(7):
+        response = client.get(LIST, {"q": "signal", "page": 2}, headers=htmx)
+    assert titles(response) == [f"Signal {n:02d}" for n in range(14, -1, -1)]
 
 
 # --- deep pages -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from organizations.roles import Role
+from signals import search
 from signals.models import Status
 from signals.search import search_signals
 from signals.selectors import SignalFilters, find_signals
@@ -69,6 +70,17 @@ def scanner_membership(members):
 )
 def test_a_word_in_any_part_of_the_signal_finds_it(members, forskola, solceller, q):
     assert found(scanner_membership(members), q) == {forskola.title}
+
+
+@pytest.mark.parametrize("q", ["förskola", "Förskola barn", "120 ny", "vindkraft"])
+def test_a_word_in_many_signals_finds_the_same_ones(members, forskola, solceller, q, monkeypatch):
+    """On SQLite a word in many signals is matched while the rows are read in the list's order
+    rather than looked up by id (``search.MANY_MATCHES``): the same signals either way."""
+    membership = scanner_membership(members)
+    few = found(membership, q)
+    monkeypatch.setattr(search, "MANY_MATCHES", 0)
+    assert found(membership, q) == few
+    assert found(membership, q) == ({forskola.title} if q != "vindkraft" else set())
 
 
 @pytest.mark.parametrize("q", ["vindkraft", "förskola vindkraft", "!!!"])
