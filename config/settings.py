@@ -380,7 +380,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(days=1),
         "options": {"expires": timedelta(hours=23).total_seconds()},
     },
-    # Enqueues one poll per feed that is due; a feed's own schedule says when (scanning.schedule).
+    # SQLite's planner statistics, counted anew as the data grows (core.lib.planner).
+    "refresh-planner-statistics": {
+        "task": "core.tasks.refresh_planner_statistics",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": timedelta(hours=23).total_seconds()},
+    },
+    # Enqueues the due feeds in batches; each feed's own schedule says when (scanning.schedule).
     "dispatch-due-feeds": {
         "task": "scanning.tasks.dispatch_due_feeds",
         "schedule": timedelta(minutes=2),

@@ -18,3 +18,12 @@ def clear_expired_sessions() -> None:
     """
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
+
+
+@shared_task(ignore_result=True)
+def refresh_planner_statistics() -> bool:
+    """Every night, SQLite's planner statistics counted anew as the data grows
+    (core.lib.planner); nothing to do on PostgreSQL."""
+    from core.lib.planner import refresh_statistics
+
+    return refresh_statistics()

@@ -67,7 +67,7 @@ class Organization(models.Model):
         return self.name
 
 
-def organization_field(*, db_index: bool = True) -> models.ForeignKey:
+def organization_field(*, db_index: bool = True) -> "models.ForeignKey[Organization, Organization]":
     """The owning organisation, as every ``OrganizationOwned`` model has it. A model whose own
     indexes all start with it passes ``db_index=False``: an index of its own would be one more
     write for every row and serve no query the others do not."""
