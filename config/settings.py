@@ -420,10 +420,10 @@ SCANNING_FETCH_TIMEOUT = _env_int("SCANNING_FETCH_TIMEOUT", 30)
 SCANNING_MAX_FEED_BYTES = _env_int("SCANNING_MAX_FEED_BYTES", 5 * 1024 * 1024)
 # The dispatcher sends due feeds in batches of this many per task; a worker fetches a batch's
 # feeds side by side in this many threads (fetching is waiting on the network).
-SCANNING_POLL_BATCH = _env_int("SCANNING_POLL_BATCH", 25)
-SCANNING_FETCH_THREADS = _env_int("SCANNING_FETCH_THREADS", 8)
+SCANNING_POLL_BATCH = _env_int("SCANNING_POLL_BATCH", 50)
+SCANNING_FETCH_THREADS = _env_int("SCANNING_FETCH_THREADS", 10)
 # How long a worker holds a feed while fetching it: longer than a batch's fetches (here at
-# most 4 rounds of 8 fetches of at most 30 s) and ingests, short enough that a feed whose
+# most 5 rounds of 10 fetches of at most 30 s) and ingests, short enough that a feed whose
 # worker was killed is fetched again soon.
 SCANNING_LEASE_SECONDS = _env_int("SCANNING_LEASE_SECONDS", 300)
 # A poll the dispatcher enqueued that has not run within this time (its worker died, the

@@ -136,7 +136,7 @@ def test_a_batch_that_could_outlast_its_lease_stops_start_up(settings):
     from django.core.checks import run_checks
 
     assert not [e for e in run_checks() if e.id == "scanning.E001"]
-    settings.SCANNING_POLL_BATCH = 200  # 25 rounds of 8 fetches of up to 30 s
+    settings.SCANNING_POLL_BATCH = 200  # 20 rounds of 10 fetches of up to 30 s
     errors = [e for e in run_checks() if e.id == "scanning.E001"]
     assert errors and "SCANNING_LEASE_SECONDS" in errors[0].msg
 
