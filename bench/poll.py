@@ -217,6 +217,16 @@ def run_round(name: str, queue: str) -> float:
         f"{name}: {N_FEEDS} feeds in {elapsed:.1f}s = {N_FEEDS / elapsed:.1f} feeds/s "
         f"({outcome['new']} with new entries, {outcome['failed']} failed)"
     )
+    # Why they failed, in words, as each feed's health says it: the failing and hanging feeds'
+    # errors are expected, anything else is not.
+    errors = (
+        Feed.objects.filter(last_error_at__gte=started_at)
+        .values("last_error")
+        .annotate(feeds=Count("pk"))
+        .order_by("-feeds")
+    )
+    for error in errors:
+        log(f"    {error['feeds']} × {error['last_error'][:150]}")
     return elapsed
 
 
