@@ -52,7 +52,7 @@ def test_the_charts_have_an_accessible_name_and_a_table_in_the_browser():
         assert 'role="img"' in svg
         assert 'aria-label="Kandidater per ' in svg
     assert "<title>Kandidater per nivå</title>" in html
-    assert html.count("<table>") == 2  # each chart's figures
+    assert html.count('<table class="figures">') == 2  # each chart's figures
     assert html.count('<table class="report-radar__table">') == 1
     assert "Siffrorna som tabell" in html
 
