@@ -165,7 +165,7 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
     return PolledBatch(outcomes, fetch_seconds)
 
 
-# What a poll reads of the feed (another field would be loaded when first read).
+# What a poll reads of the feed as it takes the lease (``LeasedFeed``).
 _POLL_READS = (
     "url",
     "title",
@@ -369,10 +369,6 @@ def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unc
 def _record_unchanged(unchanged: list[_Unchanged], now: datetime) -> None:
     """Record the successful polls of feeds found unchanged and release their leases: one
     statement for them all, its commit not waiting for the disk."""
-    if len(unchanged) == 1:
-        each = unchanged[0]
-        _succeeded(each.feed, now, each.interval, {}, relaxed=True)
-        return
     adapt = datetime_adapter()
     update_rows(
         Feed,

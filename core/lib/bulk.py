@@ -175,8 +175,8 @@ def _insert_head(
 
 @lru_cache(maxsize=64)
 def _unnest(model: type[Model], columns: tuple[str, ...]) -> str:
-    """PostgreSQL: the rows as one array per column, ``SELECT * FROM unnest(%s::bigint[],
-    …)``, as Django's own bulk_create does. The statement's text is then the same whatever
+    """PostgreSQL: the rows as one array per column, ``unnest(%b::bigint[], …)``, as Django's
+    own bulk_create does. The statement's text is then the same whatever
     the number of rows (the server parses a short statement, not one with a placeholder per
     value), and the values travel as arrays, in binary (``%b``): psycopg writes a text array
     by escaping each value in Python, four times slower for a feed's entries."""
@@ -186,7 +186,7 @@ def _unnest(model: type[Model], columns: tuple[str, ...]) -> str:
     for column in columns:
         db_type = by_column[column].db_type(database) or "text"
         casts.append(f"%b::{db_type.split('(')[0]}[]")
-    return f"SELECT * FROM unnest({', '.join(casts)})"
+    return f"unnest({', '.join(casts)})"
 
 
 def _send_insert(
@@ -210,7 +210,7 @@ def _send_insert(
         _run(
             database,
             cursor,
-            head + _unnest(model, tuple(columns)) + tail,
+            f"{head}SELECT * FROM {_unnest(model, tuple(columns))}{tail}",
             [list(column) for column in zip(*rows, strict=True)],
         )
         return pending
@@ -306,7 +306,10 @@ def select_rows(*queries: tuple[str, Sequence]) -> list[list[tuple]]:
     return [each.rows() for each in pending]
 
 
-_RELAXED = " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
+# relax_commit() for a single statement outside a transaction block, as a FROM item:
+# set_config(…, true) is SET LOCAL, and holds for the statement's own implicit transaction,
+# whose commit comes before the setting is undone. No BEGIN, SET and COMMIT round trips.
+_RELAXED = "(SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
 
 
 @lru_cache(maxsize=64)
@@ -327,10 +330,7 @@ def _update_statement(
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     sql = f"UPDATE {table} SET {assignments}"
     if relaxed and vendor == "postgresql":
-        # relax_commit() for a single statement outside a transaction block: set_config(…,
-        # true) is SET LOCAL, and holds for the statement's own implicit transaction, whose
-        # commit comes before the setting is undone. No BEGIN, SET and COMMIT round trips.
-        sql += _RELAXED
+        sql += f" FROM {_RELAXED}"
     pk = f"{table}.{quote(meta.pk.column)}"
     if keys == 1:
         sql += f" WHERE {pk} = %s"
@@ -408,8 +408,7 @@ def update_returning(
         return []
     database = _database()
     many = len(pks) > 1
-    keys = 1 if not many else (2 if database.vendor == "postgresql" else len(pks))
-    sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, keys)
+    sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, len(pks))
     loaded = _loaded_fields(model, tuple(fields), database)
     quote = database.ops.quote_name
     table = quote(model._meta.db_table)
@@ -458,13 +457,13 @@ def update_rows(
     constants = ", ".join(f"{quote(column)} = %s" for column in same)
     if database.vendor == "postgresql":
         names = [meta.pk.column, *columns]
-        arrays = _unnest(model, tuple(names)).replace("SELECT * FROM ", "")
         assignments = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns)
+        sources = [f"{_unnest(model, tuple(names))} AS v({', '.join(quote(n) for n in names)})"]
+        if relaxed:
+            sources.append(_RELAXED)
         sql = (
             f"UPDATE {table} SET {', '.join(filter(None, [assignments, constants]))} "
-            f"FROM {arrays} AS v({', '.join(quote(n) for n in names)})"
-            f"{',' + _RELAXED.removeprefix(' FROM') if relaxed else ''} "
-            f"WHERE {table}.{pk_column} = v.{pk_column}"
+            f"FROM {', '.join(sources)} WHERE {table}.{pk_column} = v.{pk_column}"
         )
         params = [*same.values(), *[list(c) for c in zip(*rows, strict=True)]]
         with closing(_driver_cursor(database)) as cursor:
