@@ -7,9 +7,10 @@ On a throwaway database of its own (as bench/signals_list.py: SQLite in a tempor
 PostgreSQL in the URL's database name + "_bench", created and dropped here), it times:
 
 1. Entries per second. Ours: every feed file through the code a poll runs once it has the
-   body, ``parse_feed`` (parse, clean, identify) then ``store_parsed`` (de-duplicate, store the
+   body, ``parse_feed`` (parse, clean, identify) then ``store_changed`` (de-duplicate, store the
    entries, place them in the queue of an organisation following the feed, record the poll),
-   each file in its own transaction as a poll does. Every round stores the files as new feeds
+   the files stored together in one transaction, as a poll batch stores its feeds that
+   changed (a batch of SCANNING_POLL_BATCH feeds, most of them unchanged, has a few). Every round stores the files as new feeds
    of a new organisation, so every entry is new and stored, with its queue item. Theirs:
    ``feedparser.parse(body)`` with its defaults on the same XML files (JSON Feed is not
    something feedparser reads), storing nothing. Rounds alternate between the two; the median
@@ -158,7 +159,7 @@ def run(feeds, settings) -> None:
     from organizations.models import Organization
     from scanning.models import Entry, Feed, Subscription, TriageItem
     from scanning.parsing import parse_feed
-    from scanning.polling import store_parsed
+    from scanning.storing import ChangedFeed, store_changed
 
     # --- 1. entries/s: ours (parse → clean → dedup → store) and feedparser's defaults -----
     xml_feeds = [f for f in feeds if not f.name.endswith(".json")]  # feedparser has no JSON
@@ -174,10 +175,12 @@ def run(feeds, settings) -> None:
             targets.append((stored, feed))
         entries = 0
         started = time.perf_counter()
+        changed = []
         for stored, feed in targets:
             parsed = parse_feed(feed.body, url=stored.url)
-            store_parsed(stored, parsed, timezone.now())
+            changed.append(ChangedFeed(stored, parsed))
             entries += len(parsed.entries)
+        store_changed(changed, timezone.now())
         return entries, time.perf_counter() - started
 
     def theirs() -> tuple[int, float]:

@@ -19,7 +19,7 @@ from signals.models import Area, Level
 from .feed_admin import feed_for_url, subscribe_for_command
 from .models import Entry, Feed
 from .parsing import ParsedFeed, parse_feed
-from .polling import store_parsed
+from .storing import store_parsed
 
 SAMPLE_FEEDS = Path(__file__).resolve().parent / "sample_feeds"
 

@@ -1,20 +1,21 @@
-"""Putting a feed's new entries into the queues of the organisations that follow it.
+"""Putting feeds' new entries into the queues of the organisations that follow them.
 
 One item per story per organisation: an entry whose canonical address, or near-identical title
 within a few days, matches an item the organisation already has joins that item ("also in:
 …") instead of making a second one. Keyword rules decide whether a new item is in the queue
 (NEW) or kept out (FILTERED). Entries older than the queue's age make no item at all.
 
-Called inside the poll's transaction, so an item and its entries are stored together or not at
-all; the unique (organisation, entry) constraint keeps a retry from placing an entry twice.
-This runs for every new entry of every feed, so its cost does not grow with the followers in
-statements: one query reads the followers with their rules and one the stories they already
-have (sent with the entries' INSERT, sharing its round trip), and one multi-row INSERT each
-(``core.lib.bulk``) writes the items and their entries, for all of them at once.
+Called inside the transaction that stores a poll batch's changed feeds, so an item and its
+entries are stored together or not at all; the unique (organisation, entry) constraint keeps a
+retry from placing an entry twice. This runs for every new entry of every feed, so its cost
+does not grow with the feeds or the followers in statements: one query reads the feeds'
+followers with their rules and one the stories they already have (sent with the entries'
+INSERT, sharing its round trip), and one multi-row INSERT each (``core.lib.bulk``) writes the
+items and their entries, for all of them at once.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -50,60 +51,80 @@ def entry_date(entry: Entry) -> datetime:
 
 @dataclass
 class QueueReads:
-    """What placing a feed's entries reads, sent ahead: the feed's followers with their
-    rules, and the stories they have that the entries could belong to."""
+    """What placing feeds' entries reads, sent ahead: the feeds' followers with their rules,
+    and the stories they have that the entries could belong to."""
 
     followers: Pending
     stories: Pending
 
+    def close(self) -> None:
+        self.followers.close()
+        self.stories.close()
 
-def queue_reads_send(feed_id: int, candidates: Sequence[Entry]) -> QueueReads | None:
-    """Send the reads for placing entries of the feed that are among ``candidates`` (all of a
-    document's, stored before or not: sent before anyone knows which are new, they share a
-    round trip with the entries' INSERT inside bulk.pipelined()). None if none is young
-    enough for the queue."""
-    fresh = _fresh(candidates)
+
+def queue_reads_send(candidates: Mapping[int, Sequence[Entry]]) -> QueueReads | None:
+    """Send the reads for placing entries of feeds that are among ``candidates`` (by feed id:
+    all of a document's, stored before or not: sent before anyone knows which are new, they
+    share a round trip with the entries' INSERT inside bulk.pipelined()). None if none is
+    young enough for the queue."""
+    fresh = {feed_id: _fresh(entries) for feed_id, entries in candidates.items()}
+    fresh = {feed_id: entries for feed_id, entries in fresh.items() if entries}
     if not fresh:
         return None
     subscription = connection.ops.quote_name(Subscription._meta.db_table)
+    feed_ids = list(fresh)
     return QueueReads(
-        send_query(*followers_query(feed_id)),
+        send_query(*followers_query(feed_ids)),
         send_query(
             *_stories_query(
-                f"SELECT organization_id FROM {subscription} WHERE feed_id = %s AND paused = %s",
-                [feed_id, False],
-                fresh,
+                f"SELECT organization_id FROM {subscription} "
+                f"WHERE feed_id IN ({', '.join(['%s'] * len(feed_ids))}) AND paused = %s",
+                [*feed_ids, False],
+                [entry for entries in fresh.values() for entry in entries],
             )
         ),
     )
 
 
 def items_for_new_entries(
-    *, feed_id: int, entries: Sequence[Entry], reads: QueueReads | None = None
-) -> int:
-    """Place new entries of a feed in every organisation that follows it and has not paused
-    it, with ``reads`` sent for them (or for more) by ``queue_reads_send``, if they were.
-    Returns how many of the entries joined an existing item (of any organisation): the same
-    story seen in another feed."""
-    fresh = _fresh(entries)
+    entries: Mapping[int, Sequence[Entry]], reads: QueueReads | None = None
+) -> dict[int, int]:
+    """Place new entries of feeds (by feed id) in every organisation that follows the feed
+    and has not paused it, with ``reads`` sent for them (or for more) by
+    ``queue_reads_send``, if they were. An organisation gets one item per story, also when
+    two feeds of one batch carry it. Returns, by feed, how many of its entries joined an
+    item (of any organisation): the same story seen in another feed."""
+    fresh = {feed_id: _fresh(feed_entries) for feed_id, feed_entries in entries.items()}
+    fresh = {feed_id: feed_entries for feed_id, feed_entries in fresh.items() if feed_entries}
     if reads is None and fresh:
-        reads = queue_reads_send(feed_id, fresh)
+        reads = queue_reads_send(fresh)
     if not fresh or reads is None:
         if reads is not None:
-            reads.followers.close()
-            reads.stories.close()
-        return 0
+            reads.close()
+        return {}
     follower_rows, story_rows = reads.followers.rows(), reads.stories.rows()
-    known = _known_stories(story_rows, fresh)
-    plans = [
-        _plan(follower.organization_id, follower.subscription_id, fresh, follower, known)
-        for follower in followers(follower_rows)
-    ]
+    known = _known_stories(story_rows, [e for feed_entries in fresh.values() for e in feed_entries])
+    by_feed = followers(follower_rows)
+    plans = []
+    for feed_id, feed_entries in fresh.items():
+        for follower in by_feed.get(feed_id, ()):
+            plans.append(
+                _plan(
+                    follower.organization_id,
+                    follower.subscription_id,
+                    feed_entries,
+                    follower,
+                    known,
+                )
+            )
     _store(plans)
     joined: set[int] = set()
     for plan in plans:
         joined |= plan.joined()
-    return len(joined)
+    return {
+        feed_id: sum(1 for entry in feed_entries if entry.pk in joined)
+        for feed_id, feed_entries in entries.items()
+    }
 
 
 def items_backfill(*, subscription: Subscription) -> int:
@@ -130,8 +151,9 @@ def items_backfill(*, subscription: Subscription) -> int:
         tuple(rules.general + rules.by_subscription.get(subscription.pk, [])),
     )
     [story_rows] = select_rows(_stories_query("SELECT %s", [organization_id], fresh))
-    known = _known_stories(story_rows, fresh)
-    plan = _plan(organization_id, subscription.pk, fresh, follower, known)
+    plan = _plan(
+        organization_id, subscription.pk, fresh, follower, _known_stories(story_rows, fresh)
+    )
     _store([plan])
     return len(plan.new_items)
 
@@ -142,10 +164,11 @@ def _fresh(entries: Iterable[Entry]) -> list[Entry]:
     return sorted((e for e in entries if entry_date(e) >= cutoff), key=entry_date)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Plan:
-    """What one organisation's queue gets: new items (their first entry and state), the
-    entries of each new item by its position, and entries joining items it already has."""
+    """What one organisation's queue gets from one feed: new items (their first entry and
+    state), the entries of each new item by its position (another feed's of the batch
+    included, when it carries the same story), and entries joining items it already has."""
 
     organization_id: int
     subscription_id: int
@@ -167,8 +190,9 @@ def _plan(
     follower: Follower,
     known: dict[int, tuple[dict, dict]],
 ) -> _Plan:
-    # The organisation's own (one subscription per feed): its new items are added to them.
-    by_url, by_title = known.get(organization_id) or ({}, defaultdict(list))
+    # The organisation's own, shared by its plans for every feed of the batch: each plan's new
+    # items are added to them, so the next feed's entries of the same story join them.
+    by_url, by_title = known.setdefault(organization_id, ({}, defaultdict(list)))
     plan = _Plan(organization_id, subscription_id)
     for entry in fresh:
         date = entry_date(entry)
@@ -178,13 +202,14 @@ def _plan(
             if kind == "item":
                 plan.joins.append((ref, entry))
             else:
-                plan.new_item_entries[ref].append(entry)
+                new_in, position = ref
+                new_in.new_item_entries[position].append(entry)
             continue
         position = len(plan.new_items)
         keep = follower.kept(item_text(entry.title, entry.summary_text))
         plan.new_items.append((entry, TriageState.NEW if keep else TriageState.FILTERED))
         plan.new_item_entries[position].append(entry)
-        _remember(entry, date, ("new", position), by_url, by_title)
+        _remember(entry, date, ("new", (plan, position)), by_url, by_title)
     return plan
 
 

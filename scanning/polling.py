@@ -3,9 +3,9 @@
 The same pipeline serves the Celery tasks, "Fetch now", ``manage.py fetch_feed`` and the demo.
 Feeds are polled in batches, as the dispatcher sends them (``poll_feeds``; ``poll_feed`` is a
 batch of one). A worker first takes the batch's leases with one conditional UPDATE, so a feed
-is never fetched by two workers at once; everything a poll learns of a changed feed is then
-written in one transaction, so a worker killed mid-ingest leaves the feed as it was, due again
-once the lease runs out.
+is never fetched by two workers at once; everything the polls learn of the batch's changed
+feeds is then written in one transaction (``scanning.storing``), so a worker killed mid-ingest
+leaves the feeds as they were, due again once the leases run out.
 
 A poll that finds nothing new costs almost nothing: a 304 answer to the conditional GET, or a
 body whose SHA-256 is the one stored, is neither parsed nor written beyond its share of one
@@ -26,27 +26,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.lib.bulk import (
-    datetime_adapter,
-    pipelined,
-    relax_commit,
-    update_one,
-    update_returning,
-    update_rows,
-)
+from core.lib.bulk import datetime_adapter, update_returning, update_rows
 from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
 
 from . import schedule
 from .errors import describe_fetch_error
-from .fanout import items_for_new_entries, queue_reads_send
-from .ingest import entries_send
 from .models import Feed, FeedState
-from .parsing import FeedParseError, ParsedFeed, parse_feed
+from .parsing import FeedParseError, parse_feed
+from .storing import ChangedFeed, record_success, release_leases, store_changed, success_values
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -115,8 +106,8 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
     batches). What a batch shares is what would otherwise cost every feed a statement of its
     own: one UPDATE takes every lease, and one records every feed found unchanged (a 304, or
     the same body), which is most polls. The feeds are fetched side by side
-    (``SCANNING_FETCH_THREADS``), so a slow publisher holds up only itself; what each answer
-    brings is stored one feed at a time, each in its own transaction, as before."""
+    (``SCANNING_FETCH_THREADS``), so a slow publisher holds up only itself; the feeds that
+    changed are stored together in one transaction (``scanning.storing``)."""
     now = timezone.now()
     ids = list(dict.fromkeys(feed_ids))
     leased = _take_leases(ids, now)
@@ -127,27 +118,46 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
             due.append(feed)
         else:
             outcomes[feed.pk] = SKIPPED_NOT_DUE
-    _release([pk for pk, outcome in outcomes.items() if outcome is SKIPPED_NOT_DUE])
+    release_leases([pk for pk, outcome in outcomes.items() if outcome is SKIPPED_NOT_DUE])
     held = {feed.pk for feed in due}
     try:
         started = time.perf_counter()
         answers = _exchanges(due)
         fetch_seconds = time.perf_counter() - started
         unchanged: list[tuple[_Unchanged, float, float]] = []
+        changed: list[tuple[ChangedFeed, float, float]] = []
         # Messages stored for the feed's health are in the site's language, as they are
         # written once and read by everyone.
         with override(settings.LANGUAGE_CODE):
             for feed, answer, seconds in answers:
                 answered = time.perf_counter()
                 outcome = _settle(feed, now, answer)
+                spent = time.perf_counter() - answered
                 if isinstance(outcome, _Unchanged):
-                    unchanged.append((outcome, seconds, time.perf_counter() - answered))
-                    continue
-                held.discard(feed.pk)
-                outcomes[feed.pk] = replace(
-                    outcome,
-                    fetch_seconds=seconds,
-                    answer_seconds=time.perf_counter() - answered,
+                    unchanged.append((outcome, seconds, spent))
+                elif isinstance(outcome, ChangedFeed):
+                    changed.append((outcome, seconds, spent))
+                else:
+                    held.discard(feed.pk)
+                    outcomes[feed.pk] = replace(
+                        outcome, fetch_seconds=seconds, answer_seconds=spent
+                    )
+            storing = time.perf_counter()
+            stored = store_changed([each for each, _s, _a in changed], now)
+            # Storing them was one transaction: each took its share.
+            share = (time.perf_counter() - storing) / max(len(changed), 1)
+            for each, seconds, answer_seconds in changed:
+                result = stored[each.feed.pk]
+                outcomes[each.feed.pk] = (
+                    PollOutcome("skipped", error="stored meanwhile by another worker")
+                    if result.skipped
+                    else PollOutcome(
+                        "ok",
+                        new=result.new,
+                        duplicates=result.duplicates,
+                        fetch_seconds=seconds,
+                        answer_seconds=answer_seconds + share,
+                    )
                 )
             recording = time.perf_counter()
             _record_unchanged([each for each, _s, _a in unchanged], now)
@@ -160,7 +170,7 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
                     each.status, fetch_seconds=seconds, answer_seconds=answer_seconds + share
                 )
     except BaseException:
-        _release(held)
+        release_leases(held)
         raise
     return PolledBatch(outcomes, fetch_seconds)
 
@@ -223,11 +233,6 @@ def _take_leases(feed_ids: list[int], now: datetime) -> dict[int, LeasedFeed]:
     return {values["id"]: LeasedFeed(**values) for values in leased}
 
 
-def _release(feed_ids) -> None:
-    if feed_ids:
-        Feed.objects.filter(pk__in=list(feed_ids)).update(lease_until=None, queued_at=None)
-
-
 def _exchange(feed: LeasedFeed) -> tuple[LeasedFeed, FetchResult | FetchError, float]:
     """The feed's HTTP exchange (a conditional GET): its result or its error, and how long it
     took. Touches no database, so it may run in a thread of its own."""
@@ -271,8 +276,9 @@ class _Unchanged:
     interval: timedelta
 
 
-def _settle(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchanged":
-    """What the answer means for the feed, stored (an unchanged feed: to be recorded)."""
+def _settle(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchanged | ChangedFeed":
+    """What the answer means for the feed, recorded if it failed; a feed unchanged, or
+    changed, is recorded, or stored, with the batch's others."""
     if isinstance(answer, BadResponse):
         if answer.status == 410:
             return _gone(feed, now)
@@ -282,7 +288,9 @@ def _settle(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchange
     return _answered(feed, now, answer)
 
 
-def _answered(feed: LeasedFeed, now: datetime, result: FetchResult) -> "PollOutcome | _Unchanged":
+def _answered(
+    feed: LeasedFeed, now: datetime, result: FetchResult
+) -> "PollOutcome | _Unchanged | ChangedFeed":
     changes: dict = {}
     moved = result.moved_to and result.moved_to != feed.url
     # Another feed may already have the new address; then both stay as they are.
@@ -307,50 +315,7 @@ def _answered(feed: LeasedFeed, now: datetime, result: FetchResult) -> "PollOutc
         last_modified=(result.headers.get("Last-Modified") or "")[:100],
         content_hash=digest,
     )
-    return store_parsed(feed, parsed, now, changes=changes, cache_control=cache_control)
-
-
-def store_parsed(
-    feed: "Feed | LeasedFeed",
-    parsed: ParsedFeed,
-    now: datetime,
-    *,
-    changes=None,
-    cache_control=None,
-) -> PollOutcome:
-    """Store a parsed document's new entries, place them in the queues and schedule the next
-    poll, in one transaction. Also how the demo ingests its bundled files without fetching."""
-    changes = dict(changes or {})
-    interval = schedule.interval_after_success(
-        (entry.published_at for entry in parsed.entries), parsed.ttl_minutes, cache_control
-    )
-    changes.update(
-        title=feed.title or parsed.title[:300],
-        site_url=parsed.site_url if len(parsed.site_url) <= 2000 else feed.site_url,
-    )
-    try:
-        # On PostgreSQL, pipelined: statements whose answers nothing waits for (SET, the
-        # queue items' entries, the feed's UPDATE) share the round trips of those whose
-        # answers are read; the reads for the queue go with the entries' INSERT. Five round
-        # trips in all, where there were nine. (COMMIT comes after the pipeline: inside it,
-        # psycopg would spend two more round trips on the transaction's state.)
-        with transaction.atomic(), pipelined():
-            relax_commit()  # see the module's docstring
-            sent = entries_send(feed.pk, parsed.entries, now)
-            reads = queue_reads_send(feed.pk, sent.candidates)
-            entries, already = sent.stored()
-            joined = items_for_new_entries(feed_id=feed.pk, entries=entries, reads=reads)
-            if entries:
-                changes["last_new_entry_at"] = now
-            _succeeded(feed, now, interval, changes)
-    except IntegrityError:
-        # Not expected: a second writer that ignored the lease waits for our entries and
-        # leaves them out, and only a poll's own new entries get queue items. Should a
-        # constraint still refuse a row, the whole poll is rolled back and the next one finds
-        # the feed as it was.
-        _release([feed.pk])
-        return PollOutcome("skipped", error="stored meanwhile by another worker")
-    return PollOutcome("ok", new=len(entries) - joined, duplicates=already + joined)
+    return ChangedFeed(feed, parsed, changes, cache_control)
 
 
 def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unchanged":
@@ -361,7 +326,7 @@ def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unc
         changed=False,
     )
     if changes:  # a new address (301, 308): rare, recorded at once with it
-        _succeeded(feed, now, interval, changes, relaxed=True)
+        record_success(feed.pk, now, interval, changes, relaxed=True)
         return PollOutcome(status)
     return _Unchanged(feed, status, interval)
 
@@ -381,49 +346,9 @@ def _record_unchanged(unchanged: list[_Unchanged], now: datetime) -> None:
             )
             for each in unchanged
         ],
-        same=_succeeded_values(now, adapt),
+        same=success_values(now, adapt),
         relaxed=True,
     )
-
-
-def _succeeded(
-    feed: "Feed | LeasedFeed",
-    now: datetime,
-    interval: timedelta,
-    changes: dict,
-    *,
-    relaxed: bool = False,
-) -> None:
-    """Record a successful poll and release the lease."""
-    adapt = datetime_adapter()
-    values = {
-        name: adapt(value) if isinstance(value, datetime) else value
-        for name, value in changes.items()
-    }
-    update_one(
-        Feed,
-        feed.pk,
-        {
-            **values,
-            **_succeeded_values(now, adapt),
-            "poll_interval": int(interval.total_seconds()),
-            "next_poll_at": adapt(schedule.with_jitter(now, interval)),
-        },
-        relaxed=relaxed,
-    )
-
-
-def _succeeded_values(now: datetime, adapt) -> dict:
-    """What every successful poll records alike, lease released."""
-    return {
-        "state": FeedState.ACTIVE.value,
-        "last_polled_at": adapt(now),
-        "last_success_at": adapt(now),
-        "consecutive_failures": 0,
-        "failing_since": None,
-        "lease_until": None,
-        "queued_at": None,
-    }
 
 
 def _failed(feed, now, message: str, *, retry_after=None, changes=None) -> PollOutcome:

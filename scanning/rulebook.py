@@ -2,7 +2,7 @@
 tried out, when rules are re-applied to the queue) and a feed's followers' (at ingest)."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -60,30 +60,32 @@ class Follower:
         return kept(self.rules, text) if self.rules else True
 
 
-def followers_query(feed_id: int) -> tuple[str, list]:
-    """The feed's subscriptions that are not paused, each with its rules (one row per rule,
-    or one without): for ``followers()``. Read once per poll; the ingest applies them to
-    every new entry."""
+def followers_query(feed_ids: Sequence[int]) -> tuple[str, list]:
+    """The feeds' subscriptions that are not paused, each with its rules (one row per rule,
+    or one without): for ``followers()``. Read once per poll batch; the ingest applies them
+    to every new entry."""
     quote = connection.ops.quote_name
     subscription = quote(Subscription._meta.db_table)
     rule = quote(KeywordRule._meta.db_table)
     return (
-        f"SELECT s.id, s.organization_id, r.kind, r.phrase FROM {subscription} s "
+        f"SELECT s.feed_id, s.id, s.organization_id, r.kind, r.phrase FROM {subscription} s "
         f"LEFT JOIN {rule} r ON r.organization_id = s.organization_id "
         "AND (r.subscription_id IS NULL OR r.subscription_id = s.id) "
-        "WHERE s.feed_id = %s AND s.paused = %s",
-        [feed_id, False],
+        f"WHERE s.feed_id IN ({', '.join(['%s'] * len(feed_ids))}) AND s.paused = %s",
+        [*feed_ids, False],
     )
 
 
-def followers(rows: Iterable[tuple]) -> list[Follower]:
-    """The followers in the rows of ``followers_query()``."""
-    found: dict[int, tuple[int, list[Rule]]] = {}
-    for subscription_id, organization_id, kind, phrase in rows:
-        _organization, rules = found.setdefault(subscription_id, (organization_id, []))
+def followers(rows: Iterable[tuple]) -> dict[int, list[Follower]]:
+    """Each feed's followers, by the feed's id, in the rows of ``followers_query()``."""
+    found: dict[int, tuple[int, int, list[Rule]]] = {}
+    for feed_id, subscription_id, organization_id, kind, phrase in rows:
+        _feed, _organization, rules = found.setdefault(
+            subscription_id, (feed_id, organization_id, [])
+        )
         if kind is not None:
             rules.append(Rule(kind=kind, phrase=phrase))
-    return [
-        Follower(subscription_id, organization_id, tuple(rules))
-        for subscription_id, (organization_id, rules) in found.items()
-    ]
+    by_feed: dict[int, list[Follower]] = defaultdict(list)
+    for subscription_id, (feed_id, organization_id, rules) in found.items():
+        by_feed[feed_id].append(Follower(subscription_id, organization_id, tuple(rules)))
+    return by_feed

@@ -1,0 +1,158 @@
+"""Storing what polls found in changed feeds: a batch's changed feeds in one transaction.
+
+Every feed of a poll batch that brought a new document is stored with the others in one
+transaction: the entries of all of them in one INSERT, the queue's reads in one query each,
+the queue items and their entries in one INSERT each, and each feed's record of the poll. On
+PostgreSQL the statements are pipelined (``core.lib.bulk.pipelined``): the batch costs about
+four round trips to the database and one commit, however many feeds changed, where storing
+each feed on its own cost every feed five and a commit (see bench/ingest.py).
+
+Everything a poll learns of a feed is written in that transaction, so a worker killed
+mid-ingest leaves the feeds as they were, due again once their leases run out. Its commit does
+not wait for the disk (``core.lib.bulk.relax_commit``; why that is safe: ``scanning.polling``).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from core.lib.bulk import datetime_adapter, pipelined, relax_commit, update_one
+
+from . import schedule
+from .fanout import items_for_new_entries, queue_reads_send
+from .ingest import entries_send
+from .models import Feed, FeedState
+from .parsing import ParsedFeed
+
+
+@dataclass(frozen=True)
+class ChangedFeed:
+    """A feed whose poll brought a document to store: the feed (a model instance, or as a
+    poll leased it), the document parsed, what else the poll learnt of the feed (its ETag,
+    Last-Modified, the body's hash, a new address) and the answer's Cache-Control."""
+
+    feed: object  # Feed or scanning.polling.LeasedFeed: pk, title, site_url are read
+    parsed: ParsedFeed
+    changes: dict = field(default_factory=dict)
+    cache_control: str | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing a changed feed did: entries new to every organisation, and entries the
+    feed carried before or that joined a story an organisation had (``duplicates``);
+    ``skipped`` if it could not be stored (see ``store_changed``)."""
+
+    new: int = 0
+    duplicates: int = 0
+    skipped: bool = False
+
+
+def store_parsed(feed, parsed: ParsedFeed, now: datetime, **kwargs) -> Stored:
+    """Store one parsed document (``store_changed`` for one feed): how the demo ingests its
+    bundled files without fetching, and what ``ChangedFeed``'s fields are."""
+    return store_changed([ChangedFeed(feed, parsed, **kwargs)], now)[feed.pk]
+
+
+def store_changed(changed: Sequence[ChangedFeed], now: datetime) -> dict[int, Stored]:
+    """Store the feeds' new entries, place them in the queues and schedule each feed's next
+    poll (releasing its lease), all in one transaction. By feed id, what each stored."""
+    if not changed:
+        return {}
+    try:
+        return _store_together(changed, now)
+    except IntegrityError:
+        # Not expected: a second writer that ignored the lease waits for our entries and
+        # leaves them out, and only a poll's own new entries get queue items. Should a
+        # constraint still refuse a row, nothing of the batch was stored; each feed is then
+        # stored on its own, so only the feed that caused it waits for its next poll.
+        if len(changed) > 1:
+            return {
+                pk: stored for one in changed for pk, stored in store_changed([one], now).items()
+            }
+        release_leases([changed[0].feed.pk])
+        return {changed[0].feed.pk: Stored(skipped=True)}
+
+
+def _store_together(changed: Sequence[ChangedFeed], now: datetime) -> dict[int, Stored]:
+    # Pipelined on PostgreSQL: statements whose answers nothing waits for (SET, the queue
+    # items' entries, the feeds' UPDATEs) share the round trips of those whose answers are
+    # read; the reads for the queue go with the entries' INSERT. (COMMIT comes after the
+    # pipeline: inside it, psycopg would spend two more round trips on the transaction's
+    # state.)
+    with transaction.atomic(), pipelined():
+        relax_commit()
+        sent = entries_send({each.feed.pk: each.parsed.entries for each in changed}, now)
+        reads = queue_reads_send(
+            {
+                feed_id: [candidate for _key, candidate in candidates]
+                for feed_id, candidates in sent.candidates.items()
+            }
+        )
+        stored = sent.stored()
+        joined = items_for_new_entries(
+            {feed_id: entries for feed_id, (entries, _already) in stored.items()}, reads=reads
+        )
+        for each in changed:
+            _record(each, now, bool(stored[each.feed.pk][0]))
+    result = {}
+    for feed_id, (entries, already) in stored.items():
+        feed_joined = joined.get(feed_id, 0)
+        result[feed_id] = Stored(new=len(entries) - feed_joined, duplicates=already + feed_joined)
+    return result
+
+
+def _record(each: ChangedFeed, now: datetime, has_new: bool) -> None:
+    parsed, feed = each.parsed, each.feed
+    interval = schedule.interval_after_success(
+        (entry.published_at for entry in parsed.entries), parsed.ttl_minutes, each.cache_control
+    )
+    changes = {
+        **each.changes,
+        "title": feed.title or parsed.title[:300],
+        "site_url": parsed.site_url if len(parsed.site_url) <= 2000 else feed.site_url,
+    }
+    if has_new:
+        changes["last_new_entry_at"] = now
+    record_success(feed.pk, now, interval, changes)
+
+
+def record_success(feed_id: int, now: datetime, interval, changes: dict, *, relaxed=False) -> None:
+    """Record a successful poll and release the lease (``relaxed``: a statement of its own,
+    its commit not waiting for the disk)."""
+    adapt = datetime_adapter()
+    values = {
+        name: adapt(value) if isinstance(value, datetime) else value
+        for name, value in changes.items()
+    }
+    update_one(
+        Feed,
+        feed_id,
+        {
+            **values,
+            **success_values(now, adapt),
+            "poll_interval": int(interval.total_seconds()),
+            "next_poll_at": adapt(schedule.with_jitter(now, interval)),
+        },
+        relaxed=relaxed,
+    )
+
+
+def success_values(now: datetime, adapt) -> dict:
+    """What every successful poll records alike, lease released."""
+    return {
+        "state": FeedState.ACTIVE.value,
+        "last_polled_at": adapt(now),
+        "last_success_at": adapt(now),
+        "consecutive_failures": 0,
+        "failing_since": None,
+        "lease_until": None,
+        "queued_at": None,
+    }
+
+
+def release_leases(feed_ids) -> None:
+    if feed_ids:
+        Feed.objects.filter(pk__in=list(feed_ids)).update(lease_until=None, queued_at=None)
