@@ -2,7 +2,8 @@
 
 Every feed of a poll batch that brought a new document is stored with the others in one
 transaction: the entries of all of them in one INSERT, the queue's reads in one query each,
-the queue items and their entries in one INSERT each, and each feed's record of the poll. On
+the queue items and their entries in one INSERT each, and the feeds' records of their polls
+in one UPDATE. On
 PostgreSQL the statements are pipelined (``core.lib.bulk.pipelined``): the batch costs about
 four round trips to the database and one commit, however many feeds changed, where storing
 each feed on its own cost every feed five and a commit (see bench/ingest.py).
@@ -12,13 +13,14 @@ mid-ingest leaves the feeds as they were, due again once their leases run out. I
 not wait for the disk (``core.lib.bulk.relax_commit``; why that is safe: ``scanning.polling``).
 """
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from core.lib.bulk import datetime_adapter, pipelined, relax_commit, update_one
+from core.lib.bulk import datetime_adapter, pipelined, relax_commit, update_one, update_rows
 
 from . import schedule
 from .fanout import items_for_new_entries, queue_reads_send
@@ -95,8 +97,7 @@ def _store_together(changed: Sequence[ChangedFeed], now: datetime) -> dict[int, 
         joined = items_for_new_entries(
             {feed_id: entries for feed_id, (entries, _already) in stored.items()}, reads=reads
         )
-        for each in changed:
-            _record(each, now, bool(stored[each.feed.pk][0]))
+        _record(changed, now, {pk: bool(entries) for pk, (entries, _a) in stored.items()})
     result = {}
     for feed_id, (entries, already) in stored.items():
         feed_joined = joined.get(feed_id, 0)
@@ -104,19 +105,32 @@ def _store_together(changed: Sequence[ChangedFeed], now: datetime) -> dict[int, 
     return result
 
 
-def _record(each: ChangedFeed, now: datetime, has_new: bool) -> None:
-    parsed, feed = each.parsed, each.feed
-    interval = schedule.interval_after_success(
-        (entry.published_at for entry in parsed.entries), parsed.ttl_minutes, each.cache_control
-    )
-    changes = {
-        **each.changes,
-        "title": feed.title or parsed.title[:300],
-        "site_url": parsed.site_url if len(parsed.site_url) <= 2000 else feed.site_url,
-    }
-    if has_new:
-        changes["last_new_entry_at"] = now
-    record_success(feed.pk, now, interval, changes)
+def _record(changed: Sequence[ChangedFeed], now: datetime, has_new: dict[int, bool]) -> None:
+    """Record each feed's successful poll and release its lease: one UPDATE for the feeds
+    whose polls learnt the same things (most often all of them)."""
+    adapt = datetime_adapter()
+    groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+    for each in changed:
+        parsed, feed = each.parsed, each.feed
+        interval = schedule.interval_after_success(
+            (entry.published_at for entry in parsed.entries),
+            parsed.ttl_minutes,
+            each.cache_control,
+        )
+        values = {
+            **each.changes,
+            "title": feed.title or parsed.title[:300],
+            "site_url": parsed.site_url if len(parsed.site_url) <= 2000 else feed.site_url,
+            "poll_interval": int(interval.total_seconds()),
+            "next_poll_at": schedule.with_jitter(now, interval),
+        }
+        if has_new[feed.pk]:
+            values["last_new_entry_at"] = now
+        groups[tuple(values)].append(
+            (feed.pk, *(adapt(v) if isinstance(v, datetime) else v for v in values.values()))
+        )
+    for columns, rows in groups.items():
+        update_rows(Feed, columns, rows, same=success_values(now, adapt))
 
 
 def record_success(feed_id: int, now: datetime, interval, changes: dict, *, relaxed=False) -> None:

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from scanning.models import Entry, Feed, FeedState
+from scanning.models import Entry, Feed, FeedState, TriageItem
 from scanning.polling import poll_feed, poll_feeds
 from scanning.tasks import dispatch_due_feeds
 from tests.factories import OrganizationFactory, SubscriptionFactory
 
-from .feeds import RSS_TYPE, numbered_items, rss
+from .feeds import RSS_TYPE, numbered_items, rss, rss_item
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,58 @@ def test_a_batch_of_unchanged_feeds_costs_one_lease_and_one_record(
         batch = poll_feeds(ids, force=True)
     assert {outcome.status for outcome in batch.outcomes.values()} == {"not_modified"}
     assert not Feed.objects.filter(lease_until__isnull=False).exists()
+
+
+def test_the_changed_feeds_of_a_batch_are_stored_together(
+    page_server, django_assert_max_num_queries
+):
+    organization = OrganizationFactory()
+    feeds = []
+    for n in range(8):
+        url = page_server.add(
+            f"/ny{n}.xml", rss(*numbered_items(4, prefix=f"Ny{n}")), content_type=RSS_TYPE
+        )
+        feed = Feed.objects.create(url=url)
+        SubscriptionFactory(feed=feed, organization=organization)
+        feeds.append(feed)
+    # The leases, then one transaction for all changed feeds (their entries, the queue's
+    # followers and stories, the items, the items' entries, the feeds' records): as many
+    # statements for eight feeds as for one.
+    with django_assert_max_num_queries(10):
+        batch = poll_feeds([feed.pk for feed in feeds], force=True)
+    assert {outcome.line() for outcome in batch.outcomes.values()} == {"ok: 4 new, 0 duplicates"}
+    assert TriageItem.objects.filter(organization=organization).count() == 8 * 4
+    assert not Feed.objects.filter(lease_until__isnull=False).exists()
+    assert all(feed.last_new_entry_at for feed in Feed.objects.all())
+
+
+def test_two_feeds_of_one_batch_with_the_same_story_make_one_item(page_server):
+    organization = OrganizationFactory()
+    story = rss_item(
+        "Regeringen föreslår nytt statsbidrag till skolan",
+        link="https://example.se/nyheter/statsbidrag?utm_source=rss",
+        description="<p>Kommunerna får mer pengar.</p>",
+    )
+    feeds = []
+    for name, other in (("a", "Annat i A"), ("b", "Annat i B")):
+        url = page_server.add(
+            f"/{name}.xml",
+            rss(story, rss_item(other, link=f"https://example.se/{name}")),
+            content_type=RSS_TYPE,
+        )
+        feed = Feed.objects.create(url=url)
+        SubscriptionFactory(feed=feed, organization=organization)
+        feeds.append(feed)
+
+    batch = poll_feeds([feed.pk for feed in feeds], force=True)
+
+    # Each feed stores both its entries; the story is one item "also in" the other feed.
+    assert Entry.objects.count() == 4
+    items = TriageItem.objects.filter(organization=organization)
+    assert items.count() == 3
+    shared = items.get(entry__title__startswith="Regeringen")
+    assert shared.item_entries.count() == 2
+    assert sorted(o.duplicates for o in batch.outcomes.values()) == [0, 1]
 
 
 def test_the_feeds_of_a_batch_are_fetched_side_by_side(serve, settings):
