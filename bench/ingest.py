@@ -23,11 +23,14 @@ PostgreSQL in the URL's database name + "_bench", created and dropped here), it 
    feeds: every file, once for each of a few new organisations), from a local HTTP server (a
    process of its own, as a publisher's server is). Each batch is polled three times: first
    in full (lease, fetch, parse, store every entry with its queue item), then answered 304 to
-   the conditional GET, then answered 200 with the same body (its SHA-256 is the one stored).
-   A batch's cost is its time less its HTTP exchanges (``PolledBatch.fetch_seconds``: the
-   requests, the publisher's answers and reading the bodies, which are the publisher's and
-   the network's time, not ours, and which a slow publisher would make anything; fetched
-   one at a time here, so that is exactly their sum), per feed. So all three are timed
+   the conditional GET, then answered 200 with the same body (its SHA-256 is the one stored);
+   every batch is polled in full before the first is polled unchanged, as in production,
+   where a feed's unchanged poll comes long after the one that stored its entries (straight
+   after it, its rows and pages are still being written back). A batch's cost is its time
+   less its HTTP exchanges (``PolledBatch.fetch_seconds``: the requests, the publisher's
+   answers and reading the bodies, which are the publisher's and the network's time, not
+   ours, and which a slow publisher would make anything; fetched one at a time here, so
+   that is exactly their sum), per feed. So all three are timed
    alike, leases included, fetches excluded: for the full ingest the leases and reading the
    feeds' rows, parsing, storing and recording each poll; for unchanged feeds the leases,
    (for the same body) hashing it, and recording the polls, one statement for the batch.
@@ -261,12 +264,13 @@ POLLS = (("ok", True), ("not_modified", True), ("unchanged", False))
 
 
 def poll_rounds(server, feeds, settings):
-    """Each round polls a batch of new feeds (every file, once for each of BATCH_COPIES new
-    organisations: SCANNING_POLL_BATCH feeds or about) three times, as a worker polls a
-    batch the dispatcher sent: first in full, then unchanged twice. Returns seconds per feed
-    by measure ("cost": the batch's time less its HTTP exchanges, per feed; "answer": what
-    each poll did after its answer, its share of the batch's record included; "exchange";
-    "whole") and by outcome ("full", "not_modified", "unchanged")."""
+    """Each of POLL_ROUNDS batches of new feeds (every file, once for each of a few new
+    organisations: SCANNING_POLL_BATCH feeds or about) is polled three times, as a worker
+    polls a batch the dispatcher sent: first in full, then unchanged twice (every batch in
+    full before the first unchanged poll). Returns seconds per feed by measure ("cost": the
+    batch's time less its HTTP exchanges, per feed; "answer": what each poll did after its
+    answer, its share of the batch's record included; "exchange"; "whole") and by outcome
+    ("full", "not_modified", "unchanged")."""
     from organizations.models import Organization
     from scanning.models import Feed, Subscription
     from scanning.polling import poll_feeds
@@ -277,11 +281,12 @@ def poll_rounds(server, feeds, settings):
     copies = max(1, round(settings.SCANNING_POLL_BATCH / len(feeds)))
     kinds = ("full", "not_modified", "unchanged")
     timings = {m: {k: [] for k in kinds} for m in ("cost", "answer", "exchange", "whole")}
-    for round_number in range(-1, POLL_ROUNDS):  # round -1 warms up, and is not counted
+    batches = []
+    for round_number in range(-1, POLL_ROUNDS):  # batch -1 warms up, and is not counted
         ids = []
         for copy in range(copies):
-            # New organisations each round, as in part 1: their entries are new stories to
-            # them, so a full ingest makes queue items rather than joining the last round's.
+            # New organisations for each batch, as in part 1: their entries are new stories to
+            # them, so a full ingest makes queue items rather than joining another batch's.
             organization = Organization.objects.create(
                 slug=f"polls-{round_number}-{copy}",
                 name=f"Polls {round_number} {copy}",
@@ -293,8 +298,13 @@ def poll_rounds(server, feeds, settings):
                 )
                 Subscription.objects.create(organization=organization, feed=stored, name=feed.name)
                 ids.append(stored.pk)
-        for expected, conditional in POLLS:
-            server.conditional = conditional
+        batches.append((round_number, ids))
+    # Every batch in full, then every batch unchanged twice: as in production, where a feed's
+    # next poll comes long after the one that stored its entries, not straight after it in
+    # the same rows and pages.
+    for expected, conditional in POLLS:
+        server.conditional = conditional
+        for round_number, ids in batches:
             started = time.perf_counter()
             batch = poll_feeds(ids, force=True)
             elapsed = time.perf_counter() - started

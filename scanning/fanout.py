@@ -14,6 +14,7 @@ INSERT, sharing its round trip), and one multi-row INSERT each (``core.lib.bulk`
 items and their entries, for all of them at once.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -296,14 +297,14 @@ def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
     matches = []
     if urls:
-        matches.append(f"canonical_url IN ({', '.join(['%s'] * len(urls))})")
-        params = [*params, *urls]
+        match, values = _one_of("canonical_url", urls)
+        matches.append(match)
+        params = [*params, values]
     if titles:
         earliest = min(entry_date(e) for e in entries) - SAME_STORY_WINDOW
-        matches.append(
-            f"(title_fingerprint IN ({', '.join(['%s'] * len(titles))}) AND published_at >= %s)"
-        )
-        params = [*params, *titles, datetime_adapter()(earliest)]
+        match, values = _one_of("title_fingerprint", titles)
+        matches.append(f"({match} AND published_at >= %s)")
+        params = [*params, values, datetime_adapter()(earliest)]
     table = connection.ops.quote_name(TriageItemEntry._meta.db_table)
     if connection.vendor == "postgresql":
         # Not IN (subquery): PostgreSQL would plan that as a join and read every row of the
@@ -317,6 +318,16 @@ def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
         f"AND ({' OR '.join(matches) or 'FALSE'})",
         params,
     )
+
+
+def _one_of(column: str, values: Iterable[str]) -> tuple[str, object]:
+    """``column`` is one of ``values``, with the one parameter that holds them all: a batch's
+    entries can be tens of thousands, more than a statement may have parameters (SQLite:
+    32,766; PostgreSQL: 65,535). PostgreSQL: an array; SQLite: a JSON array, read by
+    json_each(); both still look each value up in the column's index."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", list(values)
+    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
 
 
 def _known_stories(rows: Iterable[tuple], entries: Sequence[Entry]) -> dict[int, tuple]:

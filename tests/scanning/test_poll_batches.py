@@ -4,6 +4,7 @@ feed's outcome is the one it would have alone, and what the batch shares costs o
 
 import time
 from datetime import timedelta
+from email.utils import format_datetime
 
 import pytest
 from django.utils import timezone
@@ -128,6 +129,30 @@ def test_two_feeds_of_one_batch_with_the_same_story_make_one_item(page_server):
     shared = items.get(entry__title__startswith="Regeringen")
     assert shared.item_entries.count() == 2
     assert sorted(o.duplicates for o in batch.outcomes.values()) == [0, 1]
+
+
+def test_a_batch_of_long_feeds_is_stored_whatever_its_number_of_entries(page_server):
+    # 33,000 new entries: their addresses and titles are more values than a statement may
+    # have parameters (PostgreSQL: 65,535; SQLite: 32,766 unless built with more), so they
+    # are not sent one parameter each.
+    organization = OrganizationFactory()
+    published = format_datetime(timezone.now() - timedelta(hours=1))
+    feeds = []
+    for n in range(3):
+        items = "".join(
+            f"<item><title>Lång {n} nummer {i}</title><link>https://example.se/{n}/{i}</link>"
+            f"<pubDate>{published}</pubDate></item>"
+            for i in range(11000)
+        )
+        url = page_server.add(f"/lang{n}.xml", rss(items), content_type=RSS_TYPE)
+        feed = Feed.objects.create(url=url)
+        SubscriptionFactory(feed=feed, organization=organization)
+        feeds.append(feed)
+
+    batch = poll_feeds([feed.pk for feed in feeds], force=True)
+
+    assert {o.line() for o in batch.outcomes.values()} == {"ok: 11000 new, 0 duplicates"}
+    assert TriageItem.objects.filter(organization=organization).count() == 33000
 
 
 def test_the_feeds_of_a_batch_are_fetched_side_by_side(serve, settings):
