@@ -508,23 +508,38 @@ def _loaded_fields(model: type[Model], names: tuple[str, ...], database) -> list
         if names:
             wanted = {meta.pk.name, *names}
             fields = [f for f in fields if f.name in wanted]
-        found = []
+        found = _Loaded()
         for field in fields:
             column = field.get_col(meta.db_table)
             converters = database.ops.get_db_converters(column)
             converters += field.get_db_converters(database)  # type: ignore[attr-defined]
             found.append((field, column, converters))
+        # Most columns have no converter (text, numbers): a poll batch converts every row it
+        # leases, so only the positions that have one are visited.
+        found.converting = tuple(
+            (index, column, converters)
+            for index, (_field, column, converters) in enumerate(found)
+            if converters
+        )
         known[model, names] = found
     return known[model, names]
 
 
+class _Loaded(list):
+    """The fields read, each (field, column, converters), and ``converting``: (position,
+    column, converters) of those with converters."""
+
+    converting: tuple = ()
+
+
 def _converted(loaded: list, row: Sequence, database) -> list:
-    values = []
-    for (_field, column, converters), value in zip(loaded, row, strict=True):
+    values = list(row)
+    for index, column, converters in loaded.converting:
+        value = values[index]
         if value is not None:
             for convert in converters:
                 value = convert(value, column, database)
-        values.append(value)
+            values[index] = value
     return values
 
 
