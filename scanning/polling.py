@@ -68,6 +68,10 @@ class PollOutcome:
             return f"error: {self.error}"
         if self.status == "skipped":
             return f"skipped: {self.error}"
+        if self.status == "not_modified":
+            return "unchanged: the server answered 304 Not Modified"
+        if self.status == "unchanged":
+            return "unchanged: the same document as last time"
         return f"ok: {self.new} new, {self.duplicates} duplicates"
 
 

@@ -45,8 +45,8 @@ def test_each_feed_of_a_batch_gets_the_outcome_it_would_get_alone(serve):
 
     lines = {pk: outcome.line() for pk, outcome in batch.outcomes.items()}
     assert lines[fresh.pk] == "ok: 3 new, 0 duplicates"
-    assert batch.outcomes[cached.pk].status == "not_modified"
-    assert batch.outcomes[same.pk].status == "unchanged"
+    assert lines[cached.pk] == "unchanged: the server answered 304 Not Modified"
+    assert lines[same.pk] == "unchanged: the same document as last time"
     assert batch.outcomes[broken.pk].failed and "500" in batch.outcomes[broken.pk].error
     assert batch.outcomes[gone.pk].failed
     assert Entry.objects.count() == 3 + 2 + 2
