@@ -161,8 +161,7 @@ def run(feeds, settings) -> None:
     import feedparser
     from django.utils import timezone
 
-    from organizations.models import Organization
-    from scanning.models import Entry, Feed, Subscription, TriageItem
+    from scanning.models import Entry, TriageItem
     from scanning.parsing import parse_feed
     from scanning.storing import ChangedFeed, store_changed
 
@@ -173,17 +172,12 @@ def run(feeds, settings) -> None:
     copies = max(1, round(settings.SCANNING_POLL_BATCH / len(xml_feeds)))
 
     def ours(round_number: int) -> tuple[int, float]:
-        targets = []
-        for copy in range(copies):
-            organization = Organization.objects.create(
-                slug=f"ingest-{round_number}-{copy}",
-                name=f"Ingest {round_number} {copy}",
-                perspective_name="X",
-            )
-            for feed in xml_feeds:
-                stored = Feed.objects.create(url=f"{feed.url}?round={round_number}&copy={copy}")
-                Subscription.objects.create(organization=organization, feed=stored, name=feed.name)
-                targets.append((stored, feed))
+        targets = new_batch(
+            f"ingest-{round_number}",
+            xml_feeds,
+            copies,
+            lambda feed, copy: f"{feed.url}?copy={copy}",
+        )
         entries = 0
         started = time.perf_counter()
         changed = []
@@ -263,6 +257,25 @@ def run(feeds, settings) -> None:
 POLLS = (("ok", True), ("not_modified", True), ("unchanged", False))
 
 
+def new_batch(name: str, feeds, copies: int, url) -> list:
+    """A batch of new feeds: the files, once for each of ``copies`` new organisations (their
+    entries are new stories to them, so a full ingest makes queue items rather than joining
+    another batch's), each at ``url(feed, copy)`` with the batch's name. [(Feed, file)…]"""
+    from organizations.models import Organization
+    from scanning.models import Feed, Subscription
+
+    targets = []
+    for copy in range(copies):
+        organization = Organization.objects.create(
+            slug=f"{name}-{copy}", name=f"{name} {copy}", perspective_name="X"
+        )
+        for feed in feeds:
+            stored = Feed.objects.create(url=f"{url(feed, copy)}&batch={name}")
+            Subscription.objects.create(organization=organization, feed=stored, name=feed.name)
+            targets.append((stored, feed))
+    return targets
+
+
 def poll_rounds(server, feeds, settings):
     """Each of POLL_ROUNDS batches of new feeds (every file, once for each of a few new
     organisations: SCANNING_POLL_BATCH feeds or about) is polled three times, as a worker
@@ -271,8 +284,6 @@ def poll_rounds(server, feeds, settings):
     batch's time less its HTTP exchanges, per feed; "answer": what each poll did after its
     answer, its share of the batch's record included; "exchange"; "whole") and by outcome
     ("full", "not_modified", "unchanged")."""
-    from organizations.models import Organization
-    from scanning.models import Feed, Subscription
     from scanning.polling import poll_feeds
 
     # One fetch at a time, so the batch's exchanges are exactly the sum of each one's time and
@@ -283,21 +294,13 @@ def poll_rounds(server, feeds, settings):
     timings = {m: {k: [] for k in kinds} for m in ("cost", "answer", "exchange", "whole")}
     batches = []
     for round_number in range(-1, POLL_ROUNDS):  # batch -1 warms up, and is not counted
-        ids = []
-        for copy in range(copies):
-            # New organisations for each batch, as in part 1: their entries are new stories to
-            # them, so a full ingest makes queue items rather than joining another batch's.
-            organization = Organization.objects.create(
-                slug=f"polls-{round_number}-{copy}",
-                name=f"Polls {round_number} {copy}",
-                perspective_name="X",
-            )
-            for feed in feeds:
-                stored = Feed.objects.create(
-                    url=f"{server.url(feed.name)}?round={round_number}&copy={copy}"
-                )
-                Subscription.objects.create(organization=organization, feed=stored, name=feed.name)
-                ids.append(stored.pk)
+        targets = new_batch(
+            f"polls-{round_number}",
+            feeds,
+            copies,
+            lambda feed, copy: f"{server.url(feed.name)}?copy={copy}",
+        )
+        ids = [stored.pk for stored, _feed in targets]
         batches.append((round_number, ids))
     # Every batch in full, then every batch unchanged twice: as in production, where a feed's
     # next poll comes long after the one that stored its entries, not straight after it in
