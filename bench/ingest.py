@@ -23,7 +23,7 @@ PostgreSQL in the URL's database name + "_bench", created and dropped here), it 
    feeds: every file, once for each of a few new organisations), from a local HTTP server (a
    process of its own, as a publisher's server is). Each batch is polled three times: first
    in full (lease, fetch, parse, store every entry with its queue item), then answered 304 to
-   the conditional GET, then answered 200 with the same body (its SHA-256 is the one stored);
+   the conditional GET, then answered 200 with the same body (its digest is the one stored);
    every batch is polled in full before the first is polled unchanged, as in production,
    where a feed's unchanged poll comes long after the one that stored its entries (straight
    after it, its rows and pages are still being written back). A batch's cost is its time

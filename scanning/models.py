@@ -46,7 +46,8 @@ class Feed(models.Model):
     # Conditional GET: what the server sent last time, sent back so it can answer 304.
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
-    # SHA-256 of the last body read: an unchanged body costs a hash, not a parse.
+    # Digest of the last body read (polling.body_digest): an unchanged body costs a hash, not
+    # a parse.
     content_hash = models.CharField(max_length=64, blank=True)
 
     # Scheduling: due when next_poll_at has passed (the dispatcher's one indexed query).

@@ -16,6 +16,7 @@ not wait for the disk (``core.lib.bulk.relax_commit``; why that is safe: ``scann
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -29,13 +30,26 @@ from .models import Feed, FeedState
 from .parsing import ParsedFeed
 
 
+class PolledFeed(Protocol):
+    """What storing reads of a feed: a ``Feed``, or one as a poll leased it."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def site_url(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class ChangedFeed:
     """A feed whose poll brought a document to store: the feed (a model instance, or as a
     poll leased it), the document parsed, what else the poll learnt of the feed (its ETag,
     Last-Modified, the body's hash, a new address) and the answer's Cache-Control."""
 
-    feed: object  # Feed or scanning.polling.LeasedFeed: pk, title, site_url are read
+    feed: PolledFeed
     parsed: ParsedFeed
     changes: dict = field(default_factory=dict)
     cache_control: str | None = None
@@ -52,7 +66,7 @@ class Stored:
     skipped: bool = False
 
 
-def store_parsed(feed, parsed: ParsedFeed, now: datetime, **kwargs) -> Stored:
+def store_parsed(feed: PolledFeed, parsed: ParsedFeed, now: datetime, **kwargs) -> Stored:
     """Store one parsed document (``store_changed`` for one feed): how the demo ingests its
     bundled files without fetching, and what ``ChangedFeed``'s fields are."""
     return store_changed([ChangedFeed(feed, parsed, **kwargs)], now)[feed.pk]
