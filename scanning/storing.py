@@ -16,8 +16,8 @@ not wait for the disk (``core.lib.bulk.relax_commit``; why that is safe: ``scann
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 from datetime import datetime
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 
