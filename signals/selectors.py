@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -22,12 +22,13 @@ from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
 from .models import Area, Level, Signal, Status, Tag, Trend
-from .search import normalise_query, order_by_relevance, search_signals
+from .search import normalise_query, order_by_relevance, ranked_entries, search_signals
 from .visibility import (
     sees_shared_only,
     visible_area_watches,
     visible_areas,
     visible_level_counts,
+    visible_search_entries,
     visible_signals,
     visible_statuses,
     visible_tags,
@@ -307,8 +308,17 @@ def search_matches(membership, filters: SignalFilters) -> SearchMatches:
     parts = ("search_matches", _audience(membership), listing)
 
     def find() -> SearchMatches:
-        signals = sort_signals(filter_signals(visible_signals(membership), listing), listing)
-        found = list(signals.values_list("pk", "level")[: SEARCH_COUNT_LIMIT + 1])
+        if _ranked_from_entries(listing):
+            entries = visible_search_entries(membership)
+            if listing.level:
+                entries = entries.filter(level=listing.level)
+            if listing.status:
+                entries = entries.filter(status=listing.status)
+            matching = ranked_entries(entries, listing.q).values_list("signal_id", "level")
+        else:
+            signals = filter_signals(visible_signals(membership), listing)
+            matching = sort_signals(signals, listing).values_list("pk", "level")
+        found = list(matching[: SEARCH_COUNT_LIMIT + 1])
         by_level = Counter(level for _pk, level in found)
         return SearchMatches(
             ids=array("q", (pk for pk, _level in found)),
@@ -316,6 +326,14 @@ def search_matches(membership, filters: SignalFilters) -> SearchMatches:
         )
 
     return organization_cached(membership.organization, parts, find)
+
+
+def _ranked_from_entries(filters: SignalFilters) -> bool:
+    """Whether the search's matches are ranked from the search table (``SearchEntry``, which
+    PostgreSQL keeps): best match first, narrowed by nothing the table lacks."""
+    if connection.vendor != "postgresql" or filters.effective_sort != Sort.RELEVANCE:
+        return False
+    return replace(filters, q="", level="", status="", sort="") == SignalFilters()
 
 
 class SearchPage:
