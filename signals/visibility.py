@@ -114,10 +114,16 @@ def visible_driving_forces(membership: Membership | None) -> QuerySet[DrivingFor
 @visibility_rule(Tag)
 def visible_tags(membership: Membership | None) -> QuerySet[Tag]:
     tags = organization_rows(Tag, membership)
-    if _statuses(membership) == ALL_STATUSES:
+    if sees_unused_tags(membership):
         return tags
     # One probe per tag (is there such a signal?), not the tags of the whole register.
     return tags.filter(Exists(visible_signals(membership).filter(tags=OuterRef("pk"))))
+
+
+def sees_unused_tags(membership: Membership | None) -> bool:
+    """Whether ``visible_tags`` gives the member tags that no signal they can see carries (the
+    scanning group sees every tag; everyone else only the tags of their signals already)."""
+    return _statuses(membership) == ALL_STATUSES
 
 
 def sees_shared_only(membership: Membership | None) -> bool:
