@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from core.lib.ids import parse_id
 
@@ -97,3 +98,54 @@ class QuickSelect(forms.Select):
                 html.append("</optgroup>")
         html.append("</select>")
         return mark_safe("".join(html))
+
+
+# A label ending in one of these gets no suffix: Django's rule, in Django's own translation (a
+# constant, so that our catalogue does not take the string over).
+LABEL_PUNCTUATION = ":?.!"
+
+
+class QuickBoundField(forms.BoundField):
+    """A field group (label, help text, errors, widget) written out in Python: the elements of
+    Django's ``django/forms/field.html``. Django draws each group through three templates and
+    an include (the field, its label, its error list even when empty); the signal list's
+    filters are nine groups on every request, and drawing them was a tenth of the page's
+    rendering (1.6 of 17 ms). Give a form ``bound_field_class = QuickBoundField``."""
+
+    def as_field_group(self):
+        if self.use_fieldset:
+            return super().as_field_group()
+        html = []
+        if self.label:
+            html.append(self.label_tag())
+        if self.help_text:
+            helptext_id = f' id="{escape(self.auto_id)}_helptext"' if self.auto_id else ""
+            html.append(f'<div class="helptext"{helptext_id}>{self.help_text}</div>')
+        if self.errors:
+            html.append(str(self.errors))
+        html.append(str(self))
+        # A line between the parts, as Django's template has: text beside an element (a label
+        # without a tag) keeps its space.
+        return mark_safe("\n".join(html))
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        """Django's ``label_tag`` (the same suffix, ``for`` and required class), written out."""
+        if tag is not None:
+            return super().label_tag(contents, attrs, label_suffix, tag)
+        contents = conditional_escape(contents or self.label)
+        if label_suffix is None:
+            field_suffix = self.field.label_suffix
+            label_suffix = field_suffix if field_suffix is not None else self.form.label_suffix
+        if label_suffix and contents and contents[-1] not in gettext(LABEL_PUNCTUATION):
+            contents = f"{contents}{conditional_escape(label_suffix)}"
+        id_ = self.field.widget.attrs.get("id") or self.auto_id
+        if not id_:
+            return mark_safe(contents)
+        id_for_label = self.field.widget.id_for_label(id_)
+        if id_for_label:
+            attrs = {**(attrs or {}), "for": id_for_label}
+        if self.field.required and hasattr(self.form, "required_css_class"):
+            attrs = dict(attrs or {})
+            required = self.form.required_css_class
+            attrs["class"] = f"{attrs['class']} {required}" if "class" in attrs else required
+        return mark_safe(f"<label{_attributes(attrs or {})}>{contents}</label>")

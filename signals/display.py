@@ -149,7 +149,8 @@ def _model_field(name: str):
     return Signal._meta.get_field(name)
 
 
-def _choice_labels(name: str) -> dict:
+def choice_labels(name: str) -> dict:
+    """Every choice of the field by its code, labelled in the current language."""
     return {code: str(choice) for code, choice in _model_field(name).flatchoices}
 
 
@@ -316,7 +317,7 @@ class Spreadsheet:
         # How the exporting organisation names a person; else by the account's own name.
         self.people = people
         self.headers = [str(get(name).spreadsheet_label or get(name).label) for name in self.names]
-        self._choices = {name: _choice_labels(name) for name in self.names if _has_choices(name)}
+        self._choices = {name: choice_labels(name) for name in self.names if _has_choices(name)}
 
     def row(self, signal: Signal) -> list:
         return [self.cell(signal, name) for name in self.names]

@@ -123,6 +123,18 @@ def contains_every_word(rows: QuerySet, q: str, document: str) -> QuerySet:
     return rows
 
 
+def ranked_entries(entries: QuerySet, q: str) -> QuerySet:
+    """The search entries (``SearchEntry``, PostgreSQL) matching ``q``, best match first: the
+    matches and order ``order_by_relevance(search_signals(signals, q), q)`` gives their
+    signals, read from the narrow table."""
+    query = SearchQuery(normalise_query(q), config="swedish", search_type="websearch")
+    return (
+        entries.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-created_at", "-signal_id")
+    )
+
+
 def order_by_relevance(signals: QuerySet, q: str) -> QuerySet:
     """Best match first on PostgreSQL, ranked from the stored vectors (no document is parsed
     again); SQLite has no ranking, so newest first there."""

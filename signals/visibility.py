@@ -26,6 +26,7 @@ from .models import (
     AreaWatch,
     DrivingForce,
     LevelCount,
+    SearchEntry,
     Signal,
     Source,
     Status,
@@ -50,9 +51,11 @@ def _statuses(membership: Membership | None) -> frozenset[Status]:
     return VISIBLE_STATUSES.get(membership.role, frozenset()) if membership else frozenset()
 
 
-def _as_the_role_sees(model: type[Signal] | type[LevelCount], membership: Membership | None):
-    """The rows of ``model`` (signals, or their kept counts, which have the same status and
-    sharing) that the membership's role may see of its organisation's."""
+def _as_the_role_sees(
+    model: type[Signal] | type[LevelCount] | type[SearchEntry], membership: Membership | None
+):
+    """The rows of ``model`` (signals, or their kept counts or search entries, which have the
+    same status and sharing) that the membership's role may see of its organisation's."""
     statuses = _statuses(membership)
     if membership is None or not statuses:
         return model._default_manager.none()
@@ -74,6 +77,12 @@ def visible_signals(membership: Membership | None) -> QuerySet[Signal]:
 def visible_level_counts(membership: Membership | None) -> QuerySet[LevelCount]:
     """The counts of exactly the signals ``visible_signals`` gives the membership."""
     return _as_the_role_sees(LevelCount, membership)
+
+
+@visibility_rule(SearchEntry)
+def visible_search_entries(membership: Membership | None) -> QuerySet[SearchEntry]:
+    """The search entries of exactly the signals ``visible_signals`` gives the membership."""
+    return _as_the_role_sees(SearchEntry, membership)
 
 
 @visibility_rule(Source)
@@ -105,10 +114,16 @@ def visible_driving_forces(membership: Membership | None) -> QuerySet[DrivingFor
 @visibility_rule(Tag)
 def visible_tags(membership: Membership | None) -> QuerySet[Tag]:
     tags = organization_rows(Tag, membership)
-    if _statuses(membership) == ALL_STATUSES:
+    if sees_unused_tags(membership):
         return tags
     # One probe per tag (is there such a signal?), not the tags of the whole register.
     return tags.filter(Exists(visible_signals(membership).filter(tags=OuterRef("pk"))))
+
+
+def sees_unused_tags(membership: Membership | None) -> bool:
+    """Whether ``visible_tags`` gives the member tags that no signal they can see carries (the
+    scanning group sees every tag; everyone else only the tags of their signals already)."""
+    return _statuses(membership) == ALL_STATUSES
 
 
 def sees_shared_only(membership: Membership | None) -> bool:

@@ -1,6 +1,6 @@
 from django import template
 
-from .. import display
+from .. import display, rows
 
 register = template.Library()
 
@@ -21,3 +21,19 @@ def short_date(value) -> str:
 def date_time(value) -> str:
     """``{{ entry.when|date_time }}``: "4 March 2025, 08:15", as pages show a moment."""
     return display.date_time(value)
+
+
+@register.simple_tag(takes_context=True)
+def signal_row(context, signal):
+    """``{% signal_row signal %}``: the signal list's row for ``signal`` (``signals.rows``),
+    with the list's address (``list_url``) and parameters (``params``) and the organisation's
+    names for people; what the rows share is read at the first row of each rendering."""
+    page_rows = context.render_context.get(signal_row)
+    if page_rows is None:
+        page_rows = context.render_context[signal_row] = rows.ListRows(
+            organization_slug=context["current_organization"].slug,
+            list_url=context["list_url"],
+            params=context["params"],
+            people=context.get("people"),
+        )
+    return page_rows.row(signal)
