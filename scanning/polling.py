@@ -30,14 +30,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.lib.bulk import datetime_adapter, update_returning, update_rows
+from core.lib.bulk import datetime_adapter, update_returning
 from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
 
 from . import schedule
 from .errors import describe_fetch_error
 from .models import Feed, FeedState
 from .parsing import FeedParseError, parse_feed
-from .storing import ChangedFeed, record_success, release_leases, store_changed, success_values
+from .storing import ChangedFeed, record_polls, release_leases, store_changed
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -338,7 +338,7 @@ def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unc
         changed=False,
     )
     if changes:  # a new address (301, 308): rare, recorded at once with it
-        record_success(feed.pk, now, interval, changes, relaxed=True)
+        record_polls([(feed.pk, interval, changes)], now, relaxed=True)
         return PollOutcome(status)
     return _Unchanged(feed, status, interval)
 
@@ -346,21 +346,7 @@ def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unc
 def _record_unchanged(unchanged: list[_Unchanged], now: datetime) -> None:
     """Record the successful polls of feeds found unchanged and release their leases: one
     statement for them all, its commit not waiting for the disk."""
-    adapt = datetime_adapter()
-    update_rows(
-        Feed,
-        ("poll_interval", "next_poll_at"),
-        [
-            (
-                each.feed.pk,
-                int(each.interval.total_seconds()),
-                adapt(schedule.with_jitter(now, each.interval)),
-            )
-            for each in unchanged
-        ],
-        same=success_values(now, adapt),
-        relaxed=True,
-    )
+    record_polls([(each.feed.pk, each.interval, {}) for each in unchanged], now, relaxed=True)
 
 
 def _failed(feed, now, message: str, *, retry_after=None, changes=None) -> PollOutcome:

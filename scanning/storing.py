@@ -16,12 +16,12 @@ not wait for the disk (``core.lib.bulk.relax_commit``; why that is safe: ``scann
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from django.db import IntegrityError, transaction
 
-from core.lib.bulk import datetime_adapter, pipelined, relax_commit, update_one, update_rows
+from core.lib.bulk import datetime_adapter, pipelined, relax_commit, update_rows
 
 from . import schedule
 from .fanout import items_for_new_entries, queue_reads_send
@@ -120,10 +120,8 @@ def _store_together(changed: Sequence[ChangedFeed], now: datetime) -> dict[int, 
 
 
 def _record(changed: Sequence[ChangedFeed], now: datetime, has_new: dict[int, bool]) -> None:
-    """Record each feed's successful poll and release its lease: one UPDATE for the feeds
-    whose polls learnt the same things (most often all of them)."""
-    adapt = datetime_adapter()
-    groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+    """Record each feed's successful poll, with what its poll learnt of it."""
+    polls = []
     for each in changed:
         parsed, feed = each.parsed, each.feed
         interval = schedule.interval_after_success(
@@ -131,44 +129,40 @@ def _record(changed: Sequence[ChangedFeed], now: datetime, has_new: dict[int, bo
             parsed.ttl_minutes,
             each.cache_control,
         )
-        values = {
+        learnt = {
             **each.changes,
             "title": feed.title or parsed.title[:300],
             "site_url": parsed.site_url if len(parsed.site_url) <= 2000 else feed.site_url,
+        }
+        if has_new[feed.pk]:
+            learnt["last_new_entry_at"] = now
+        polls.append((feed.pk, interval, learnt))
+    record_polls(polls, now)
+
+
+def record_polls(
+    polls: Sequence[tuple[int, timedelta, dict]], now: datetime, *, relaxed: bool = False
+) -> None:
+    """Record successful polls and release their leases: each (feed id, its next interval,
+    the columns its poll learnt), in one UPDATE for the feeds whose polls learnt the same
+    columns (most often all of them). ``relaxed``: a statement of its own, its commit not
+    waiting for the disk (``core.lib.bulk.relax_commit``)."""
+    adapt = datetime_adapter()
+    groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+    for feed_id, interval, learnt in polls:
+        values = {
+            **learnt,
             "poll_interval": int(interval.total_seconds()),
             "next_poll_at": schedule.with_jitter(now, interval),
         }
-        if has_new[feed.pk]:
-            values["last_new_entry_at"] = now
         groups[tuple(values)].append(
-            (feed.pk, *(adapt(v) if isinstance(v, datetime) else v for v in values.values()))
+            (feed_id, *(adapt(v) if isinstance(v, datetime) else v for v in values.values()))
         )
     for columns, rows in groups.items():
-        update_rows(Feed, columns, rows, same=success_values(now, adapt))
+        update_rows(Feed, columns, rows, same=_success_values(now, adapt), relaxed=relaxed)
 
 
-def record_success(feed_id: int, now: datetime, interval, changes: dict, *, relaxed=False) -> None:
-    """Record a successful poll and release the lease (``relaxed``: a statement of its own,
-    its commit not waiting for the disk)."""
-    adapt = datetime_adapter()
-    values = {
-        name: adapt(value) if isinstance(value, datetime) else value
-        for name, value in changes.items()
-    }
-    update_one(
-        Feed,
-        feed_id,
-        {
-            **values,
-            **success_values(now, adapt),
-            "poll_interval": int(interval.total_seconds()),
-            "next_poll_at": adapt(schedule.with_jitter(now, interval)),
-        },
-        relaxed=relaxed,
-    )
-
-
-def success_values(now: datetime, adapt) -> dict:
+def _success_values(now: datetime, adapt) -> dict:
     """What every successful poll records alike, lease released."""
     return {
         "state": FeedState.ACTIVE.value,
