@@ -1,13 +1,12 @@
 """Storing parsed feeds' entries: each once per feed, by its identity key.
 
-One statement stores them, for every feed of a poll batch that changed
-(``core.lib.bulk.send_new_rows``): the entries a feed has not stored before are inserted and
-the others left out by the (feed, key) unique constraint, so there is no lookup first, and
-storing stays a small part of an ingest (see bench/ingest.py).
+Few statements store them, for every feed of a poll batch that changed, sent as the feeds are
+parsed (``EntrySender``, through ``core.lib.bulk.send_new_rows``): the entries a feed has not
+stored before are inserted and the others left out by the (feed, key) unique constraint, so
+there is no lookup first, and storing stays a small part of an ingest (see bench/ingest.py).
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -52,43 +51,38 @@ class StoredEntry(NamedTuple):
     fetched_at: datetime
 
 
-@dataclass
-class SentEntries:
-    """Feeds' entries whose INSERT is sent: inside ``core.lib.bulk.pipelined()`` not yet
-    answered, so what is sent before ``stored()`` shares its round trip."""
-
-    # By feed: every entry of the document once (by key), whether stored before or not, with
-    # pk 0, and how many entries the document had.
-    candidates: dict[int, list[tuple[str, StoredEntry]]]
-    parsed_counts: dict[int, int]
-    pending: Pending
-
-    def stored(self) -> dict[int, tuple[list[StoredEntry], int]]:
-        """By feed: the entries not stored before, now stored (in the feed's order), and how
-        many were already there."""
-        inserted = {(feed_id, key): pk for pk, feed_id, key in self.pending.rows()}
-        result = {}
-        for feed_id, candidates in self.candidates.items():
-            stored = [
-                candidate._replace(pk=inserted[feed_id, key])
-                for key, candidate in candidates
-                if (feed_id, key) in inserted
-            ]
-            result[feed_id] = (stored, self.parsed_counts[feed_id] - len(stored))
-        return result
+# Rows an INSERT of entries carries at least, while feeds are still being parsed: on
+# PostgreSQL the server stores them while the next feeds are parsed (see ``EntrySender``).
+SEND_EVERY = 200
 
 
-def entries_send(documents: Mapping[int, Sequence[ParsedEntry]], now: datetime) -> SentEntries:
-    """Send the INSERT of the entries that their feeds (``documents``: each feed's parsed
-    entries, by its id) have not stored before, one statement for them all (the others are
-    left out by the unique (feed, key) constraint); ``stored()`` says which they were."""
-    adapt = datetime_adapter()
-    fetched_at = adapt(now)
-    rows = []
-    candidates: dict[int, list[tuple[str, StoredEntry]]] = {}
-    for feed_id, parsed in documents.items():
+class EntrySender:
+    """Feeds' entries sent for storing as their documents come, each entry once per feed (the
+    ones a feed has stored before are left out by the (feed, key) unique constraint); then
+    ``stored()`` says which were new.
+
+    Inside ``core.lib.bulk.pipelined()`` nothing waits for the server until ``stored()``: the
+    entries go in INSERTs of SEND_EVERY rows or more, so PostgreSQL stores the first feeds'
+    entries (their Swedish search vectors, their indexes) on its own core while this one
+    parses the next feeds, and a batch's statements stay few however many feeds it has."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self._adapt = datetime_adapter()
+        self._fetched_at = self._adapt(now)
+        self._rows: list[tuple] = []
+        self._sent = Pending()
+        # By feed: every entry of the document once (by key), whether stored before or not,
+        # with pk 0, and how many entries the document had.
+        self.candidates: dict[int, list[tuple[str, StoredEntry]]] = {}
+        self._parsed_counts: dict[int, int] = {}
+
+    def add(self, feed_id: int, parsed: Sequence[ParsedEntry]) -> None:
+        """A feed's parsed entries, sent once enough rows are waiting."""
+        adapt, now = self._adapt, self.now
         keys: set[str] = set()
-        candidates[feed_id] = feed_candidates = []
+        self.candidates[feed_id] = feed_candidates = []
+        self._parsed_counts[feed_id] = len(parsed)
         for item in parsed:
             key = item.key[:255]
             if key in keys:
@@ -98,7 +92,7 @@ def entries_send(documents: Mapping[int, Sequence[ParsedEntry]], now: datetime) 
             canonical = item.canonical_url if len(item.canonical_url) <= 2000 else ""
             fingerprint = title_fingerprint(item.title)[:300]
             title = item.title[:300]
-            rows.append(
+            self._rows.append(
                 (
                     feed_id,
                     key,
@@ -111,7 +105,7 @@ def entries_send(documents: Mapping[int, Sequence[ParsedEntry]], now: datetime) 
                     entry_search_document(title, item.summary_text),
                     item.author[:200],
                     adapt(item.published_at),
-                    fetched_at,
+                    self._fetched_at,
                 )
             )
             keys.add(key)
@@ -123,9 +117,36 @@ def entries_send(documents: Mapping[int, Sequence[ParsedEntry]], now: datetime) 
                     ),
                 )
             )
-    pending = send_new_rows(
-        Entry, _COLUMNS, rows, unique=("feed_id", "key"), returning=("id", "feed_id", "key")
-    )
-    return SentEntries(
-        candidates, {feed_id: len(parsed) for feed_id, parsed in documents.items()}, pending
-    )
+        if len(self._rows) >= SEND_EVERY:
+            self._send()
+
+    def _send(self) -> None:
+        if self._rows:
+            self._sent.extend(
+                send_new_rows(
+                    Entry,
+                    _COLUMNS,
+                    self._rows,
+                    unique=("feed_id", "key"),
+                    returning=("id", "feed_id", "key"),
+                )
+            )
+            self._rows = []
+
+    def stored(self) -> dict[int, tuple[list[StoredEntry], int]]:
+        """By feed: the entries not stored before, now stored (in the feed's order), and how
+        many were already there. Sends what is still waiting, and waits for the answers."""
+        self._send()
+        inserted = {(feed_id, key): pk for pk, feed_id, key in self._sent.rows()}
+        result = {}
+        for feed_id, candidates in self.candidates.items():
+            stored = [
+                candidate._replace(pk=inserted[feed_id, key])
+                for key, candidate in candidates
+                if (feed_id, key) in inserted
+            ]
+            result[feed_id] = (stored, self._parsed_counts[feed_id] - len(stored))
+        return result
+
+    def close(self) -> None:
+        self._sent.close()

@@ -19,7 +19,7 @@ good and nothing is stored twice.
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -129,7 +129,7 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
         answers = _exchanges(due)
         fetch_seconds = time.perf_counter() - started
         unchanged: list[tuple[_Unchanged, float, float]] = []
-        changed: list[tuple[ChangedFeed, float, float]] = []
+        fetched: list[tuple[_Fetched, float, float]] = []
         # Messages stored for the feed's health are in the site's language, as they are
         # written once and read by everyone.
         with override(settings.LANGUAGE_CODE):
@@ -139,20 +139,44 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
                 spent = time.perf_counter() - answered
                 if isinstance(outcome, _Unchanged):
                     unchanged.append((outcome, seconds, spent))
-                elif isinstance(outcome, ChangedFeed):
-                    changed.append((outcome, seconds, spent))
+                elif isinstance(outcome, _Fetched):
+                    fetched.append((outcome, seconds, spent))
                 else:
                     held.discard(feed.pk)
                     outcomes[feed.pk] = replace(
                         outcome, fetch_seconds=seconds, answer_seconds=spent
                     )
+            # The changed feeds' documents are parsed one by one as storing them asks for
+            # the next, so the database stores the first ones' entries meanwhile.
+            parsing: dict[int, float] = {}
+            unparsable: dict[int, str] = {}
+
+            def documents() -> Iterator[ChangedFeed]:
+                for each, _seconds, _spent in fetched:
+                    started = time.perf_counter()
+                    try:
+                        change = each.parsed()
+                    except FeedParseError as exc:
+                        unparsable[each.feed.pk] = str(exc)
+                        continue
+                    finally:
+                        parsing[each.feed.pk] = time.perf_counter() - started
+                    yield change
+
             storing = time.perf_counter()
-            stored = store_changed([each for each, _s, _a in changed], now)
+            stored = store_changed(documents(), now)
             # Storing them was one transaction: each took its share.
-            share = (time.perf_counter() - storing) / max(len(changed), 1)
-            for change, seconds, answer_seconds in changed:
-                result = stored[change.feed.pk]
-                outcomes[change.feed.pk] = (
+            share = (time.perf_counter() - storing - sum(parsing.values())) / max(len(stored), 1)
+            for each, seconds, spent in fetched:
+                pk = each.feed.pk
+                spent += parsing.get(pk, 0.0)
+                if pk in unparsable:
+                    held.discard(pk)
+                    failed = _failed(each.feed, now, unparsable[pk], changes=each.changes)
+                    outcomes[pk] = replace(failed, fetch_seconds=seconds, answer_seconds=spent)
+                    continue
+                result = stored[pk]
+                outcomes[pk] = (
                     PollOutcome("skipped", error="stored meanwhile by another worker")
                     if result.skipped
                     else PollOutcome(
@@ -160,7 +184,7 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
                         new=result.new,
                         duplicates=result.duplicates,
                         fetch_seconds=seconds,
-                        answer_seconds=answer_seconds + share,
+                        answer_seconds=spent + share,
                     )
                 )
             recording = time.perf_counter()
@@ -280,7 +304,7 @@ class _Unchanged:
     interval: timedelta
 
 
-def _settle(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchanged | ChangedFeed":
+def _settle(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchanged | _Fetched":
     """What the answer means for the feed, recorded if it failed; a feed unchanged, or
     changed, is recorded, or stored, with the batch's others."""
     if isinstance(answer, BadResponse):
@@ -300,9 +324,36 @@ def body_digest(body: bytes) -> str:
     return xxhash.xxh3_128_hexdigest(body)
 
 
+@dataclass(frozen=True)
+class _Fetched:
+    """A feed that brought a new document: parsed when storing the batch asks for it.
+    ``changes``: what the poll learnt of the feed whether or not the document parses (a new
+    address)."""
+
+    feed: LeasedFeed
+    result: FetchResult
+    digest: str
+    changes: dict
+    cache_control: str | None
+
+    def parsed(self) -> ChangedFeed:
+        """The feed to store, its document parsed; FeedParseError if it cannot be."""
+        result = self.result
+        parsed = parse_feed(
+            result.body, url=result.url, content_type=result.content_type, charset=result.charset
+        )
+        learnt = {
+            **self.changes,
+            "etag": (result.headers.get("ETag") or "")[:500],
+            "last_modified": (result.headers.get("Last-Modified") or "")[:100],
+            "content_hash": self.digest,
+        }
+        return ChangedFeed(self.feed, parsed, learnt, self.cache_control)
+
+
 def _answered(
     feed: LeasedFeed, now: datetime, result: FetchResult
-) -> "PollOutcome | _Unchanged | ChangedFeed":
+) -> "PollOutcome | _Unchanged | _Fetched":
     changes: dict = {}
     moved = result.moved_to and result.moved_to != feed.url
     # Another feed may already have the new address; then both stay as they are.
@@ -315,19 +366,7 @@ def _answered(
     digest = body_digest(result.body)
     if digest == feed.content_hash:
         return _unchanged(feed, now, "unchanged", changes, cache_control)
-    try:
-        parsed = parse_feed(
-            result.body, url=result.url, content_type=result.content_type, charset=result.charset
-        )
-    except FeedParseError as exc:
-        return _failed(feed, now, str(exc), changes=changes)
-
-    changes.update(
-        etag=(result.headers.get("ETag") or "")[:500],
-        last_modified=(result.headers.get("Last-Modified") or "")[:100],
-        content_hash=digest,
-    )
-    return ChangedFeed(feed, parsed, changes, cache_control)
+    return _Fetched(feed, result, digest, changes, cache_control)
 
 
 def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unchanged":

@@ -1,12 +1,13 @@
 """Storing what polls found in changed feeds: a batch's changed feeds in one transaction.
 
 Every feed of a poll batch that brought a new document is stored with the others in one
-transaction: the entries of all of them in one INSERT, the queue's reads in one query each,
-the queue items and their entries in one INSERT each, and the feeds' records of their polls
-in one UPDATE. On
+transaction: their entries in a few INSERTs sent while the documents are still being parsed
+(``scanning.ingest.EntrySender``), the queue's reads in one query each, the queue items and
+their entries in one INSERT each, and the feeds' records of their polls in one UPDATE. On
 PostgreSQL the statements are pipelined (``core.lib.bulk.pipelined``): the batch costs about
 four round trips to the database and one commit, however many feeds changed, where storing
-each feed on its own cost every feed five and a commit (see bench/ingest.py).
+each feed on its own cost every feed five and a commit, and the server stores the entries on
+its own core while this one parses (see bench/ingest.py).
 
 Everything a poll learns of a feed is written in that transaction, so a worker killed
 mid-ingest leaves the feeds as they were, due again once their leases run out. Its commit does
@@ -14,9 +15,10 @@ not wait for the disk (``core.lib.bulk.relax_commit``; why that is safe: ``scann
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import Protocol
 
 from django.db import IntegrityError, transaction
@@ -25,7 +27,7 @@ from core.lib.bulk import datetime_adapter, pipelined, relax_commit, update_rows
 
 from . import schedule
 from .fanout import items_for_new_entries, queue_reads_send
-from .ingest import entries_send
+from .ingest import EntrySender
 from .models import Feed, FeedState
 from .parsing import ParsedFeed
 
@@ -72,46 +74,63 @@ def store_parsed(feed: PolledFeed, parsed: ParsedFeed, now: datetime, **kwargs) 
     return store_changed([ChangedFeed(feed, parsed, **kwargs)], now)[feed.pk]
 
 
-def store_changed(changed: Sequence[ChangedFeed], now: datetime) -> dict[int, Stored]:
+def store_changed(changed: Iterable[ChangedFeed], now: datetime) -> dict[int, Stored]:
     """Store the feeds' new entries, place them in the queues and schedule each feed's next
-    poll (releasing its lease), all in one transaction. By feed id, what each stored."""
-    if not changed:
+    poll (releasing its lease), all in one transaction. By feed id, what each stored.
+
+    ``changed`` is read one feed at a time, inside the transaction: given as a generator that
+    parses each feed's document when asked for it (as a poll batch does), PostgreSQL stores
+    the first feeds' entries while the next are parsed."""
+    feeds = iter(changed)
+    first = next(feeds, None)
+    if first is None:
         return {}
+    feeds = chain([first], feeds)
+    taken: list[ChangedFeed] = []
     try:
-        return _store_together(changed, now)
+        return _store_together(feeds, taken, now)
     except IntegrityError:
         # Not expected: a second writer that ignored the lease waits for our entries and
         # leaves them out, and only a poll's own new entries get queue items. Should a
         # constraint still refuse a row, nothing of the batch was stored; each feed is then
         # stored on its own, so only the feed that caused it waits for its next poll.
-        if len(changed) > 1:
-            return {
-                pk: stored for one in changed for pk, stored in store_changed([one], now).items()
-            }
-        release_leases([changed[0].feed.pk])
-        return {changed[0].feed.pk: Stored(skipped=True)}
+        every = [*taken, *feeds]
+        if len(every) > 1:
+            return {pk: stored for one in every for pk, stored in store_changed([one], now).items()}
+        release_leases([every[0].feed.pk])
+        return {every[0].feed.pk: Stored(skipped=True)}
 
 
-def _store_together(changed: Sequence[ChangedFeed], now: datetime) -> dict[int, Stored]:
-    # Pipelined on PostgreSQL: statements whose answers nothing waits for (SET, the queue
-    # items' entries, the feeds' UPDATEs) share the round trips of those whose answers are
-    # read; the reads for the queue go with the entries' INSERT. (COMMIT comes after the
-    # pipeline: inside it, psycopg would spend two more round trips on the transaction's
-    # state.)
+def _store_together(
+    feeds: Iterator[ChangedFeed], taken: list[ChangedFeed], now: datetime
+) -> dict[int, Stored]:
+    # Pipelined on PostgreSQL: statements whose answers nothing waits for (SET, the entries'
+    # INSERTs while feeds are still coming, the queue items' entries, the feeds' UPDATEs)
+    # share the round trips of those whose answers are read; the reads for the queue go with
+    # the last of the entries. (COMMIT comes after the pipeline: inside it, psycopg would
+    # spend two more round trips on the transaction's state.) ``taken``: the feeds read so
+    # far, for the caller should this fail.
     with transaction.atomic(), pipelined():
         relax_commit()
-        sent = entries_send({each.feed.pk: each.parsed.entries for each in changed}, now)
-        reads = queue_reads_send(
-            {
-                feed_id: [candidate for _key, candidate in candidates]
-                for feed_id, candidates in sent.candidates.items()
-            }
-        )
-        stored = sent.stored()
+        sender = EntrySender(now)
+        try:
+            for each in feeds:
+                taken.append(each)
+                sender.add(each.feed.pk, each.parsed.entries)
+            reads = queue_reads_send(
+                {
+                    feed_id: [candidate for _key, candidate in candidates]
+                    for feed_id, candidates in sender.candidates.items()
+                }
+            )
+            stored = sender.stored()
+        except BaseException:
+            sender.close()
+            raise
         joined = items_for_new_entries(
             {feed_id: entries for feed_id, (entries, _already) in stored.items()}, reads=reads
         )
-        _record(changed, now, {pk: bool(entries) for pk, (entries, _a) in stored.items()})
+        _record(taken, now, {pk: bool(entries) for pk, (entries, _a) in stored.items()})
     result = {}
     for feed_id, (entries, already) in stored.items():
         feed_joined = joined.get(feed_id, 0)

@@ -137,6 +137,12 @@ class Pending:
             raise
         return self
 
+    def extend(self, other: "Pending") -> "Pending":
+        """``other``'s statements too, read after this one's."""
+        self._cursors.extend(other._cursors)
+        other._cursors = []
+        return self
+
     def rows(self) -> list[tuple]:
         """The rows of every statement sent, in order."""
         try:

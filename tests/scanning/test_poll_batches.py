@@ -10,7 +10,9 @@ import pytest
 from django.utils import timezone
 
 from scanning.models import Entry, Feed, FeedState, TriageItem
+from scanning.parsing import parse_feed
 from scanning.polling import poll_feed, poll_feeds
+from scanning.storing import ChangedFeed, store_changed
 from scanning.tasks import dispatch_due_feeds
 from tests.factories import OrganizationFactory, SubscriptionFactory
 
@@ -34,6 +36,10 @@ def serve(page_server):
 
 def test_each_feed_of_a_batch_gets_the_outcome_it_would_get_alone(serve):
     fresh = serve("/ny.xml", rss(*numbered_items(3, prefix="Ny")))
+    # Not a feed: found out while the batch's changed feeds are being stored, between two
+    # that are stored.
+    unparsable = serve("/inte-ett-flode.xml", "Inte ett flöde")
+    fresher = serve("/nyare.xml", rss(*numbered_items(2, prefix="Nyare")))
     cached = serve("/cachad.xml", rss(*numbered_items(2, prefix="Cachad")), etag='"v1"')
     same = serve("/samma.xml", rss(*numbered_items(2, prefix="Samma")))
     broken = serve("/trasig.xml", "Oops", status=500)
@@ -41,19 +47,25 @@ def test_each_feed_of_a_batch_gets_the_outcome_it_would_get_alone(serve):
     poll_feeds([cached.pk, same.pk])  # their first poll: stored, ETag and hash recorded
     before = dict(Feed.objects.values_list("pk", "poll_interval"))
 
-    batch = poll_feeds([fresh.pk, cached.pk, same.pk, broken.pk, gone.pk], force=True)
+    batch = poll_feeds(
+        [fresh.pk, unparsable.pk, fresher.pk, cached.pk, same.pk, broken.pk, gone.pk], force=True
+    )
 
     lines = {pk: outcome.line() for pk, outcome in batch.outcomes.items()}
     assert lines[fresh.pk] == "ok: 3 new, 0 duplicates"
+    assert lines[fresher.pk] == "ok: 2 new, 0 duplicates"
+    assert batch.outcomes[unparsable.pk].failed
     assert lines[cached.pk] == "unchanged: the server answered 304 Not Modified"
     assert lines[same.pk] == "unchanged: the same document as last time"
     assert batch.outcomes[broken.pk].failed and "500" in batch.outcomes[broken.pk].error
     assert batch.outcomes[gone.pk].failed
-    assert Entry.objects.count() == 3 + 2 + 2
+    assert Entry.objects.count() == 3 + 2 + 2 + 2
     feeds = {feed.pk: feed for feed in Feed.objects.all()}
     assert all(feed.lease_until is None and feed.queued_at is None for feed in feeds.values())
     assert feeds[gone.pk].state == FeedState.GONE
     assert feeds[broken.pk].consecutive_failures == 1
+    assert feeds[unparsable.pk].consecutive_failures == 1 and feeds[unparsable.pk].last_error
+    assert not feeds[unparsable.pk].content_hash  # so its next poll parses it again
     for pk in (cached.pk, same.pk):
         feed = feeds[pk]
         assert feed.last_polled_at and feed.last_success_at == feed.last_polled_at
@@ -223,3 +235,33 @@ def test_a_batch_says_in_one_line_what_it_did(serve):
     broken = serve("/fel.xml", "Oops", status=500)
     line = poll_feeds([fresh.pk, broken.pk]).line()
     assert line == "2 feeds: 1 error, 1 ok; 2 new entries"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_feed_whose_rows_are_refused_is_skipped_and_the_rest_of_its_batch_stored():
+    # A feed removed while its batch was being polled: its entries would point at nothing, so
+    # the database refuses them at commit. The batch is then stored feed by feed, the feed
+    # that was refused skipped, the others stored, documents that were still to be parsed
+    # included.
+    organization = OrganizationFactory()
+    kept, removed, later = (Feed.objects.create(url=f"https://example.se/{n}.xml") for n in "abc")
+    for feed in (kept, later):
+        SubscriptionFactory(feed=feed, organization=organization)
+    removed_pk = removed.pk
+    removed.delete()
+    parsed = []
+
+    def documents():
+        gone = Feed(pk=removed_pk, url="https://example.se/b.xml")
+        for feed, prefix in ((kept, "Kvar"), (gone, "Borta"), (later, "Sen")):
+            parsed.append(prefix)
+            body = rss(*numbered_items(2, prefix=prefix)).encode()
+            yield ChangedFeed(feed, parse_feed(body, url=feed.url))
+
+    stored = store_changed(documents(), timezone.now())
+
+    assert stored[removed_pk].skipped
+    assert (stored[kept.pk].new, stored[later.pk].new) == (2, 2)
+    assert parsed == ["Kvar", "Borta", "Sen"]
+    assert Entry.objects.filter(feed_id=removed_pk).count() == 0
+    assert TriageItem.objects.filter(organization=organization).count() == 4
