@@ -8,10 +8,11 @@ within a few days, matches an item the organisation already has joins that item 
 Called inside the transaction that stores a poll batch's changed feeds, so an item and its
 entries are stored together or not at all; the unique (organisation, entry) constraint keeps a
 retry from placing an entry twice. This runs for every new entry of every feed, so its cost
-does not grow with the feeds or the followers in statements: one query reads the feeds'
-followers with their rules and one the stories they already have (sent with the entries'
-INSERT, sharing its round trip), and one multi-row INSERT each (``core.lib.bulk``) writes the
-items and their entries, for all of them at once.
+does not grow with the feeds or the followers in statements: for each part of a batch that
+storing sends (``QueuePlacer``; a few hundred entries), one query reads the feeds' followers
+with their rules and one the stories they already have (sent with the entries' INSERT), and
+one multi-row INSERT each (``core.lib.bulk``) writes the items and their entries, for all
+organisations at once.
 """
 
 import json
@@ -28,10 +29,10 @@ from django.utils import timezone
 from core.lib.bulk import (
     Pending,
     datetime_adapter,
-    insert_rows,
     insert_rows_unread,
     select_rows,
     send_query,
+    send_rows,
 )
 
 from .models import Entry, Subscription, TriageItem, TriageItemEntry, TriageState
@@ -87,45 +88,69 @@ def queue_reads_send(candidates: Mapping[int, Sequence[Entry]]) -> QueueReads | 
     )
 
 
-def items_for_new_entries(
-    entries: Mapping[int, Sequence[Entry]], reads: QueueReads | None = None
-) -> dict[int, int]:
-    """Place new entries of feeds (by feed id) in every organisation that follows the feed
-    and has not paused it, with ``reads`` sent for them (or for more) by
-    ``queue_reads_send``, if they were. An organisation gets one item per story, also when
-    two feeds of one batch carry it. Returns, by feed, how many of its entries joined an
-    item (of any organisation): the same story seen in another feed."""
-    fresh = {feed_id: _fresh(feed_entries) for feed_id, feed_entries in entries.items()}
-    fresh = {feed_id: feed_entries for feed_id, feed_entries in fresh.items() if feed_entries}
-    if reads is None and fresh:
-        reads = queue_reads_send(fresh)
-    if not fresh or reads is None:
-        if reads is not None:
-            reads.close()
-        return {}
-    follower_rows, story_rows = reads.followers.rows(), reads.stories.rows()
-    known = _known_stories(story_rows, [e for feed_entries in fresh.values() for e in feed_entries])
-    by_feed = followers(follower_rows)
-    plans = []
-    for feed_id, feed_entries in fresh.items():
-        for follower in by_feed.get(feed_id, ()):
-            plans.append(
-                _plan(
-                    follower.organization_id,
-                    follower.subscription_id,
-                    feed_entries,
-                    follower,
-                    known,
-                )
+class QueuePlacer:
+    """Places a poll batch's new entries in the queues of the organisations that follow their
+    feeds (and have not paused them), a part of the batch at a time as storing sends their
+    entries (``place``), so that on PostgreSQL the server writes one part's queue items
+    while the next part is parsed. An organisation gets one item per story, also when two
+    feeds of the batch carry it, in the same part or not.
+
+    A part's items are sent without waiting for their ids; ``send_waiting_entries`` reads
+    them (by then written) and sends the items' entries. Every entry that will join one of
+    a part's new items is planned before that: an entry planned after it joins the item by
+    its id."""
+
+    def __init__(self):
+        # Per organisation, the stories its items have (read, or new in this batch).
+        self._known: dict[int, tuple[dict, dict]] = {}
+        self._plans: list[_Plan] = []
+        self._waiting: list[tuple[list[_Plan], Pending]] = []
+
+    def place(self, entries: Mapping[int, Sequence[Entry]], reads: QueueReads | None) -> None:
+        """Plan the new entries of feeds (by feed id), with the ``reads`` sent for them by
+        ``queue_reads_send`` (or for more), and send their items."""
+        fresh = {feed_id: _fresh(feed_entries) for feed_id, feed_entries in entries.items()}
+        fresh = {feed_id: feed_entries for feed_id, feed_entries in fresh.items() if feed_entries}
+        if not fresh or reads is None:
+            if reads is not None:
+                reads.close()
+            return
+        follower_rows, story_rows = reads.followers.rows(), reads.stories.rows()
+        _learn_stories(
+            self._known, story_rows, [e for feed_entries in fresh.values() for e in feed_entries]
+        )
+        by_feed = followers(follower_rows)
+        plans = [
+            _plan(
+                follower.organization_id,
+                follower.subscription_id,
+                feed_entries,
+                follower,
+                self._known,
             )
-    _store(plans)
-    joined: set[int] = set()
-    for plan in plans:
-        joined |= plan.joined()
-    return {
-        feed_id: sum(1 for entry in feed_entries if entry.pk in joined)
-        for feed_id, feed_entries in entries.items()
-    }
+            for feed_id, feed_entries in fresh.items()
+            for follower in by_feed.get(feed_id, ())
+        ]
+        self._plans += plans
+        self._waiting.append((plans, _send_items(plans)))
+
+    def send_waiting_entries(self) -> None:
+        """The entries of the items sent so far, sent in their turn (their ids read)."""
+        for plans, pending in self._waiting:
+            _send_links(plans, [row[0] for row in pending.rows()])
+        self._waiting = []
+
+    def joined(self) -> set[int]:
+        """Ids of the entries that joined an item (of any organisation) rather than starting
+        one: the same story seen in another feed."""
+        joined: set[int] = set()
+        for plan in self._plans:
+            joined |= plan.joined()
+        return joined
+
+    def close(self) -> None:
+        for _plans, pending in self._waiting:
+            pending.close()
 
 
 def items_backfill(*, subscription: Subscription) -> int:
@@ -153,9 +178,9 @@ def items_backfill(*, subscription: Subscription) -> int:
     )
     [story_rows] = select_rows(_stories_query("SELECT %s", [organization_id], fresh))
     plan = _plan(
-        organization_id, subscription.pk, fresh, follower, _known_stories(story_rows, fresh)
+        organization_id, subscription.pk, fresh, follower, _learn_stories({}, story_rows, fresh)
     )
-    _store([plan])
+    _send_links([plan], [row[0] for row in _send_items([plan]).rows()])
     return len(plan.new_items)
 
 
@@ -176,6 +201,9 @@ class _Plan:
     new_items: list[tuple[Entry, str]] = field(default_factory=list)
     new_item_entries: dict[int, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     joins: list[tuple[int, Entry]] = field(default_factory=list)
+    # The new items' ids, once read (their entries are then sent: later entries of their
+    # stories join them by id).
+    item_ids: list[int] | None = None
 
     def joined(self) -> set[int]:
         """Ids of the entries that joined an item rather than starting one."""
@@ -202,9 +230,12 @@ def _plan(
             kind, ref = match
             if kind == "item":
                 plan.joins.append((ref, entry))
-            else:
-                new_in, position = ref
+                continue
+            new_in, position = ref
+            if new_in.item_ids is None:
                 new_in.new_item_entries[position].append(entry)
+            else:
+                plan.joins.append((new_in.item_ids[position], entry))
             continue
         position = len(plan.new_items)
         keep = follower.kept(item_text(entry.title, entry.summary_text))
@@ -214,36 +245,45 @@ def _plan(
     return plan
 
 
-def _store(plans: Sequence[_Plan]) -> None:
-    """Write the plans' items, then their entries: one INSERT each for all organisations."""
+def _send_items(plans: Sequence[_Plan]) -> Pending:
+    """Send the plans' new items, for all organisations in one INSERT; ``rows()`` gives their
+    ids, in the plans' order."""
     adapt = datetime_adapter()
     now = adapt(timezone.now())
-    dates: dict[int, object] = {}
-
-    def date_of(entry: Entry):
-        if entry.pk not in dates:
-            dates[entry.pk] = adapt(entry_date(entry))
-        return dates[entry.pk]
-
-    item_ids = insert_rows(
+    return send_rows(
         TriageItem,
         _ITEM_COLUMNS,
         [
-            (plan.organization_id, now, now, entry.pk, plan.subscription_id, state, date_of(entry))
+            (
+                plan.organization_id,
+                now,
+                now,
+                entry.pk,
+                plan.subscription_id,
+                state,
+                adapt(entry_date(entry)),
+            )
             for plan in plans
             for entry, state in plan.new_items
         ],
     )
+
+
+def _send_links(plans: Sequence[_Plan], item_ids: Sequence[int]) -> None:
+    """Send the entries of the plans' items (new ones, whose ids are ``item_ids``, and those
+    they join), for all organisations in one INSERT, read by nobody."""
+    adapt = datetime_adapter()
+    now = adapt(timezone.now())
     links = []
     position = 0
     for plan in plans:
-        ids = item_ids[position : position + len(plan.new_items)]
+        plan.item_ids = ids = list(item_ids[position : position + len(plan.new_items)])
         position += len(plan.new_items)
         for index, item_entries in plan.new_item_entries.items():
             for entry in item_entries:
-                links.append(_link(plan.organization_id, ids[index], entry, now, date_of(entry)))
+                links.append(_link(plan.organization_id, ids[index], entry, now, adapt))
         for item_id, entry in plan.joins:
-            links.append(_link(plan.organization_id, item_id, entry, now, date_of(entry)))
+            links.append(_link(plan.organization_id, item_id, entry, now, adapt))
     insert_rows_unread(TriageItemEntry, _LINK_COLUMNS, links)
 
 
@@ -268,7 +308,7 @@ _LINK_COLUMNS = (
 )
 
 
-def _link(organization_id: int, item_id: int, entry: Entry, now, date) -> tuple:
+def _link(organization_id: int, item_id: int, entry: Entry, now, adapt) -> tuple:
     return (
         organization_id,
         now,
@@ -277,7 +317,7 @@ def _link(organization_id: int, item_id: int, entry: Entry, now, date) -> tuple:
         entry.pk,
         entry.canonical_url,
         entry.title_fingerprint,
-        date,
+        adapt(entry_date(entry)),
     )
 
 
@@ -330,12 +370,15 @@ def _one_of(column: str, values: Iterable[str]) -> tuple[str, object]:
     return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
 
 
-def _known_stories(rows: Iterable[tuple], entries: Sequence[Entry]) -> dict[int, tuple]:
-    """Per organisation, from the rows of ``_stories_query``, its items by canonical address
-    and by title fingerprint (with their dates, for the window)."""
+def _learn_stories(
+    known: dict[int, tuple[dict, dict]], rows: Iterable[tuple], entries: Sequence[Entry]
+) -> dict[int, tuple]:
+    """``known`` with, per organisation, the items in the rows of ``_stories_query`` by
+    canonical address and by title fingerprint (with their dates, for the window), after
+    what it had (a story this batch made an item for, then wrote, is read back: its address
+    still leads to the item it had, by id or to be)."""
     urls = {e.canonical_url for e in entries if e.canonical_url}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
-    known: dict[int, tuple[dict, dict]] = {}
     for organization_id, url, title, published_at, item_id in rows:
         by_url, by_title = known.setdefault(organization_id, ({}, defaultdict(list)))
         ref = ("item", item_id)

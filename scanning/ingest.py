@@ -56,13 +56,41 @@ class StoredEntry(NamedTuple):
 SEND_EVERY = 200
 
 
+class SentEntries:
+    """Feeds' entries whose INSERT is sent: inside ``core.lib.bulk.pipelined()`` not yet
+    answered until ``stored()``."""
+
+    def __init__(self, candidates, parsed_counts, pending: Pending):
+        # By feed: every entry of the document once (by key), whether stored before or not,
+        # with pk 0, and how many entries the document had.
+        self.candidates: dict[int, list[tuple[str, StoredEntry]]] = candidates
+        self.parsed_counts: dict[int, int] = parsed_counts
+        self.pending = pending
+
+    def stored(self) -> dict[int, tuple[list[StoredEntry], int]]:
+        """By feed: the entries not stored before, now stored (in the feed's order), and how
+        many were already there."""
+        inserted = {(feed_id, key): pk for pk, feed_id, key in self.pending.rows()}
+        result = {}
+        for feed_id, candidates in self.candidates.items():
+            stored = [
+                candidate._replace(pk=inserted[feed_id, key])
+                for key, candidate in candidates
+                if (feed_id, key) in inserted
+            ]
+            result[feed_id] = (stored, self.parsed_counts[feed_id] - len(stored))
+        return result
+
+    def close(self) -> None:
+        self.pending.close()
+
+
 class EntrySender:
     """Feeds' entries sent for storing as their documents come, each entry once per feed (the
-    ones a feed has stored before are left out by the (feed, key) unique constraint); then
-    ``stored()`` says which were new.
+    ones a feed has stored before are left out by the (feed, key) unique constraint).
 
-    Inside ``core.lib.bulk.pipelined()`` nothing waits for the server until ``stored()``: the
-    entries go in INSERTs of SEND_EVERY rows or more, so PostgreSQL stores the first feeds'
+    Inside ``core.lib.bulk.pipelined()`` nothing waits for the server: the entries go in
+    INSERTs of SEND_EVERY rows or more (whole feeds), so PostgreSQL stores the first feeds'
     entries (their Swedish search vectors, their indexes) on its own core while this one
     parses the next feeds, and a batch's statements stay few however many feeds it has."""
 
@@ -71,17 +99,14 @@ class EntrySender:
         self._adapt = datetime_adapter()
         self._fetched_at = self._adapt(now)
         self._rows: list[tuple] = []
-        self._sent = Pending()
-        # By feed: every entry of the document once (by key), whether stored before or not,
-        # with pk 0, and how many entries the document had.
-        self.candidates: dict[int, list[tuple[str, StoredEntry]]] = {}
+        self._candidates: dict[int, list[tuple[str, StoredEntry]]] = {}
         self._parsed_counts: dict[int, int] = {}
 
-    def add(self, feed_id: int, parsed: Sequence[ParsedEntry]) -> None:
-        """A feed's parsed entries, sent once enough rows are waiting."""
+    def add(self, feed_id: int, parsed: Sequence[ParsedEntry]) -> SentEntries | None:
+        """A feed's parsed entries; the INSERT sent, if enough rows were waiting for it."""
         adapt, now = self._adapt, self.now
         keys: set[str] = set()
-        self.candidates[feed_id] = feed_candidates = []
+        self._candidates[feed_id] = feed_candidates = []
         self._parsed_counts[feed_id] = len(parsed)
         for item in parsed:
             key = item.key[:255]
@@ -117,36 +142,19 @@ class EntrySender:
                     ),
                 )
             )
-        if len(self._rows) >= SEND_EVERY:
-            self._send()
+        return self.send() if len(self._rows) >= SEND_EVERY else None
 
-    def _send(self) -> None:
-        if self._rows:
-            self._sent.extend(
-                send_new_rows(
-                    Entry,
-                    _COLUMNS,
-                    self._rows,
-                    unique=("feed_id", "key"),
-                    returning=("id", "feed_id", "key"),
-                )
-            )
-            self._rows = []
-
-    def stored(self) -> dict[int, tuple[list[StoredEntry], int]]:
-        """By feed: the entries not stored before, now stored (in the feed's order), and how
-        many were already there. Sends what is still waiting, and waits for the answers."""
-        self._send()
-        inserted = {(feed_id, key): pk for pk, feed_id, key in self._sent.rows()}
-        result = {}
-        for feed_id, candidates in self.candidates.items():
-            stored = [
-                candidate._replace(pk=inserted[feed_id, key])
-                for key, candidate in candidates
-                if (feed_id, key) in inserted
-            ]
-            result[feed_id] = (stored, self._parsed_counts[feed_id] - len(stored))
-        return result
-
-    def close(self) -> None:
-        self._sent.close()
+    def send(self) -> SentEntries | None:
+        """The INSERT of the feeds added since the last one, sent (None if none were)."""
+        if not self._candidates:
+            return None
+        pending = send_new_rows(
+            Entry,
+            _COLUMNS,
+            self._rows,
+            unique=("feed_id", "key"),
+            returning=("id", "feed_id", "key"),
+        )
+        sent = SentEntries(self._candidates, self._parsed_counts, pending)
+        self._rows, self._candidates, self._parsed_counts = [], {}, {}
+        return sent

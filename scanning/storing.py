@@ -23,11 +23,17 @@ from typing import Protocol
 
 from django.db import IntegrityError, transaction
 
-from core.lib.bulk import datetime_adapter, pipelined, relax_commit, update_rows
+from core.lib.bulk import (
+    check_as_written,
+    datetime_adapter,
+    pipelined,
+    relax_commit,
+    update_rows,
+)
 
 from . import schedule
-from .fanout import items_for_new_entries, queue_reads_send
-from .ingest import EntrySender
+from .fanout import QueuePlacer, QueueReads, queue_reads_send
+from .ingest import EntrySender, SentEntries
 from .models import Feed, FeedState
 from .parsing import ParsedFeed
 
@@ -104,36 +110,61 @@ def store_changed(changed: Iterable[ChangedFeed], now: datetime) -> dict[int, St
 def _store_together(
     feeds: Iterator[ChangedFeed], taken: list[ChangedFeed], now: datetime
 ) -> dict[int, Stored]:
-    # Pipelined on PostgreSQL: statements whose answers nothing waits for (SET, the entries'
-    # INSERTs while feeds are still coming, the queue items' entries, the feeds' UPDATEs)
-    # share the round trips of those whose answers are read; the reads for the queue go with
-    # the last of the entries. (COMMIT comes after the pipeline: inside it, psycopg would
-    # spend two more round trips on the transaction's state.) ``taken``: the feeds read so
-    # far, for the caller should this fail.
+    # The work goes in parts of SEND_EVERY entries or more, as the documents are parsed: a
+    # part's entries and reads are sent, then the part before it is placed in the queues
+    # (its entries' ids and its reads are answered by then) and its items sent, whose ids
+    # the next turn reads before sending their entries. Pipelined on PostgreSQL, so nothing
+    # waits for the server but those reads of what it did during a part's parsing: it
+    # stores one part while this core parses the next. (COMMIT comes after the pipeline:
+    # inside it, psycopg would spend two more round trips on the transaction's state.)
+    # ``taken``: the feeds read so far, for the caller should this fail.
     with transaction.atomic(), pipelined():
         relax_commit()
+        check_as_written()
         sender = EntrySender(now)
+        placer = QueuePlacer()
+        stored: dict[int, tuple[list, int]] = {}
+        parts: list[tuple[SentEntries, QueueReads | None]] = []
+
+        def place_all_but(waiting: int) -> None:
+            while len(parts) > waiting:
+                part, reads = parts.pop(0)
+                placed = part.stored()
+                stored.update(placed)
+                placer.place({pk: entries for pk, (entries, _a) in placed.items()}, reads)
+
+        def sent(part: SentEntries | None) -> None:
+            if part is None:
+                return
+            reads = queue_reads_send(
+                {pk: [candidate for _key, candidate in c] for pk, c in part.candidates.items()}
+            )
+            parts.append((part, reads))
+            # The items sent a part ago have been written meanwhile: their entries next,
+            # before any later entry could join them by position rather than by id.
+            placer.send_waiting_entries()
+            place_all_but(1)
+
         try:
             for each in feeds:
                 taken.append(each)
-                sender.add(each.feed.pk, each.parsed.entries)
-            reads = queue_reads_send(
-                {
-                    feed_id: [candidate for _key, candidate in candidates]
-                    for feed_id, candidates in sender.candidates.items()
-                }
-            )
-            stored = sender.stored()
+                sent(sender.add(each.feed.pk, each.parsed.entries))
+            sent(sender.send())
+            placer.send_waiting_entries()
+            place_all_but(0)
+            placer.send_waiting_entries()
         except BaseException:
-            sender.close()
+            for part, reads in parts:
+                part.close()
+                if reads is not None:
+                    reads.close()
+            placer.close()
             raise
-        joined = items_for_new_entries(
-            {feed_id: entries for feed_id, (entries, _already) in stored.items()}, reads=reads
-        )
         _record(taken, now, {pk: bool(entries) for pk, (entries, _a) in stored.items()})
+    joined = placer.joined()
     result = {}
     for feed_id, (entries, already) in stored.items():
-        feed_joined = joined.get(feed_id, 0)
+        feed_joined = sum(1 for entry in entries if entry.pk in joined)
         result[feed_id] = Stored(new=len(entries) - feed_joined, duplicates=already + feed_joined)
     return result
 

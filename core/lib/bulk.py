@@ -234,13 +234,19 @@ def _send_insert(
     return pending
 
 
-def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence]) -> list[int]:
+def send_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence]) -> Pending:
     """Insert rows into model's table (values in the order of ``columns``, database column
-    names); returns the new primary keys in the order of ``rows`` (both databases return a
-    multi-row INSERT's rows in the order given, as Django's own bulk_create relies on)."""
+    names); ``rows()`` gives (new primary key,) in the order of ``rows`` (both databases
+    return a multi-row INSERT's rows in the order given, as Django's own bulk_create relies
+    on). Inside ``pipelined()`` nothing waits for the server until then."""
     pk = model._meta.pk
     assert pk is not None
-    return [row[0] for row in _send_insert(model, columns, rows, returning=[pk.column]).rows()]
+    return _send_insert(model, columns, rows, returning=[pk.column])
+
+
+def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence]) -> list[int]:
+    """``send_rows()``, read at once: the new primary keys in the order of ``rows``."""
+    return [row[0] for row in send_rows(model, columns, rows).rows()]
 
 
 def insert_rows_unread(
@@ -291,6 +297,18 @@ def relax_commit() -> None:
     if database.vendor == "postgresql":
         with closing(_driver_cursor(database)) as cursor:
             _run(database, cursor, "SET LOCAL synchronous_commit TO OFF", ())
+
+
+def check_as_written() -> None:
+    """Inside a transaction: check its foreign keys as each statement writes its rows, not at
+    COMMIT (PostgreSQL's ``SET CONSTRAINTS ALL IMMEDIATE``; Django makes them deferred). For a
+    pipelined transaction that writes while it still works: the server checks the rows
+    while this process goes on, instead of all at the end while it waits. A row refused
+    fails its statement, with the same IntegrityError."""
+    database = _database()
+    if database.vendor == "postgresql":
+        with closing(_driver_cursor(database)) as cursor:
+            _run(database, cursor, "SET CONSTRAINTS ALL IMMEDIATE", ())
 
 
 @contextmanager

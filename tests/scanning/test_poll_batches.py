@@ -103,10 +103,10 @@ def test_the_changed_feeds_of_a_batch_are_stored_together(
         feed = Feed.objects.create(url=url)
         SubscriptionFactory(feed=feed, organization=organization)
         feeds.append(feed)
-    # The leases, then one transaction for all changed feeds (their entries, the queue's
-    # followers and stories, the items, the items' entries, the feeds' records): as many
-    # statements for eight feeds as for one.
-    with django_assert_max_num_queries(10):
+    # The leases, then one transaction for all changed feeds (its settings, their entries,
+    # the queue's followers and stories, the items, the items' entries, the feeds'
+    # records): as many statements for eight feeds as for one.
+    with django_assert_max_num_queries(11):
         batch = poll_feeds([feed.pk for feed in feeds], force=True)
     assert {outcome.line() for outcome in batch.outcomes.values()} == {"ok: 4 new, 0 duplicates"}
     assert TriageItem.objects.filter(organization=organization).count() == 8 * 4
@@ -141,6 +141,42 @@ def test_two_feeds_of_one_batch_with_the_same_story_make_one_item(page_server):
     shared = items.get(entry__title__startswith="Regeringen")
     assert shared.item_entries.count() == 2
     assert sorted(o.duplicates for o in batch.outcomes.values()) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "part", [1, 3, 1000], ids=["a-feed-a-part", "two-feeds-a-part", "one-part"]
+)
+def test_a_story_in_feeds_stored_in_different_parts_of_a_batch_is_one_item(
+    page_server, monkeypatch, part
+):
+    # A batch is stored in parts of SEND_EVERY entries as its documents are parsed; a story
+    # whose first entry is in one part joins the item made for it whichever part its later
+    # entries are in: before or after that item's id is known.
+    monkeypatch.setattr("scanning.ingest.SEND_EVERY", part)
+    organization = OrganizationFactory()
+    story = rss_item(
+        "Regeringen föreslår nytt statsbidrag till skolan",
+        link="https://example.se/nyheter/statsbidrag",
+        description="<p>Kommunerna får mer pengar.</p>",
+    )
+    feeds = []
+    for name in "abcd":
+        url = page_server.add(
+            f"/{name}.xml",
+            rss(story, rss_item(f"Annat i {name}", link=f"https://example.se/{name}")),
+            content_type=RSS_TYPE,
+        )
+        feed = Feed.objects.create(url=url)
+        SubscriptionFactory(feed=feed, organization=organization)
+        feeds.append(feed)
+
+    batch = poll_feeds([feed.pk for feed in feeds], force=True)
+
+    items = TriageItem.objects.filter(organization=organization)
+    assert items.count() == 1 + 4
+    shared = items.get(entry__title__startswith="Regeringen")
+    assert shared.item_entries.count() == 4
+    assert sorted(o.duplicates for o in batch.outcomes.values()) == [0, 1, 1, 1]
 
 
 def test_a_batch_of_long_feeds_is_stored_whatever_its_number_of_entries(page_server):
