@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
+from django.db import connection
+
 from core.lib.bulk import Pending, datetime_adapter, send_new_rows
 
 from .models import Entry
@@ -53,6 +55,7 @@ class StoredEntry(NamedTuple):
 
 # Rows an INSERT of entries carries at least, while feeds are still being parsed: on
 # PostgreSQL the server stores them while the next feeds are parsed (see ``EntrySender``).
+# SQLite works in this process, so parts would only add statements: it gets one.
 SEND_EVERY = 200
 
 
@@ -97,6 +100,7 @@ class EntrySender:
     def __init__(self, now: datetime):
         self.now = now
         self._adapt = datetime_adapter()
+        self._in_parts = connection.vendor == "postgresql"
         self._fetched_at = self._adapt(now)
         self._rows: list[tuple] = []
         self._candidates: dict[int, list[tuple[str, StoredEntry]]] = {}
@@ -142,7 +146,7 @@ class EntrySender:
                     ),
                 )
             )
-        return self.send() if len(self._rows) >= SEND_EVERY else None
+        return self.send() if self._in_parts and len(self._rows) >= SEND_EVERY else None
 
     def send(self) -> SentEntries | None:
         """The INSERT of the feeds added since the last one, sent (None if none were)."""

@@ -149,9 +149,10 @@ def test_two_feeds_of_one_batch_with_the_same_story_make_one_item(page_server):
 def test_a_story_in_feeds_stored_in_different_parts_of_a_batch_is_one_item(
     page_server, monkeypatch, part
 ):
-    # A batch is stored in parts of SEND_EVERY entries as its documents are parsed; a story
-    # whose first entry is in one part joins the item made for it whichever part its later
-    # entries are in: before or after that item's id is known.
+    # On PostgreSQL a batch is stored in parts of SEND_EVERY entries as its documents are
+    # parsed (SQLite: one part, the same story either way); a story whose first entry is in
+    # one part joins the item made for it whichever part its later entries are in: before or
+    # after that item's id is known.
     monkeypatch.setattr("scanning.ingest.SEND_EVERY", part)
     organization = OrganizationFactory()
     story = rss_item(
