@@ -224,6 +224,7 @@ class TriageItem(OrganizationOwned):
     )
     # The entry's date, copied so the queue sorts and pages on one index.
     published_at = models.DateTimeField(_("published"))
+    # Empty when an item arrives; indexed (see Meta) only where set.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -231,15 +232,18 @@ class TriageItem(OrganizationOwned):
         blank=True,
         related_name="+",
         verbose_name=_("decided by"),
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    signal = models.OneToOneField(
+    # One item per signal (see Meta): empty until the item is promoted.
+    signal = models.ForeignKey(
         Signal,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("signal"),
+        db_index=False,
     )
 
     class Meta:
@@ -254,6 +258,23 @@ class TriageItem(OrganizationOwned):
                 fields=["organization", "subscription", "state", "published_at", "id"],
                 name="triage_queue_feed",
             ),
+            # Over the rows where it is set only: an arriving item (every new entry of every
+            # poll) has no decider yet, and writes no entry here. Deleting a person finds
+            # their items by it ("decided_by_id = x" implies "IS NOT NULL").
+            models.Index(
+                fields=["decided_by"],
+                condition=models.Q(decided_by__isnull=False),
+                name="triage_decided_by",
+            ),
+        ]
+        constraints = [
+            # A signal is promoted from one item. Partial for the same reason as above; it
+            # also serves deleting a signal (its item's link is emptied).
+            models.UniqueConstraint(
+                fields=["signal"],
+                condition=models.Q(signal__isnull=False),
+                name="triage_signal_once",
+            ),
         ]
 
     def __str__(self):
@@ -265,11 +286,16 @@ class TriageItemEntry(OrganizationOwned):
     feed. Unique per organisation and entry, so an entry lands in an organisation's queue
     once, whichever worker or retry inserts it."""
 
-    # No index of its own: the unique (organisation, entry) constraint's index starts with it.
+    # No index of its own: the queue's lookups by organisation start with it (see Meta).
     organization = organization_field(db_index=False)
 
-    item = models.ForeignKey(TriageItem, on_delete=models.CASCADE, related_name="item_entries")
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes: the two-column ones in Meta start with these, so they also
+    # serve deleting an item or an entry (and the foreign key's check that goes with it).
+    # Each index is one more write for every new entry of every poll.
+    item = models.ForeignKey(
+        TriageItem, on_delete=models.CASCADE, related_name="item_entries", db_index=False
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+", db_index=False)
     # Copied from the entry so duplicates are found on the organisation's own rows.
     canonical_url = models.CharField(max_length=2000, blank=True)
     title_fingerprint = models.CharField(max_length=300, blank=True)
@@ -279,12 +305,15 @@ class TriageItemEntry(OrganizationOwned):
         verbose_name = _("triage item entry")
         verbose_name_plural = _("triage item entries")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "entry"], name="item_entry_once")
+            # Entry first: the same rows are unique either way, and so it is also the index
+            # that deleting an entry (retention) looks its rows up in.
+            models.UniqueConstraint(fields=["entry", "organization"], name="item_entry_once")
         ]
         indexes = [
-            # The queue's "also in": an organisation's rows of the items on a page. Without
-            # it SQLite reads the organisation's every row through the address index.
-            models.Index(fields=["organization", "item"], name="item_entry_item"),
+            # The queue's "also in": an organisation's rows of the items on a page (without
+            # it SQLite reads the organisation's every row through the address index), and
+            # an item's rows when it is deleted.
+            models.Index(fields=["item", "organization"], name="item_entry_items"),
             models.Index(fields=["organization", "canonical_url"], name="item_entry_url"),
             models.Index(
                 fields=["organization", "title_fingerprint", "published_at"],
