@@ -59,6 +59,10 @@ class QueueReads:
     followers: Pending
     stories: Pending
 
+    def read(self) -> tuple[list[tuple], list[tuple]]:
+        """The rows of both reads: (followers, stories)."""
+        return self.followers.rows(), self.stories.rows()
+
     def close(self) -> None:
         self.followers.close()
         self.stories.close()
@@ -90,32 +94,35 @@ def queue_reads_send(candidates: Mapping[int, Sequence[Entry]]) -> QueueReads | 
 
 class QueuePlacer:
     """Places a poll batch's new entries in the queues of the organisations that follow their
-    feeds (and have not paused them), a part of the batch at a time as storing sends their
-    entries (``place``), so that on PostgreSQL the server writes one part's queue items
+    feeds (and have not paused them), a part of the batch at a time as storing reads their
+    entries back (``place``), so that on PostgreSQL the server writes one part's queue items
     while the next part is parsed. An organisation gets one item per story, also when two
     feeds of the batch carry it, in the same part or not.
 
-    A part's items are sent without waiting for their ids; ``send_waiting_entries`` reads
-    them (by then written) and sends the items' entries. Every entry that will join one of
-    a part's new items is planned before that: an entry planned after it joins the item by
-    its id."""
+    A part's items are sent without waiting for their ids; storing's next turn reads them
+    (``read_item_ids``: by then written) and then sends the items' entries
+    (``send_item_entries``). Every entry that will join one of a part's new items is planned
+    before that: an entry planned after it joins the item by its id."""
 
     def __init__(self):
         # Per organisation, the stories its items have (read, or new in this batch).
         self._known: dict[int, tuple[dict, dict]] = {}
         self._plans: list[_Plan] = []
-        self._waiting: list[tuple[list[_Plan], Pending]] = []
+        self._unread: list[tuple[list[_Plan], Pending]] = []
+        self._read: list[tuple[list[_Plan], list[int]]] = []
 
-    def place(self, entries: Mapping[int, Sequence[Entry]], reads: QueueReads | None) -> None:
-        """Plan the new entries of feeds (by feed id), with the ``reads`` sent for them by
-        ``queue_reads_send`` (or for more), and send their items."""
+    def place(
+        self,
+        entries: Mapping[int, Sequence[Entry]],
+        rows: tuple[Sequence[tuple], Sequence[tuple]] | None,
+    ) -> None:
+        """Plan the new entries of feeds (by feed id), with the ``rows`` read for them by
+        ``queue_reads_send`` (``QueueReads.read``; or for more), and send their items."""
         fresh = {feed_id: _fresh(feed_entries) for feed_id, feed_entries in entries.items()}
         fresh = {feed_id: feed_entries for feed_id, feed_entries in fresh.items() if feed_entries}
-        if not fresh or reads is None:
-            if reads is not None:
-                reads.close()
+        if not fresh or rows is None:
             return
-        follower_rows, story_rows = reads.followers.rows(), reads.stories.rows()
+        follower_rows, story_rows = rows
         _learn_stories(
             self._known, story_rows, [e for feed_entries in fresh.values() for e in feed_entries]
         )
@@ -132,13 +139,24 @@ class QueuePlacer:
             for follower in by_feed.get(feed_id, ())
         ]
         self._plans += plans
-        self._waiting.append((plans, _send_items(plans)))
+        self._unread.append((plans, _send_items(plans)))
 
-    def send_waiting_entries(self) -> None:
-        """The entries of the items sent so far, sent in their turn (their ids read)."""
-        for plans, pending in self._waiting:
-            _send_links(plans, [row[0] for row in pending.rows()])
-        self._waiting = []
+    def read_item_ids(self) -> None:
+        """Read the ids of the items sent so far."""
+        for plans, pending in self._unread:
+            self._read.append((plans, [row[0] for row in pending.rows()]))
+        self._unread = []
+
+    def send_item_entries(self) -> None:
+        """Send the entries of the items whose ids were read; later entries of their stories
+        join them by id."""
+        for plans, item_ids in self._read:
+            _send_links(plans, item_ids)
+        self._read = []
+
+    def waiting(self) -> bool:
+        """Whether items were sent whose entries are not."""
+        return bool(self._unread or self._read)
 
     def joined(self) -> set[int]:
         """Ids of the entries that joined an item (of any organisation) rather than starting
@@ -149,7 +167,7 @@ class QueuePlacer:
         return joined
 
     def close(self) -> None:
-        for _plans, pending in self._waiting:
+        for _plans, pending in self._unread:
             pending.close()
 
 

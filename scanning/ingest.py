@@ -106,8 +106,8 @@ class EntrySender:
         self._candidates: dict[int, list[tuple[str, StoredEntry]]] = {}
         self._parsed_counts: dict[int, int] = {}
 
-    def add(self, feed_id: int, parsed: Sequence[ParsedEntry]) -> SentEntries | None:
-        """A feed's parsed entries; the INSERT sent, if enough rows were waiting for it."""
+    def add(self, feed_id: int, parsed: Sequence[ParsedEntry]) -> bool:
+        """A feed's parsed entries, to send; whether enough rows are waiting for an INSERT."""
         adapt, now = self._adapt, self.now
         keys: set[str] = set()
         self._candidates[feed_id] = feed_candidates = []
@@ -146,7 +146,7 @@ class EntrySender:
                     ),
                 )
             )
-        return self.send() if self._in_parts and len(self._rows) >= SEND_EVERY else None
+        return self._in_parts and len(self._rows) >= SEND_EVERY
 
     def send(self) -> SentEntries | None:
         """The INSERT of the feeds added since the last one, sent (None if none were)."""

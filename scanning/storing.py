@@ -33,7 +33,7 @@ from core.lib.bulk import (
 
 from . import schedule
 from .fanout import QueuePlacer, QueueReads, queue_reads_send
-from .ingest import EntrySender, SentEntries
+from .ingest import EntrySender, SentEntries, StoredEntry
 from .models import Feed, FeedState
 from .parsing import ParsedFeed
 
@@ -110,63 +110,103 @@ def store_changed(changed: Iterable[ChangedFeed], now: datetime) -> dict[int, St
 def _store_together(
     feeds: Iterator[ChangedFeed], taken: list[ChangedFeed], now: datetime
 ) -> dict[int, Stored]:
-    # The work goes in parts of SEND_EVERY entries or more, as the documents are parsed: a
-    # part's entries and reads are sent, then the part before it is placed in the queues
-    # (its entries' ids and its reads are answered by then) and its items sent, whose ids
-    # the next turn reads before sending their entries. Pipelined on PostgreSQL, so nothing
-    # waits for the server but those reads of what it did during a part's parsing: it
-    # stores one part while this core parses the next. (COMMIT comes after the pipeline:
-    # inside it, psycopg would spend two more round trips on the transaction's state.)
-    # ``taken``: the feeds read so far, for the caller should this fail.
+    # The work goes in parts of SEND_EVERY entries or more, as the documents are parsed
+    # (``_Parts``). Pipelined on PostgreSQL, so the server stores one part while this core
+    # parses the next. (COMMIT comes after the pipeline: inside it, psycopg would spend two
+    # more round trips on the transaction's state.) ``taken``: the feeds read so far, for
+    # the caller should this fail.
     with transaction.atomic(), pipelined():
         relax_commit()
         check_as_written()
-        sender = EntrySender(now)
-        placer = QueuePlacer()
-        stored: dict[int, tuple[list, int]] = {}
-        parts: list[tuple[SentEntries, QueueReads | None]] = []
-
-        def place_all_but(waiting: int) -> None:
-            while len(parts) > waiting:
-                part, reads = parts.pop(0)
-                placed = part.stored()
-                stored.update(placed)
-                placer.place({pk: entries for pk, (entries, _a) in placed.items()}, reads)
-
-        def sent(part: SentEntries | None) -> None:
-            if part is None:
-                return
-            reads = queue_reads_send(
-                {pk: [candidate for _key, candidate in c] for pk, c in part.candidates.items()}
-            )
-            parts.append((part, reads))
-            # The items sent a part ago have been written meanwhile: their entries next,
-            # before any later entry could join them by position rather than by id.
-            placer.send_waiting_entries()
-            place_all_but(1)
-
+        parts = _Parts(EntrySender(now))
         try:
             for each in feeds:
                 taken.append(each)
-                sent(sender.add(each.feed.pk, each.parsed.entries))
-            sent(sender.send())
-            placer.send_waiting_entries()
-            place_all_but(0)
-            placer.send_waiting_entries()
+                if parts.sender.add(each.feed.pk, each.parsed.entries):
+                    parts.turn(send=True)
+            parts.finish()
         except BaseException:
-            for part, reads in parts:
-                part.close()
-                if reads is not None:
-                    reads.close()
-            placer.close()
+            parts.close()
             raise
+        stored = parts.stored
         _record(taken, now, {pk: bool(entries) for pk, (entries, _a) in stored.items()})
-    joined = placer.joined()
+    joined = parts.placer.joined()
     result = {}
     for feed_id, (entries, already) in stored.items():
         feed_joined = sum(1 for entry in entries if entry.pk in joined)
         result[feed_id] = Stored(new=len(entries) - feed_joined, duplicates=already + feed_joined)
     return result
+
+
+class _Parts:
+    """A batch's entries and queue items, written a part at a time, in turns. Each turn
+    first reads what the turn before sent (the server wrote it while this part was parsed):
+    that part's entries' ids, the queue's reads for them, the ids of the items it sent. Then
+    it sends this part's entries with the queue's reads for them, the entries of the items
+    whose ids it read, and the part it read, placed in the queues (its items).
+
+    Reading comes first because in a pipeline a read waits for every statement sent before
+    it (psycopg reads the results in order): read after this part's entries were sent, it
+    would also wait for the server to store those, and this core for it, every turn."""
+
+    def __init__(self, sender: EntrySender):
+        self.sender = sender
+        self.placer = QueuePlacer()
+        # By feed: its entries that were new, now stored, and how many it had stored before.
+        self.stored: dict[int, tuple[list[StoredEntry], int]] = {}
+        self._sent: tuple[SentEntries, QueueReads | None] | None = None
+
+    def turn(self, *, send: bool) -> None:
+        """Read what the last turn sent; send the entries waiting (if ``send``), the entries
+        of the items read, and the part read, placed."""
+        read = self._read_sent()
+        self.placer.read_item_ids()
+        if send:
+            self._send()
+        self.placer.send_item_entries()
+        if read is not None:
+            self.placer.place(*read)
+
+    def finish(self) -> None:
+        """Send what is waiting, then turn until every part is placed and every item's
+        entries are sent."""
+        self.turn(send=True)
+        while self._sent is not None or self.placer.waiting():
+            self.turn(send=False)
+
+    def close(self) -> None:
+        if self._sent is not None:
+            part, reads = self._sent
+            part.close()
+            if reads is not None:
+                reads.close()
+        self.placer.close()
+
+    def _send(self) -> None:
+        part = self.sender.send()
+        if part is None:
+            return
+        reads = queue_reads_send(
+            {pk: [candidate for _key, candidate in c] for pk, c in part.candidates.items()}
+        )
+        self._sent = (part, reads)
+
+    def _read_sent(self):
+        """The part sent last turn, read: its new entries by feed, and the queue's rows for
+        them (None if none of its entries is young enough for the queue)."""
+        if self._sent is None:
+            return None
+        part, reads = self._sent
+        self._sent = None
+        try:
+            placed = part.stored()
+            rows = reads.read() if reads is not None else None
+        except BaseException:
+            if reads is not None:
+                reads.close()
+            raise
+        self.stored.update(placed)
+        return {pk: entries for pk, (entries, _a) in placed.items()}, rows
 
 
 def _record(changed: Sequence[ChangedFeed], now: datetime, has_new: dict[int, bool]) -> None:
