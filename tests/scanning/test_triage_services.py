@@ -5,10 +5,11 @@ from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from organizations.roles import Role
-from scanning.models import TriageState
+from scanning.models import TriageItem, TriageState
 from scanning.triage_services import (
     ItemAlreadyDecided,
     ItemNotUndoable,
@@ -204,3 +205,23 @@ def test_an_empty_motivation_shows_the_form_again(client_for, story, members):
 @pytest.mark.parametrize("role", [Role.MANAGEMENT, Role.STAFF])
 def test_other_roles_cannot_promote(client_for, story, members, role):
     assert client_for(members[role]).get(promote_url(story)).status_code == 403
+
+
+def test_a_signal_is_promoted_from_one_item_only(story, kommun, members):
+    # Unique only where set (a partial index: an arriving item has no signal yet).
+    signal = item_promote(item=story, user=members[Role.SCANNER], **signal_fields(story))
+    other = TriageItemFactory(organization=kommun, subscription=story.subscription)
+    TriageItem.objects.filter(pk=other.pk).update(signal=None)  # many items without one
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TriageItem.objects.filter(pk=other.pk).update(signal=signal)
+
+
+def test_deleting_the_signal_or_the_person_keeps_the_decided_item(story, members):
+    scanner = members[Role.SCANNER]
+    signal = item_promote(item=story, user=scanner, **signal_fields(story))
+    signal.delete()
+    scanner.delete()
+    story.refresh_from_db()
+    assert story.state == TriageState.PROMOTED
+    assert story.signal is None
+    assert story.decided_by is None
