@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from organizations.roles import Role
 from scanning import selectors
-from scanning.models import ShortcutPreference, TriageItemEntry, TriageState
+from scanning.models import ShortcutPreference, TriageItem, TriageItemEntry, TriageState
 from signals.models import Area, Level
 
 from ..factories import EntryFactory, SubscriptionFactory, TriageItemFactory
@@ -150,6 +150,30 @@ def test_a_hostile_title_is_shown_as_text(client_for, kommun, members):
     html = client_for(members[Role.SCANNER]).get(QUEUE).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_item_writes_its_text_escaped_without_bidi_controls(client_for, kommun, members):
+    # The items are written out in Python (scanning.queue_rows): each feed's text escaped
+    # wherever it goes, in the heading, the labels and the feed's name.
+    hostile = 'Rapport \u202e"fdp.exe" & <b>'
+    story = item(kommun, hostile, link="https://example.org/?a=1&b=2")
+    story.subscription.name = hostile
+    story.subscription.save()
+    html = client_for(members[Role.SCANNER]).get(QUEUE).content.decode()
+    shown = "Rapport &quot;fdp.exe&quot; &amp; &lt;b&gt;"
+    assert "\u202e" not in html
+    assert 'href="https://example.org/?a=1&amp;b=2" target="_blank"' in html
+    assert f'aria-label="Promote: {shown}"' in html
+    assert f'aria-label="Dismiss: {shown}"' in html
+    assert f'<span class="visually-hidden">: {shown}</span>' in html
+    assert f'<span class="queue-item__feed">{shown}</span>' in html
+
+
+def test_an_item_of_a_feed_no_longer_followed_says_so(client_for, kommun, members):
+    story = item(kommun, "Kvar i kön")
+    TriageItem.objects.filter(pk=story.pk).update(subscription=None)
+    html = client_for(members[Role.SCANNER]).get(QUEUE).content.decode()
+    assert '<span class="queue-item__feed">Feed no longer followed</span>' in html
 
 
 def test_a_non_web_link_is_not_made_a_link(client_for, kommun, members):
