@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import QuickBoundField, QuickSelect
 from core.lib.text import strip_bidi_controls
 from signals.models import Level
 from signals.visibility import visible_areas
@@ -15,7 +16,11 @@ from .selectors import MAX_QUERY_LENGTH, QueueFilters, queue_subscriptions
 
 class QueueFilterForm(forms.Form):
     """Reads the queue's query string. A value it does not understand (another organisation's
-    feed, a forged level) is left out of the filtering, never an error page."""
+    feed, a forged level) is left out of the filtering, never an error page. Its field groups
+    and dropdowns are written out in Python (``core.forms``): drawn through Django's templates
+    they were a fifth of every queue page."""
+
+    bound_field_class = QuickBoundField
 
     q = forms.CharField(
         label=_("Search titles and summaries"),
@@ -25,10 +30,12 @@ class QueueFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     subscription = forms.TypedChoiceField(
-        label=_("Feed"), required=False, coerce=int, empty_value=None
+        label=_("Feed"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
-    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
-    level = forms.ChoiceField(label=_("Level"), required=False)
+    area = forms.TypedChoiceField(
+        label=_("Area"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    level = forms.ChoiceField(label=_("Level"), required=False, widget=QuickSelect)
 
     PARAMS = ("q", "subscription", "area", "level")
 
