@@ -141,8 +141,12 @@ def with_queue_relations(items: QuerySet[TriageItem], membership) -> QuerySet[Tr
         .only("pk", "item_id", "entry_id")
         .order_by("published_at", "pk")
     )
-    return items.select_related("entry", "subscription").prefetch_related(
-        Prefetch("item_entries", queryset=others, to_attr="also_in")
+    return (
+        items.select_related("entry", "subscription")
+        # A row shows the summary as HTML: its plain text and search document (twice and
+        # three times its length) would only be read and decoded.
+        .defer("entry__summary_text", "entry__search_document")
+        .prefetch_related(Prefetch("item_entries", queryset=others, to_attr="also_in"))
     )
 
 
