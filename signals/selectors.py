@@ -33,6 +33,7 @@ from .visibility import (
     visible_signals,
     visible_statuses,
     visible_tags,
+    visible_trends,
 )
 
 
@@ -479,9 +480,11 @@ def authors(membership) -> QuerySet:
 
 
 def filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
-    """The list's tag and author dropdowns as (id, name) pairs, cached until the organisation's
-    data changes: on a large register finding who and what is in use is the costly part of
-    drawing the filters."""
+    """The list's area, trend, tag and author dropdowns as (id, name) pairs, cached until the
+    organisation's data changes: on a large register finding who and what is in use is the
+    costly part of drawing the filters, and the areas and trends were two queries of every
+    view of the list (writing an area or a trend changes the data too:
+    ``taxonomy_services``)."""
     return organization_cached(
         membership.organization,
         ("filter_choices", _audience(membership)),
@@ -495,6 +498,14 @@ def _filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
     names = MemberNames(membership)
     people = [(person.pk, strip_bidi_controls(names(person))) for person in authors(membership)]
     return {
+        "area": [
+            (pk, strip_bidi_controls(name))
+            for pk, name in visible_areas(membership).values_list("pk", "name")
+        ],
+        "trend": [
+            (pk, strip_bidi_controls(name))
+            for pk, name in visible_trends(membership).values_list("pk", "name")
+        ],
         "tag": [
             (pk, strip_bidi_controls(name))
             for pk, name in tags_in_use(membership).values_list("pk", "name")
