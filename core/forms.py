@@ -137,6 +137,34 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(html_))
 
 
+class QuickInput:
+    """For an ``Input`` widget: the ``<input>`` of Django's ``input.html`` (and its
+    ``attrs.html``) written out in Python, as ``QuickSelect`` does for a ``<select>``. The
+    signal list draws three (the search, the month, "only my areas"); through Django's
+    templates, three templates each, they cost as much as all of its dropdowns. Put it before
+    the widget class: ``class QuickTextInput(QuickInput, forms.TextInput)``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        # The template writes the value with ``stringformat:'s'``, which keeps a safe string
+        # unescaped: hence the conditional escape.
+        shown = (
+            "" if widget["value"] is None else f' value="{_conditional_escape(widget["value"])}"'
+        )
+        return mark_safe(
+            f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
+            f"{shown}{_attributes(widget['attrs'])}>"
+        )
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInput, forms.CheckboxInput):
+    pass
+
+
 # A label ending in one of these gets no suffix: Django's rule, in Django's own translation (a
 # constant, so that our catalogue does not take the string over).
 LABEL_PUNCTUATION = ":?.!"
