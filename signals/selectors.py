@@ -16,12 +16,13 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from core.lib.compiled import compiled_rows
 from core.lib.orgcache import organization_cached
 from core.lib.text import strip_bidi_controls
 from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
-from .models import Area, Level, Signal, Source, Status, Tag
+from .models import Area, Level, LevelCount, Signal, Source, Status, Tag
 from .search import normalise_query, order_by_relevance, ranked_entries, search_signals
 from .visibility import (
     sees_shared_only,
@@ -294,12 +295,20 @@ def _kept_by_database(filters: SignalFilters) -> bool:
 def stored_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
     """``level_counts`` of the visible signals in the filters' area and status, read from the
     counts the database keeps (``LevelCount``): a few dozen rows, not the register."""
-    counts = visible_level_counts(membership)
-    if filters.area:
-        counts = counts.filter(area_key=filters.area)
-    if filters.status:
-        counts = counts.filter(status=filters.status)
-    by_level = dict(counts.order_by().values_list("level").annotate(n=Sum("n")))
+
+    def build() -> QuerySet:
+        counts = visible_level_counts(membership)
+        if filters.area:
+            counts = counts.filter(area_key=filters.area)
+        if filters.status:
+            counts = counts.filter(status=filters.status)
+        return counts.order_by().values_list("level").annotate(n=Sum("n"))
+
+    # Compiled once per organisation, role, area and status (core.lib.compiled): building the
+    # query cost more than the database's answer.
+    key = ("level_counts", membership.organization_id, membership.role, filters.area)
+    rows = compiled_rows(LevelCount._default_manager.db, (*key, filters.status), build)
+    by_level = dict(rows)
     return {level: by_level.get(level) or 0 for level in Level.values}
 
 
@@ -362,18 +371,28 @@ def search_matches(membership, filters: SignalFilters) -> SearchMatches:
     listing = replace(filters, q=normalise_query(filters.q))
     parts = ("search_matches", _audience(membership), listing)
 
-    def find() -> SearchMatches:
+    def matching() -> QuerySet:
         if _ranked_from_entries(listing):
             entries = visible_search_entries(membership)
             if listing.level:
                 entries = entries.filter(level=listing.level)
             if listing.status:
                 entries = entries.filter(status=listing.status)
-            matching = ranked_entries(entries, listing.q).values_list("signal_id", "level")
+            found = ranked_entries(entries, listing.q).values_list("signal_id", "level")
         else:
             signals = filter_signals(visible_signals(membership), listing)
-            matching = sort_signals(signals, listing).values_list("pk", "level")
-        found = list(matching[: SEARCH_COUNT_LIMIT + 1])
+            found = sort_signals(signals, listing).values_list("pk", "level")
+        return found[: SEARCH_COUNT_LIMIT + 1]
+
+    def find() -> SearchMatches:
+        # Compiled once per organisation, role and listing (core.lib.compiled): the search's
+        # query took the ORM longer to build than a rare word's matches took to find. A month
+        # is a range in the current time zone. (SQLite's search asks its index, while building,
+        # whether a word is common, to choose how the matches are joined: the same matches
+        # either way, so the first answer is kept.)
+        zone = str(timezone.get_current_timezone())
+        key = ("search_matches", membership.organization_id, membership.role, listing, zone)
+        found = compiled_rows(Signal._default_manager.db, key, matching)
         by_level = Counter(level for _pk, level in found)
         return SearchMatches(
             ids=array("q", (pk for pk, _level in found)),
@@ -493,23 +512,34 @@ def filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
 
 
 def _filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
-    # People as this organisation names them, sorted by that name; an <option> cannot isolate
-    # its text, so no bidirectional controls in either list.
+    # Each list's SQL follows from the organisation and the role alone (the visibility rules
+    # read nothing else), so it is compiled once per process: building and compiling the four
+    # queries, two with a subquery, cost the ORM three times what the database took.
+    alias = Signal._default_manager.db
+    key = (membership.organization_id, membership.role)
+
+    def named(kind: str, build) -> list[tuple[int, str]]:
+        # An <option> cannot isolate its text, so no bidirectional controls in either list.
+        rows = compiled_rows(alias, ("filter_choices", kind, *key), build)
+        return [(pk, strip_bidi_controls(name)) for pk, name in rows]
+
+    # People as this organisation names them, sorted by that name.
+    user_model = get_user_model()
+    columns = ["id", "username", "first_name", "last_name"]
+    rows = compiled_rows(
+        alias,
+        ("filter_choices", "author", *key),
+        lambda: authors(membership).values_list(*columns),
+    )
     names = MemberNames(membership)
-    people = [(person.pk, strip_bidi_controls(names(person))) for person in authors(membership)]
+    people = [
+        (person.pk, strip_bidi_controls(names(person)))
+        for person in (user_model.from_db(alias, columns, row) for row in rows)
+    ]
     return {
-        "area": [
-            (pk, strip_bidi_controls(name))
-            for pk, name in visible_areas(membership).values_list("pk", "name")
-        ],
-        "trend": [
-            (pk, strip_bidi_controls(name))
-            for pk, name in visible_trends(membership).values_list("pk", "name")
-        ],
-        "tag": [
-            (pk, strip_bidi_controls(name))
-            for pk, name in tags_in_use(membership).values_list("pk", "name")
-        ],
+        "area": named("area", lambda: visible_areas(membership).values_list("pk", "name")),
+        "trend": named("trend", lambda: visible_trends(membership).values_list("pk", "name")),
+        "tag": named("tag", lambda: tags_in_use(membership).values_list("pk", "name")),
         "author": sorted(people, key=lambda choice: choice[1].casefold()),
     }
 
