@@ -392,6 +392,8 @@ def search_matches(membership, filters: SignalFilters) -> SearchMatches:
         # either way, so the first answer is kept.)
         zone = str(timezone.get_current_timezone())
         key = ("search_matches", membership.organization_id, membership.role, listing, zone)
+        # The limit is in the SQL too (a test lowers it).
+        key = (*key, SEARCH_COUNT_LIMIT)
         found = compiled_rows(Signal._default_manager.db, key, matching)
         by_level = Counter(level for _pk, level in found)
         return SearchMatches(
