@@ -322,13 +322,20 @@ class SignalPage:
     The first pages are one query. A deep page (page 3000 skips 75,000 rows) would make the
     database read every skipped row in full; there the page's ids are read first, which the
     list's indexes answer without touching the rows, then only those rows with what the list
-    shows: one query more, whatever the depth.
+    shows: one query more, whatever the depth. A deep page's ids are cached until the
+    organisation's data changes (``deep_page_ids``): skipping 75,000 index entries took the
+    database longer than the rest of the request, and the same page asked again (a sort
+    undone, the back button) needs the same ids.
     """
 
-    def __init__(self, signals: QuerySet, total: int, visible: QuerySet):
+    def __init__(
+        self, signals: QuerySet, total: int, visible: QuerySet, membership, filters: SignalFilters
+    ):
         self.signals = signals
         self.total = total
         self.visible = visible  # where the rows of a deep page are read from
+        self.membership = membership
+        self.filters = filters
 
     def count(self) -> int:
         return self.total
@@ -340,7 +347,19 @@ class SignalPage:
         start = key.start or 0
         if start < DEFERRED_PAGING_FROM:
             return list_rows(with_list_relations(self.signals)[key])
-        return _rows_in_order(self.visible, self.signals.values_list("pk", flat=True)[key])
+        return _rows_in_order(self.visible, self.deep_page_ids(start, key.stop))
+
+    def deep_page_ids(self, start: int, stop: int | None) -> array:
+        """The ids of the rows from ``start`` to ``stop``, cached per role, filters (a month
+        in the current time zone) and rows until the organisation's data changes: the order
+        and who sees what change only with the data."""
+        zone = str(timezone.get_current_timezone())
+        parts = ("deep_page_ids", _audience(self.membership), self.filters, zone, start, stop)
+        return organization_cached(
+            self.membership.organization,
+            parts,
+            lambda: array("q", self.signals.values_list("pk", flat=True)[start:stop]),
+        )
 
 
 def _rows_in_order(visible: QuerySet, ids) -> list[Signal]:
@@ -457,7 +476,8 @@ def signal_listing(membership, filters: SignalFilters) -> SignalListing:
     counted = sum(counts.values())
     total = counts.get(filters.level, 0) if filters.level else counted
     signals = sort_signals(filter_signals(visible, filters), filters)
-    return SignalListing(SignalPage(signals, total, visible), counts, total, level_total=counted)
+    page = SignalPage(signals, total, visible, membership, filters)
+    return SignalListing(page, counts, total, level_total=counted)
 
 
 def _search_listing(membership, filters: SignalFilters, visible: QuerySet) -> SignalListing:
