@@ -1,7 +1,10 @@
 """Form helpers every app shares."""
 
+import html
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -67,11 +70,26 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+def _escape(value) -> str:
+    """Django's ``escape`` (the same text), without its wrapper for lazy strings: a filter form
+    escapes a few hundred values, and the wrapper cost more than the escaping."""
+    return html.escape(str(value))
+
+
+def _conditional_escape(value) -> str:
+    """Django's ``conditional_escape`` (the same text), by way of ``_escape``."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape(value)
+
+
 def _attributes(attrs: dict) -> str:
     """HTML attributes as Django's ``attrs.html`` writes them: ``False`` left out, ``True`` as
     the bare name, anything else (``None`` too) as its text, escaped."""
     return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -81,23 +99,70 @@ class QuickSelect(forms.Select):
     """A ``<select>`` written out in Python: the same element and options as Django's template,
     without its whitespace. Django renders every option through a template include of its own;
     the signal list's filters have a couple of hundred options, and drawing them that way was
-    a good part of every request's time."""
+    a good part of every request's time. The options are written straight from the choices, as
+    ``ChoiceWidget.optgroups`` would select and group them: the dictionary it builds per
+    option was most of what was left."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.option_inherits_attrs:  # not a Select's: each option would need the attrs
+            return super().render(name, value, attrs, renderer)
+        # Select.get_context without ChoiceWidget's optgroups.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        chosen = widget["value"]  # format_value: the selected values as text
+        html_ = [f'<select name="{_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, options = option_value, option_label
+            else:
+                group_name, options = None, [(option_value, option_label)]
+            if group_name:
+                html_.append(f'<optgroup label="{_conditional_escape(group_name)}">')
+            for subvalue, sublabel in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    subvalue
+                ) in chosen
+                has_selected |= selected
+                html_.append(
+                    f'<option value="{_escape(subvalue)}"{" selected" if selected else ""}>'
+                    f"{_conditional_escape(sublabel)}</option>"
+                )
+            if group_name:
+                html_.append("</optgroup>")
+        html_.append("</select>")
+        return mark_safe("".join(html_))
+
+
+class QuickInput:
+    """For an ``Input`` widget: the ``<input>`` of Django's ``input.html`` (and its
+    ``attrs.html``) written out in Python, as ``QuickSelect`` does for a ``<select>``. The
+    signal list draws three (the search, the month, "only my areas"); through Django's
+    templates, three templates each, they cost as much as all of its dropdowns. Put it before
+    the widget class: ``class QuickTextInput(QuickInput, forms.TextInput)``."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        html = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(f'<optgroup label="{conditional_escape(group_name)}">')
-            html.extend(
-                f'<option value="{escape(option["value"])}"{_attributes(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>"
-                for option in options
-            )
-            if group_name:
-                html.append("</optgroup>")
-        html.append("</select>")
-        return mark_safe("".join(html))
+        # The template writes the value with ``stringformat:'s'``, which keeps a safe string
+        # unescaped: hence the conditional escape.
+        shown = (
+            "" if widget["value"] is None else f' value="{_conditional_escape(widget["value"])}"'
+        )
+        return mark_safe(
+            f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
+            f"{shown}{_attributes(widget['attrs'])}>"
+        )
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInput, forms.CheckboxInput):
+    pass
 
 
 # A label ending in one of these gets no suffix: Django's rule, in Django's own translation (a

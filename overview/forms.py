@@ -6,10 +6,9 @@ from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from core.lib.text import strip_bidi_controls
 from signals.models import Level, Status
 from signals.selectors import filter_choices
-from signals.visibility import visible_areas, visible_statuses, visible_trends
+from signals.visibility import visible_statuses
 
 from .selectors import ALL_TIME, BY_AREA, BY_FORCE, BY_LEVEL, DEFAULT_PERIOD, RadarFilters
 
@@ -25,11 +24,6 @@ PERIOD_CHOICES = [
     ("24", _("The last 24 months")),
     (ALL_TIME, _("All time")),
 ]
-
-
-def _named(rows) -> list[tuple[int, str]]:
-    # An <option> cannot isolate its text: no bidirectional controls in it at all.
-    return [(pk, strip_bidi_controls(name)) for pk, name in rows]
 
 
 class RadarFilterForm(forms.Form):
@@ -51,15 +45,11 @@ class RadarFilterForm(forms.Form):
                 data[name] = default
         super().__init__(data, label_suffix="")
         self.fields["level"].choices = [("", _("All levels")), *Level.choices]
-        self.fields["area"].choices = [
-            ("", _("All areas")),
-            *_named(visible_areas(membership).values_list("pk", "name")),
-        ]
-        self.fields["trend"].choices = [
-            ("", _("All trends")),
-            *_named(visible_trends(membership).values_list("pk", "name")),
-        ]
-        self.fields["tag"].choices = [("", _("All tags")), *filter_choices(membership)["tag"]]
+        # The signal list's dropdowns, cached until the organisation's data changes.
+        choices = filter_choices(membership)
+        self.fields["area"].choices = [("", _("All areas")), *choices["area"]]
+        self.fields["trend"].choices = [("", _("All trends")), *choices["trend"]]
+        self.fields["tag"].choices = [("", _("All tags")), *choices["tag"]]
         statuses = visible_statuses(membership)
         empty = _("All but the archive") if Status.ARCHIVED in statuses else _("All statuses")
         self.fields["status"].choices = [("", empty), *((s.value, s.label) for s in statuses)]

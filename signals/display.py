@@ -204,8 +204,12 @@ def short_date(value) -> str:
     "28 nov 2026", never split over two lines."""
     if value in (None, ""):
         return ""
+    return short_local_date(_local(value))
+
+
+def short_local_date(day) -> str:
+    """``short_date`` of a date, or a date and time already in the site's time zone."""
     # Django's "j N Y", written out: date_format parses its format again for every date.
-    day = _local(value)
     return _unbroken(f"{day.day} {MONTHS_AP[day.month]} {day.year:04d}")
 
 

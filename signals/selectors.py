@@ -4,7 +4,7 @@ from a model's manager.
 """
 
 from array import array
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -16,12 +16,13 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from core.lib.compiled import compiled_rows
 from core.lib.orgcache import organization_cached
 from core.lib.text import strip_bidi_controls
 from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
-from .models import Area, Level, Signal, Status, Tag, Trend
+from .models import Area, Level, LevelCount, Signal, Source, Status, Tag
 from .search import normalise_query, order_by_relevance, ranked_entries, search_signals
 from .visibility import (
     sees_shared_only,
@@ -33,6 +34,7 @@ from .visibility import (
     visible_signals,
     visible_statuses,
     visible_tags,
+    visible_trends,
 )
 
 
@@ -157,28 +159,81 @@ UNSHOWN_RELATED = (
 
 
 def with_list_relations(signals: QuerySet) -> QuerySet:
-    """Everything a list row shows, in a fixed number of queries whatever the page size.
+    """The signals with what a list row shows of them and of their area and author; their
+    trends, tags and sources are added by ``list_rows``.
 
-    The related rows land in plain lists (``trend_list``, ``tag_list``, ``source_list``):
-    a template reading ``signal.tags.all`` would build a new queryset every time it asks.
     What a row does not show is left in the database: the long texts (reading one later would
-    cost a query per row; the query-count test would say so), and the dates and other columns
-    of the related rows, whose reading (SQLite's dates are parsed in Python) was a tenth of a
-    warm list request. The trends and tags are those of the signals, so their relation scopes
-    them; only their names are read.
+    cost a query per row; the query-count test would say so), and the other columns of the
+    area and author.
     """
     signals = signals.defer("description", "motivation", "search_document", "updated_at")
-    trends = Trend._default_manager.only("name")
-    tags = Tag._default_manager.only("name")
-    return (
-        signals.select_related("area", "created_by")
-        .defer(*UNSHOWN_RELATED)
-        .prefetch_related(
-            Prefetch("trends", queryset=trends, to_attr="trend_list"),
-            Prefetch("tags", queryset=tags, to_attr="tag_list"),
-            Prefetch("sources", to_attr="source_list"),
+    return signals.select_related("area", "created_by").defer(*UNSHOWN_RELATED)
+
+
+# What a list row shows of a signal's trends, tags and first source.
+ListTrend = namedtuple("ListTrend", "name")
+ListTag = namedtuple("ListTag", "pk name")
+ListSource = namedtuple("ListSource", "name url")
+
+
+@cache
+def _related_sql(kind: str, alias: str) -> str:
+    """The SELECT of ``list_rows`` for one kind of related row, with ``{ids}`` where the
+    signals' ids go: (signal id, the row's values), in the order of the related model's
+    ``Meta.ordering`` (a trend's and a tag's name, a source's position and id)."""
+    quote = connections[alias].ops.quote_name
+
+    def through(field):
+        link = field.remote_field.through._meta
+        return quote(link.db_table), quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+
+    if kind == "source":
+        table = quote(Source._meta.db_table)
+        return (
+            f"SELECT signal_id, name, url FROM {table} WHERE signal_id IN ({{ids}})"
+            " ORDER BY position, id"
         )
+    field = Signal._meta.get_field("trends" if kind == "trend" else "tags")
+    link, signal_id, other_id = through(field)
+    other = quote(field.related_model._meta.db_table)
+    columns = "r.name" if kind == "trend" else "r.id, r.name"
+    return (
+        f"SELECT l.{signal_id}, {columns} FROM {link} l INNER JOIN {other} r"
+        f" ON r.id = l.{other_id} WHERE l.{signal_id} IN ({{ids}}) ORDER BY r.name"
     )
+
+
+def list_rows(signals: QuerySet) -> list[Signal]:
+    """``signals`` (``with_list_relations``) read, each with its trends, tags and sources in
+    plain lists (``trend_list``, ``tag_list``, ``source_list``, in the order of the models'
+    orderings), in a fixed number of queries whatever the page size.
+
+    The related rows are read as plain values by fixed SQL and joined to their signals here,
+    rather than by ``prefetch_related``: building a model instance for each of them, the
+    prefetch's bookkeeping and compiling its three queries were a sixth of a list request's
+    time. Only their names (a tag's id, a source's address) are read; the trends and tags
+    are those of the signals, so their relation scopes them.
+    """
+    rows = list(signals)
+    if not rows:
+        return rows
+    by_id = {}
+    for signal in rows:
+        signal.trend_list, signal.tag_list, signal.source_list = [], [], []
+        by_id[signal.pk] = signal
+    ids = list(by_id)
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connections[signals.db].cursor() as cursor:
+        cursor.execute(_related_sql("trend", signals.db).format(ids=placeholders), ids)
+        for signal_id, name in cursor.fetchall():
+            by_id[signal_id].trend_list.append(ListTrend(name))
+        cursor.execute(_related_sql("tag", signals.db).format(ids=placeholders), ids)
+        for signal_id, pk, name in cursor.fetchall():
+            by_id[signal_id].tag_list.append(ListTag(pk, name))
+        cursor.execute(_related_sql("source", signals.db).format(ids=placeholders), ids)
+        for signal_id, name, url in cursor.fetchall():
+            by_id[signal_id].source_list.append(ListSource(name, url))
+    return rows
 
 
 def level_counts(signals: QuerySet) -> dict[str, int]:
@@ -240,12 +295,20 @@ def _kept_by_database(filters: SignalFilters) -> bool:
 def stored_level_counts(membership, filters: SignalFilters) -> dict[str, int]:
     """``level_counts`` of the visible signals in the filters' area and status, read from the
     counts the database keeps (``LevelCount``): a few dozen rows, not the register."""
-    counts = visible_level_counts(membership)
-    if filters.area:
-        counts = counts.filter(area_key=filters.area)
-    if filters.status:
-        counts = counts.filter(status=filters.status)
-    by_level = dict(counts.order_by().values_list("level").annotate(n=Sum("n")))
+
+    def build() -> QuerySet:
+        counts = visible_level_counts(membership)
+        if filters.area:
+            counts = counts.filter(area_key=filters.area)
+        if filters.status:
+            counts = counts.filter(status=filters.status)
+        return counts.order_by().values_list("level").annotate(n=Sum("n"))
+
+    # Compiled once per organisation, role, area and status (core.lib.compiled): building the
+    # query cost more than the database's answer.
+    key = ("level_counts", membership.organization_id, membership.role, filters.area)
+    rows = compiled_rows(LevelCount._default_manager.db, (*key, filters.status), build)
+    by_level = dict(rows)
     return {level: by_level.get(level) or 0 for level in Level.values}
 
 
@@ -259,13 +322,20 @@ class SignalPage:
     The first pages are one query. A deep page (page 3000 skips 75,000 rows) would make the
     database read every skipped row in full; there the page's ids are read first, which the
     list's indexes answer without touching the rows, then only those rows with what the list
-    shows: one query more, whatever the depth.
+    shows: one query more, whatever the depth. A deep page's ids are cached until the
+    organisation's data changes (``deep_page_ids``): skipping 75,000 index entries took the
+    database longer than the rest of the request, and the same page asked again (a sort
+    undone, the back button) needs the same ids.
     """
 
-    def __init__(self, signals: QuerySet, total: int, visible: QuerySet):
+    def __init__(
+        self, signals: QuerySet, total: int, visible: QuerySet, membership, filters: SignalFilters
+    ):
         self.signals = signals
         self.total = total
         self.visible = visible  # where the rows of a deep page are read from
+        self.membership = membership
+        self.filters = filters
 
     def count(self) -> int:
         return self.total
@@ -276,14 +346,26 @@ class SignalPage:
     def __getitem__(self, key: slice) -> list[Signal]:
         start = key.start or 0
         if start < DEFERRED_PAGING_FROM:
-            return list(with_list_relations(self.signals)[key])
-        return _rows_in_order(self.visible, self.signals.values_list("pk", flat=True)[key])
+            return list_rows(with_list_relations(self.signals)[key])
+        return _rows_in_order(self.visible, self.deep_page_ids(start, key.stop))
+
+    def deep_page_ids(self, start: int, stop: int | None) -> array:
+        """The ids of the rows from ``start`` to ``stop``, cached per role, filters (a month
+        in the current time zone) and rows until the organisation's data changes: the order
+        and who sees what change only with the data."""
+        zone = str(timezone.get_current_timezone())
+        parts = ("deep_page_ids", _audience(self.membership), self.filters, zone, start, stop)
+        return organization_cached(
+            self.membership.organization,
+            parts,
+            lambda: array("q", self.signals.values_list("pk", flat=True)[start:stop]),
+        )
 
 
 def _rows_in_order(visible: QuerySet, ids) -> list[Signal]:
     """The signals of ``ids`` with what the list shows, in the order of ``ids``: one query."""
     ids = list(ids)
-    rows = with_list_relations(visible.filter(pk__in=ids).order_by())
+    rows = list_rows(with_list_relations(visible.filter(pk__in=ids).order_by()))
     by_id = {signal.pk: signal for signal in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -308,18 +390,30 @@ def search_matches(membership, filters: SignalFilters) -> SearchMatches:
     listing = replace(filters, q=normalise_query(filters.q))
     parts = ("search_matches", _audience(membership), listing)
 
-    def find() -> SearchMatches:
+    def matching() -> QuerySet:
         if _ranked_from_entries(listing):
             entries = visible_search_entries(membership)
             if listing.level:
                 entries = entries.filter(level=listing.level)
             if listing.status:
                 entries = entries.filter(status=listing.status)
-            matching = ranked_entries(entries, listing.q).values_list("signal_id", "level")
+            found = ranked_entries(entries, listing.q).values_list("signal_id", "level")
         else:
             signals = filter_signals(visible_signals(membership), listing)
-            matching = sort_signals(signals, listing).values_list("pk", "level")
-        found = list(matching[: SEARCH_COUNT_LIMIT + 1])
+            found = sort_signals(signals, listing).values_list("pk", "level")
+        return found[: SEARCH_COUNT_LIMIT + 1]
+
+    def find() -> SearchMatches:
+        # Compiled once per organisation, role and listing (core.lib.compiled): the search's
+        # query took the ORM longer to build than a rare word's matches took to find. A month
+        # is a range in the current time zone. (SQLite's search asks its index, while building,
+        # whether a word is common, to choose how the matches are joined: the same matches
+        # either way, so the first answer is kept.)
+        zone = str(timezone.get_current_timezone())
+        key = ("search_matches", membership.organization_id, membership.role, listing, zone)
+        # The limit is in the SQL too (a test lowers it).
+        key = (*key, SEARCH_COUNT_LIMIT)
+        found = compiled_rows(Signal._default_manager.db, key, matching)
         by_level = Counter(level for _pk, level in found)
         return SearchMatches(
             ids=array("q", (pk for pk, _level in found)),
@@ -382,7 +476,8 @@ def signal_listing(membership, filters: SignalFilters) -> SignalListing:
     counted = sum(counts.values())
     total = counts.get(filters.level, 0) if filters.level else counted
     signals = sort_signals(filter_signals(visible, filters), filters)
-    return SignalListing(SignalPage(signals, total, visible), counts, total, level_total=counted)
+    page = SignalPage(signals, total, visible, membership, filters)
+    return SignalListing(page, counts, total, level_total=counted)
 
 
 def _search_listing(membership, filters: SignalFilters, visible: QuerySet) -> SignalListing:
@@ -426,9 +521,11 @@ def authors(membership) -> QuerySet:
 
 
 def filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
-    """The list's tag and author dropdowns as (id, name) pairs, cached until the organisation's
-    data changes: on a large register finding who and what is in use is the costly part of
-    drawing the filters."""
+    """The list's area, trend, tag and author dropdowns as (id, name) pairs, cached until the
+    organisation's data changes: on a large register finding who and what is in use is the
+    costly part of drawing the filters, and the areas and trends were two queries of every
+    view of the list (writing an area or a trend changes the data too:
+    ``taxonomy_services``)."""
     return organization_cached(
         membership.organization,
         ("filter_choices", _audience(membership)),
@@ -437,15 +534,34 @@ def filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
 
 
 def _filter_choices(membership) -> dict[str, list[tuple[int, str]]]:
-    # People as this organisation names them, sorted by that name; an <option> cannot isolate
-    # its text, so no bidirectional controls in either list.
+    # Each list's SQL follows from the organisation and the role alone (the visibility rules
+    # read nothing else), so it is compiled once per process: building and compiling the four
+    # queries, two with a subquery, cost the ORM three times what the database took.
+    alias = Signal._default_manager.db
+    key = (membership.organization_id, membership.role)
+
+    def named(kind: str, build) -> list[tuple[int, str]]:
+        # An <option> cannot isolate its text, so no bidirectional controls in either list.
+        rows = compiled_rows(alias, ("filter_choices", kind, *key), build)
+        return [(pk, strip_bidi_controls(name)) for pk, name in rows]
+
+    # People as this organisation names them, sorted by that name.
+    user_model = get_user_model()
+    columns = ["id", "username", "first_name", "last_name"]
+    rows = compiled_rows(
+        alias,
+        ("filter_choices", "author", *key),
+        lambda: authors(membership).values_list(*columns),
+    )
     names = MemberNames(membership)
-    people = [(person.pk, strip_bidi_controls(names(person))) for person in authors(membership)]
+    people = [
+        (person.pk, strip_bidi_controls(names(person)))
+        for person in (user_model.from_db(alias, columns, row) for row in rows)
+    ]
     return {
-        "tag": [
-            (pk, strip_bidi_controls(name))
-            for pk, name in tags_in_use(membership).values_list("pk", "name")
-        ],
+        "area": named("area", lambda: visible_areas(membership).values_list("pk", "name")),
+        "trend": named("trend", lambda: visible_trends(membership).values_list("pk", "name")),
+        "tag": named("tag", lambda: tags_in_use(membership).values_list("pk", "name")),
         "author": sorted(people, key=lambda choice: choice[1].casefold()),
     }
 

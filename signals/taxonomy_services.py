@@ -79,6 +79,10 @@ def _save_named(obj: Named, *, update_fields: list[str] | None = None) -> Named:
     try:
         with transaction.atomic():
             obj.save(update_fields=update_fields)
+            if isinstance(obj, (Area, Trend)):
+                # The list's area and trend dropdowns are cached with the organisation's data
+                # (selectors.filter_choices).
+                organization_data_changed(organization_id=obj.organization_id)
     except IntegrityError:
         _refuse_name(type(obj), obj.name)
     return obj
@@ -137,9 +141,14 @@ def trends_restore_default(*, organization: Organization) -> int:
     """Add what SKR's catalogue has and the organisation lacks; change nothing that exists.
     Returns how many trends were added."""
     trends = Trend.objects.filter(organization=organization)
-    before = trends.count()
-    install_default_catalogue(organization, areas=())
-    return trends.count() - before
+    with transaction.atomic():
+        before = trends.count()
+        install_default_catalogue(organization, areas=())
+        added = trends.count() - before
+        if added:
+            # New trends for the list's cached dropdown (selectors.filter_choices).
+            organization_data_changed(organization_id=organization.pk)
+    return added
 
 
 def driving_force_create(*, organization: Organization, name: str) -> DrivingForce:

@@ -1,6 +1,6 @@
 from django import template
 
-from .. import display, rows
+from .. import display, list_links, rows
 
 register = template.Library()
 
@@ -37,3 +37,27 @@ def signal_row(context, signal):
             people=context.get("people"),
         )
     return page_rows.row(signal)
+
+
+@register.simple_tag(takes_context=True)
+def level_links(context):
+    """``{% level_links %}``: the list's links per level (``signals.list_links``)."""
+    return list_links.level_links(
+        list_url=context["list_url"],
+        params=context["params"],
+        chosen=context["filters"].level,
+        level_counts=context["level_counts"],
+        level_total=context["level_total"],
+        more=context["levels_more"],
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context):
+    """``{% page_links %}``: the list's page links (``signals.list_links``)."""
+    return list_links.page_links(
+        list_url=context["list_url"],
+        params=context["params"],
+        page=context["page"],
+        page_range=context["page_range"],
+    )

@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import push_url
 
-from core.forms import QuickBoundField, QuickSelect
+from core.forms import QuickBoundField, QuickCheckboxInput, QuickSelect, QuickTextInput
 from core.lib.text import strip_bidi_controls
 from organizations.access import organization_required
 from organizations.people import MemberNames
@@ -74,7 +74,7 @@ class SignalFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         strip=True,
-        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+        widget=QuickTextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
     level = forms.ChoiceField(label=_("Level"), required=False, widget=QuickSelect)
     area = forms.TypedChoiceField(
@@ -90,7 +90,7 @@ class SignalFilterForm(forms.Form):
         label=_("Month"),
         required=False,
         help_text=_("Year and month, e.g. 2025-03."),
-        widget=forms.TextInput(attrs={"type": "month"}),
+        widget=QuickTextInput(attrs={"type": "month"}),
     )
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     author = forms.TypedChoiceField(
@@ -100,7 +100,7 @@ class SignalFilterForm(forms.Form):
     mine = forms.BooleanField(
         label=_("Only my areas"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"value": "1"}),
+        widget=QuickCheckboxInput(attrs={"value": "1"}),
     )
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=QuickSelect

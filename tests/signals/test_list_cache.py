@@ -11,10 +11,17 @@ from django.urls import reverse
 
 from organizations.roles import Role
 from signals import selectors
-from signals.models import Level, Status, Tag
+from signals.models import Area, Level, Status, Tag, Trend
 from signals.selectors import SignalFilters, find_signals
 from signals.services import SourceData, signal_archive, signal_create, signal_update
-from signals.taxonomy_services import tag_merge, tag_rename
+from signals.taxonomy_services import (
+    area_create,
+    area_update,
+    tag_merge,
+    tag_rename,
+    trend_create,
+    trend_update,
+)
 
 from ..factories import SignalFactory
 
@@ -115,6 +122,23 @@ def test_a_renamed_tag_is_offered_by_its_new_name(client_for, kommun, members, s
     assert options(client.get(LIST), "tag") == ["AI"]
     tag_rename(tag=Tag.objects.get(organization=kommun, name="AI"), name="Artificiell intelligens")
     assert options(client.get(LIST), "tag") == ["Artificiell intelligens"]
+
+
+def test_areas_and_trends_written_are_offered_at_once(client_for, kommun, members, signal):
+    client = client_for(members[Role.SCANNER])
+    area = Area.objects.filter(organization=kommun).order_by("name").first()
+    trend = Trend.objects.filter(organization=kommun).order_by("name").first()
+    old_name = area.name
+    assert old_name in options(client.get(LIST), "area")
+    area_update(area=area, name="Ett nytt namn", description="")
+    area_create(organization=kommun, name="Ännu ett område")
+    trend_update(trend=trend, name="En ny trend", description="", driving_force=None)
+    response = client.get(LIST)
+    assert {"Ett nytt namn", "Ännu ett område"} <= set(options(response, "area"))
+    assert old_name not in options(response, "area")
+    assert "En ny trend" in options(response, "trend")
+    trend_create(organization=kommun, name="Ytterligare en trend")
+    assert "Ytterligare en trend" in options(client.get(LIST), "trend")
 
 
 def test_a_merged_tag_is_no_longer_offered_and_its_signals_count_under_the_other(
@@ -252,6 +276,22 @@ def test_a_deep_page_takes_one_query_more(
     with django_assert_max_num_queries(8):
         response = client.get(LIST, {"page": 2}, headers=htmx)
     assert len(titles(response)) == 15
+
+
+def test_a_deep_page_asked_again_reads_no_ids_until_the_data_changes(
+    client_for, kommun, members, forty, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(selectors, "DEFERRED_PAGING_FROM", 10)
+    client = client_for(members[Role.SCANNER])
+    htmx = {"HX-Request": "true"}
+    first = titles(client.get(LIST, {"page": 2}, headers=htmx))
+    # As a near page: the ids of the first view are cached.
+    with django_assert_max_num_queries(7):
+        again = client.get(LIST, {"page": 2}, headers=htmx)
+    assert titles(again) == first
+    log_signal(kommun, members[Role.SCANNER], title="Nyast")
+    # The new signal comes first and pushes the last row of page 1 onto page 2, the last page.
+    assert titles(client.get(LIST, {"page": 2}, headers=htmx))[1:] == first
 
 
 def test_a_deep_page_shows_only_what_the_member_may_see(
