@@ -22,7 +22,7 @@ from core.lib.text import strip_bidi_controls
 from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
-from .models import Area, Level, LevelCount, Signal, Source, Status, Tag
+from .models import Area, Level, LevelCount, Signal, Source, Status, Tag, Trend
 from .search import normalise_query, order_by_relevance, ranked_entries, search_signals
 from .visibility import (
     sees_shared_only,
@@ -195,7 +195,7 @@ def _related_sql(kind: str, alias: str) -> str:
         )
     field = Signal._meta.get_field("trends" if kind == "trend" else "tags")
     link, signal_id, other_id = through(field)
-    other = quote(field.related_model._meta.db_table)
+    other = quote((Trend if kind == "trend" else Tag)._meta.db_table)
     columns = "r.name" if kind == "trend" else "r.id, r.name"
     return (
         f"SELECT l.{signal_id}, {columns} FROM {link} l INNER JOIN {other} r"
@@ -410,9 +410,15 @@ def search_matches(membership, filters: SignalFilters) -> SearchMatches:
         # whether a word is common, to choose how the matches are joined: the same matches
         # either way, so the first answer is kept.)
         zone = str(timezone.get_current_timezone())
-        key = ("search_matches", membership.organization_id, membership.role, listing, zone)
         # The limit is in the SQL too (a test lowers it).
-        key = (*key, SEARCH_COUNT_LIMIT)
+        key = (
+            "search_matches",
+            membership.organization_id,
+            membership.role,
+            listing,
+            zone,
+            SEARCH_COUNT_LIMIT,
+        )
         found = compiled_rows(Signal._default_manager.db, key, matching)
         by_level = Counter(level for _pk, level in found)
         return SearchMatches(
