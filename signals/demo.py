@@ -852,7 +852,12 @@ def _when(months_ago: int, at: float, index: int, now: datetime) -> datetime:
         end = this_month
     day = start + (end - start) * at
     when = day.replace(hour=8 + index % 9, minute=(index * 17) % 60, second=0, microsecond=0)
-    return min(when, local - timedelta(minutes=10 * (index + 1)))
+    when = min(when, local - timedelta(minutes=10 * (index + 1)))
+    if months_ago == 0 and when < this_month:
+        # The month has only just begun (the demo seeded in its first hours): this month's
+        # signals are logged in the time it has had, so that its cycle still has them.
+        when = this_month + (local - this_month) * (1 - (index + 1) / 1000)
+    return when
 
 
 def seed_signals(organization, users: dict) -> int:
