@@ -11,17 +11,15 @@ template's filters did; an entry's summary is HTML that nh3 cleaned when it was 
 
 from html import escape
 
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from core.lib.text import strip_bidi_controls
-from signals.display import short_date
+from core.lib.urls import UrlById
+from signals.display import local_moment
 
 from .models import TriageItem
-
-# An id in the URLs reversed once (the longest the URLs take), replaced by each item's own.
-_ID = "9" * 18
 
 
 def _text(value) -> str:
@@ -29,19 +27,13 @@ def _text(value) -> str:
     return escape(strip_bidi_controls(str(value)))
 
 
-def _local_iso(value) -> str:
-    """The moment in the site's time zone, as the template's ``date:'c'`` writes it."""
-    from django.utils import timezone
-
-    return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
-
-
 class QueueItems:
     """The items of one page of the queue: what they share, read once, and ``item(item)``."""
 
     def __init__(self, *, organization_slug: str, csrf_token: str, back_to: str):
-        self._promote = self._around_id("scanning:promote", organization_slug)
-        self._dismiss = self._around_id("scanning:dismiss", organization_slug)
+        self._promote = UrlById("scanning:promote", organization_slug)
+        self._dismiss = UrlById("scanning:dismiss", organization_slug)
+        self._zone = timezone.get_current_timezone()
         self._csrf = escape(csrf_token)
         self._back_to = escape(back_to)
         self._new_tab = escape(gettext("(opens in a new tab)"))
@@ -53,16 +45,6 @@ class QueueItems:
         self._promote_text = escape(gettext("Promote"))
         self._dismiss_label = gettext("Dismiss: %(title)s")
         self._dismiss_text = escape(gettext("Dismiss"))
-
-    @staticmethod
-    def _around_id(name: str, organization_slug: str) -> tuple[str, str]:
-        """The item's URL before and after its id (the last place it appears in the URL)."""
-        before, _id, after = reverse(name, args=[organization_slug, _ID]).rpartition(_ID)
-        return before, after
-
-    @staticmethod
-    def _url(around: tuple[str, str], pk: int) -> str:
-        return escape(f"{around[0]}{pk}{around[1]}")
 
     def item(self, item: TriageItem) -> SafeString:
         """One ``<li>``: the entry's title (linking to its source if that is a web address),
@@ -80,6 +62,7 @@ class QueueItems:
         else:
             heading = title
         feed = item.subscription.name if item.subscription else ""
+        published, published_on = local_moment(item.published_at, self._zone)
         html = [
             f'\n\n<li id="item-{pk}">\n'
             f'  <article class="queue-item" tabindex="-1" data-item="{pk}"'
@@ -87,8 +70,7 @@ class QueueItems:
             f'    <h2 class="queue-item__title" id="item-{pk}-title">{heading}</h2>\n'
             f'    <p class="queue-item__meta">\n'
             f'      <span class="queue-item__feed">{_text(feed or self._unfollowed)}</span>\n'
-            f'      · <time datetime="{escape(_local_iso(item.published_at))}">'
-            f"{escape(short_date(item.published_at))}</time>\n      "
+            f'      · <time datetime="{escape(published)}">{escape(published_on)}</time>\n      '
         ]
         if item.also_in:
             others = ", ".join(
@@ -100,7 +82,7 @@ class QueueItems:
         if entry.summary_html:
             # Cleaned by nh3 when the entry was stored (scanning.feed_html).
             html.append(f'<div class="queue-item__summary">{entry.summary_html}</div>')
-        dismiss = self._url(self._dismiss, pk)
+        dismiss = escape(self._dismiss(pk))
         html.append(
             '\n    <div class="queue-item__actions">\n'
             '      <span class="field--checkbox queue-item__select">\n'
@@ -109,7 +91,7 @@ class QueueItems:
             f'        <label for="select-{pk}">{self._select}'
             f'<span class="visually-hidden">: {title}</span></label>\n'
             "      </span>\n"
-            f'      <a class="button" href="{self._url(self._promote, pk)}" data-promote'
+            f'      <a class="button" href="{escape(self._promote(pk))}" data-promote'
             f' aria-label="{self._promote_label % {"title": title}}">{self._promote_text}</a>\n'
             f'      <form method="post" action="{dismiss}" class="inline-form"\n'
             f'            hx-post="{dismiss}" hx-target="closest li" hx-swap="outerHTML"'

@@ -207,6 +207,13 @@ def short_date(value) -> str:
     return short_local_date(_local(value))
 
 
+def local_moment(value: datetime, zone) -> tuple[str, str]:
+    """A moment in ``zone`` (the site's, read once by the caller) as the template's
+    ``date:'c'`` writes it, and its ``short_date``: for a list's many rows."""
+    local = value.astimezone(zone) if timezone.is_aware(value) else value
+    return local.isoformat(), short_local_date(local)
+
+
 def short_local_date(day) -> str:
     """``short_date`` of a date, or a date and time already in the site's time zone."""
     # Django's "j N Y", written out: date_format parses its format again for every date.

@@ -57,13 +57,18 @@ def level_links(
 def page_links(*, list_url: str, params: QueryDict, page, page_range) -> SafeString:
     """Previous, the elided range of page numbers (``Paginator.get_elided_page_range``), next."""
     html = [f'<nav class="pagination" aria-label="{escape(gettext("Pages"))}">\n    <ul>\n      ']
-    if page.has_previous():
-        href = escape(f"{list_url}{_query(params, page=page.previous_page_number())}")
-        html.append(
-            f'\n        \n        <li><a id="page-previous" rel="prev" href="{href}"'
+
+    def step(number: int, name: str, rel: str, label: str) -> str:
+        """The link to the previous or the next page."""
+        href = escape(f"{list_url}{_query(params, page=number)}")
+        return (
+            f'\n        \n        <li><a id="page-{name}" rel="{rel}" href="{href}"'
             f' hx-get="{href}" hx-target="#results" hx-push-url="true">'
-            f"{escape(gettext('Previous'))}</a></li>\n      "
+            f"{escape(label)}</a></li>\n      "
         )
+
+    if page.has_previous():
+        html.append(step(page.previous_page_number(), "previous", "prev", gettext("Previous")))
     html.append("\n      ")
     hidden_page = escape(gettext("Page"))
     for number in page_range:
@@ -81,11 +86,6 @@ def page_links(*, list_url: str, params: QueryDict, page, page_range) -> SafeStr
         )
     html.append("\n      ")
     if page.has_next():
-        href = escape(f"{list_url}{_query(params, page=page.next_page_number())}")
-        html.append(
-            f'\n        \n        <li><a id="page-next" rel="next" href="{href}"'
-            f' hx-get="{href}" hx-target="#results" hx-push-url="true">'
-            f"{escape(gettext('Next'))}</a></li>\n      "
-        )
+        html.append(step(page.next_page_number(), "next", "next", gettext("Next")))
     html.append("\n    </ul>\n  </nav>")
     return mark_safe("".join(html))

@@ -12,7 +12,6 @@ import unicodedata
 from html import escape
 
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -20,6 +19,7 @@ from django.utils.translation import gettext
 
 from core.lib.people import display_name
 from core.lib.text import strip_bidi_controls
+from core.lib.urls import UrlById
 
 from . import display
 from .models import Signal
@@ -51,26 +51,13 @@ class ListRows:
         self.people = people  # organizations.people.MemberNames, or None outside one
         self.labels = {name: display.choice_labels(name) for name in ("level", "status")}
         self.tags_heading = escape(gettext("Tags:"))
-        self._detail_url: tuple[str, str] | None = None  # (before, after) the signal's id
+        self._detail = UrlById("signals:detail", organization_slug)
         self.zone = timezone.get_current_timezone()
 
     def _when(self, value) -> tuple[str, str]:
-        """The moment in the site's time zone as the template's ``date:'c'`` wrote it, and its
-        ``display.short_date``: ``timezone.localtime`` once, in the zone read once per page
-        (reading the current zone twice a row was a sixth of writing the rows)."""
-        local = value.astimezone(self.zone) if timezone.is_aware(value) else value
-        return local.isoformat(), display.short_local_date(local)
-
-    def _detail(self, pk: int) -> str:
-        """The signal's page. ``reverse`` once per page, then its address around the id: a
-        ``reverse`` per row was a fifth of writing the rows."""
-        if self._detail_url is None:
-            url = reverse("signals:detail", args=[self.organization_slug, pk])
-            before, _id, after = url.rpartition(f"/{pk}/")
-            self._detail_url = (f"{before}/", f"/{after}")
-            return url
-        before, after = self._detail_url
-        return f"{before}{pk}{after}"
+        """``display.local_moment`` in the zone read once per page (reading the current zone
+        twice a row was a sixth of writing the rows)."""
+        return display.local_moment(value, self.zone)
 
     def _label(self, signal: Signal, name: str) -> str:
         """``display.text`` of a choice, from the labels read once."""
