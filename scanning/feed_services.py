@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from core.lib.fetch import FetchError, fetch, is_public_address, private_host_allowed
 from core.lib.text import strip_bidi_controls
 from organizations.models import Organization
+from organizations.services import organization_data_changed
 from signals.models import Area, Level
 
 from . import tasks
@@ -199,6 +200,7 @@ def subscription_add(
                 level=level if level in Level.values else "",
                 created_by=created_by,
             )
+            organization_data_changed(organization_id=organization.pk)
     except IntegrityError:
         _refuse_if_followed(organization, feed.url)
         raise
@@ -229,7 +231,9 @@ def subscription_update(
     subscription.name = name[:200]
     subscription.area = area
     subscription.level = level if level in Level.values else ""
-    subscription.save(update_fields=["name", "area", "level", "updated_at"])
+    with transaction.atomic():
+        subscription.save(update_fields=["name", "area", "level", "updated_at"])
+        organization_data_changed(organization_id=subscription.organization_id)
     return subscription
 
 
@@ -254,6 +258,7 @@ def subscription_remove(*, subscription: Subscription) -> None:
         subscription=subscription,
         state__in=[TriageState.NEW, TriageState.FILTERED],
     ).delete()
+    organization_data_changed(organization_id=subscription.organization_id)
     subscription.delete()
 
 
@@ -348,6 +353,7 @@ def subscriptions_import(*, organization: Organization, outlines, created_by=Non
                 level=Level.OUTER,
                 created_by=created_by,
             )
+            organization_data_changed(organization_id=organization.pk)
         _after_subscribing(subscription)
         result.added.append(subscription)
     return result

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import QuickBoundField, QuickSelect
 from core.lib.text import strip_bidi_controls
 from signals.models import Level
-from signals.visibility import visible_areas
 
-from .selectors import MAX_QUERY_LENGTH, QueueFilters, queue_subscriptions
+from .selectors import MAX_QUERY_LENGTH, QueueFilters, queue_choices
 
 
 class QueueFilterForm(forms.Form):
@@ -41,21 +40,16 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, data, *, membership):
         super().__init__(data, label_suffix="")
-        subscriptions = list(queue_subscriptions(membership).only("pk", "name", "area_id"))
-        self.has_subscriptions = bool(subscriptions)
+        choices = queue_choices(membership)
+        self.has_subscriptions = bool(choices.subscriptions)
         # An <option> cannot isolate its text: no bidirectional controls in it at all.
         self.fields["subscription"].choices = [
             ("", _("All feeds")),
-            *[(s.pk, strip_bidi_controls(s.name)) for s in subscriptions],
+            *[(pk, strip_bidi_controls(name)) for pk, name in choices.subscriptions],
         ]
-        # Only the areas the feeds propose items in: any other would always be empty.
-        area_ids = {s.area_id for s in subscriptions if s.area_id}
-        areas = (
-            visible_areas(membership).filter(pk__in=area_ids).order_by("name") if area_ids else []
-        )
         self.fields["area"].choices = [
             ("", _("All areas")),
-            *[(a.pk, strip_bidi_controls(a.name)) for a in areas],
+            *[(pk, strip_bidi_controls(name)) for pk, name in choices.areas],
         ]
         self.fields["level"].choices = [("", _("All levels")), *Level.choices]
 

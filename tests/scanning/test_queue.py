@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from organizations.roles import Role
 from scanning import selectors
+from scanning.feed_services import (
+    subscription_remove,
+    subscription_update,
+    subscriptions_import,
+)
 from scanning.models import ShortcutPreference, TriageItem, TriageItemEntry, TriageState
+from scanning.opml import OutlineFeed
 from signals.models import Area, Level
 
 from ..factories import EntryFactory, SubscriptionFactory, TriageItemFactory
@@ -230,6 +236,45 @@ def test_filter_by_text_in_title_or_summary_ignoring_case(client_for, members, m
     assert titles(client.get(QUEUE, {"q": "torka"})) == ["Vattenbrist i regionen"]
     assert titles(client.get(QUEUE, {"q": "VATTENBRIST"})) == ["Vattenbrist i regionen"]
     assert titles(client.get(QUEUE, {"q": "ÄLDREOMSORG"})) == []
+
+
+@pytest.mark.parametrize("rare_word_factor", [0, 10**12], ids=["walk-the-queue", "matches-first"])
+def test_a_search_finds_the_same_items_however_the_database_reads_them(
+    client_for, kommun, members, feeds, monkeypatch, rare_word_factor
+):
+    # PostgreSQL reads a rare word's matches first and walks the queue for a common one
+    # (selectors._rare_among_entries); either way the same items, newest first.
+    monkeypatch.setattr(selectors, "RARE_WORD_FACTOR", rare_word_factor)
+    for n in range(6):
+        item(kommun, f"Budget för skolan {n}", hours_ago=n + 1, subscription=feeds["skr"])
+    item(kommun, "Vattenskydd vid Lygnern", hours_ago=3, subscription=feeds["region"])
+    item(kommun, "Ingen träff här", hours_ago=4)
+    client = client_for(members[Role.SCANNER])
+    assert titles(client.get(QUEUE, {"q": "vattenskydd"})) == ["Vattenskydd vid Lygnern"]
+    assert titles(client.get(QUEUE, {"q": "skolan"})) == [
+        f"Budget för skolan {n}" for n in range(6)
+    ]
+    assert titles(client.get(QUEUE, {"q": "skolan", "level": Level.NEAR})) == []
+
+
+def test_the_feed_dropdown_follows_following_renaming_and_removing(
+    client_for, kommun, members, feeds
+):
+    client = client_for(members[Role.SCANNER])
+    assert ">Regionen</option>" in client.get(QUEUE).content.decode()
+    subscription_update(
+        subscription=feeds["region"], name="Region Halland", area=None, level=Level.NEAR
+    )
+    page = client.get(QUEUE).content.decode()
+    assert ">Region Halland</option>" in page
+    assert ">Regionen</option>" not in page
+    subscription_remove(subscription=feeds["region"])
+    assert ">Region Halland</option>" not in client.get(QUEUE).content.decode()
+    outline = OutlineFeed(
+        url="https://lansstyrelsen.example/rss", title="Länsstyrelsen", site_url=""
+    )
+    subscriptions_import(organization=kommun, outlines=[outline])
+    assert ">Länsstyrelsen</option>" in client.get(QUEUE).content.decode()
 
 
 def test_a_forged_filter_is_left_out_not_an_error(client_for, members, mixed, other_kommun):
