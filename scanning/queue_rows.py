@@ -74,8 +74,7 @@ class QueueItems:
         ]
         if item.also_in:
             others = ", ".join(
-                f"<bdi>{_text(other.feed_name or self._other_unfollowed)}</bdi>"
-                for other in item.also_in
+                f"<bdi>{_text(name or self._other_unfollowed)}</bdi>" for name in item.also_in
             )
             html.append(f'· <span class="queue-item__also">{self._also_in} {others}</span>')
         html.append("\n    </p>\n    ")

@@ -11,16 +11,24 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.lib.compiled import compiled_rows
 from core.lib.ids import parse_id
 from core.lib.orgcache import organization_cached
 from signals.search import contains_every_word, normalise_query
 from signals.visibility import visible_areas
 
-from .models import ShortcutPreference, Subscription, TriageItem, TriageState
+from .models import (
+    Entry,
+    ShortcutPreference,
+    Subscription,
+    TriageItem,
+    TriageItemEntry,
+    TriageState,
+)
 from .visibility import visible_subscriptions, visible_triage_item_entries, visible_triage_items
 
 QUEUE_PAGE_SIZE = 25
@@ -101,7 +109,15 @@ WAITING_COUNT_LIMIT = 1000
 
 def waiting_count(membership) -> int:
     """How many items wait, up to WAITING_COUNT_LIMIT + 1 (meaning "more than the limit")."""
-    return waiting_items(membership).order_by()[: WAITING_COUNT_LIMIT + 1].count()
+
+    def build(since) -> QuerySet:
+        items = visible_triage_items(membership).filter(
+            state=TriageState.NEW, published_at__gte=since
+        )
+        return items.order_by().values_list("pk")[: WAITING_COUNT_LIMIT + 1]
+
+    key = ("queue_waiting", membership.organization_id, membership.role)
+    return len(compiled_rows(TriageItem._default_manager.db, key, build, (oldest_shown(),)))
 
 
 def filter_items(items: QuerySet[TriageItem], filters: QueueFilters) -> QuerySet[TriageItem]:
@@ -112,22 +128,23 @@ def filter_items(items: QuerySet[TriageItem], filters: QueueFilters) -> QuerySet
     if filters.level:
         items = items.filter(subscription__level=filters.level)
     if filters.q:
-        items = _search(items, filters.q)
+        q = normalise_query(filters.q)
+        items = _search(items, q, connection.vendor == "postgresql" and _rare_among_entries(q))
     return items
 
 
-def _search(items: QuerySet[TriageItem], q: str) -> QuerySet[TriageItem]:
-    """Items whose entry's title or summary matches ``q``, as the signal register searches:
-    PostgreSQL full text with Swedish stemming (migration 0004's stored vector and index),
-    SQLite every word as a substring of the lower-cased document."""
-    q = normalise_query(q)
+def _search(items: QuerySet[TriageItem], q: str, rare: bool) -> QuerySet[TriageItem]:
+    """Items whose entry's title or summary matches ``q`` (normalised), as the signal register
+    searches: PostgreSQL full text with Swedish stemming (migration 0004's stored vector and
+    index), SQLite every word as a substring of the lower-cased document. ``rare``: the word
+    is rare enough to read its matches first (``_rare_among_entries``)."""
     if connection.vendor == "postgresql":
         # The stored vector of migration 0004 (a generated column the model does not know).
         matching = (
             "SELECT id FROM scanning_entry "
             "WHERE search_vector @@ websearch_to_tsquery('swedish'::regconfig, %s)"
         )
-        if _rare_among_entries(q):
+        if rare:
             # Wrapped in IS TRUE the test cannot become a join: PostgreSQL reads the few
             # matching entries once through the search index into a hash, then walks the
             # queue newest first looking each item up in it.
@@ -172,25 +189,138 @@ def _rare_among_entries(q: str) -> bool:
     return matches * matches < RARE_WORD_FACTOR * total
 
 
-def with_queue_relations(items: QuerySet[TriageItem], membership) -> QuerySet[TriageItem]:
-    """Everything a queue row shows in a fixed number of queries: the entry and subscription
-    joined, and in ``also_in`` the item's other entries (the same story from other feeds),
-    each with ``feed_name``, what this organisation calls that feed: one more query."""
-    feed_name = visible_subscriptions(membership).filter(feed_id=OuterRef("entry__feed_id"))
-    others = (
-        visible_triage_item_entries(membership)
-        .exclude(entry_id=F("item__entry_id"))
-        .annotate(feed_name=Subquery(feed_name.values("name")[:1]))
-        .only("pk", "item_id", "entry_id")
-        .order_by("published_at", "pk")
-    )
-    return (
-        items.select_related("entry", "subscription")
-        # A row shows the summary as HTML: its plain text and search document (twice and
-        # three times its length) would only be read and decoded.
-        .defer("entry__summary_text", "entry__search_document")
-        .prefetch_related(Prefetch("item_entries", queryset=others, to_attr="also_in"))
-    )
+# What a queue row shows (``queue_rows``): the item, its entry's title, link and summary as
+# HTML (not its plain text and search document, twice and three times as long), its feed's name.
+_ROW_COLUMNS = (
+    "id",
+    "published_at",
+    "entry_id",
+    "subscription_id",
+    "entry__title",
+    "entry__link",
+    "entry__summary_html",
+    "subscription__name",
+)
+
+
+def _page_rows(membership, filters: QueueFilters, cursor: Cursor | None, limit: int) -> list[tuple]:
+    """The rows of up to ``limit`` waiting items past ``cursor`` (newest first, or oldest
+    first for a "newer" cursor), as ``_ROW_COLUMNS``.
+
+    The query's SQL follows from which filters are set, so it is compiled once per process for
+    each combination (``core.lib.compiled``) and the filters' values put in at each call: the
+    ORM took longer to build and compile it than PostgreSQL took to answer it."""
+    q = normalise_query(filters.q) if filters.q else ""
+    rare = bool(q) and connection.vendor == "postgresql" and _rare_among_entries(q)
+    late: list = [oldest_shown()]
+    shape: list = []
+    for name in ("subscription", "area", "level"):
+        value = getattr(filters, name)
+        shape.append(bool(value))
+        if value:
+            late.append(value)
+    if q:
+        late.append(q)
+    if cursor is not None:
+        late += [cursor.published_at, cursor.pk]
+    newer = cursor is not None and cursor.newer
+
+    def build(since, *values) -> QuerySet:
+        values = list(values)
+        given = {
+            name: values.pop(0) if present else None
+            for name, present in zip(("subscription", "area", "level"), shape, strict=True)
+        }
+        items = visible_triage_items(membership).filter(
+            state=TriageState.NEW, published_at__gte=since
+        )
+        items = filter_items(
+            items,
+            QueueFilters(
+                subscription=given["subscription"],
+                area=given["area"],
+                level=given["level"] or "",
+            ),
+        )
+        if q:
+            items = _search(items, values.pop(0), rare)
+        if cursor is not None:
+            at, pk = values
+            if newer:
+                items = items.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+            else:
+                items = items.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        order = ("published_at", "pk") if newer else ("-published_at", "-pk")
+        return items.order_by(*order).values_list(*_ROW_COLUMNS)[:limit]
+
+    if q and connection.vendor != "postgresql":
+        # SQLite searches each word as a LIKE pattern: the words are not parameters of their
+        # own that a compiled query could take, so this one is built every time.
+        return list(build(*late))
+    key = ("queue_page", membership.organization_id, membership.role, *shape, bool(q), rare)
+    key += (cursor is not None, newer, limit)
+    return compiled_rows(TriageItem._default_manager.db, key, build, late)
+
+
+def _partial(model, alias: str, values: dict):
+    """An instance of ``model`` with only these fields loaded (``from_db`` takes the values in
+    the model's field order)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(alias, names, [values[name] for name in names])
+
+
+def _items(rows: list[tuple]) -> list[TriageItem]:
+    """Queue rows as items with their entry and subscription (only the columns shown)."""
+    alias = TriageItem._default_manager.db
+    entry_field = TriageItem._meta.get_field("entry")
+    subscription_field = TriageItem._meta.get_field("subscription")
+    items = []
+    for pk, published_at, entry_id, subscription_id, title, link, summary, feed in rows:
+        item = _partial(
+            TriageItem,
+            alias,
+            {
+                "id": pk,
+                "published_at": published_at,
+                "entry_id": entry_id,
+                "subscription_id": subscription_id,
+            },
+        )
+        entry = {"id": entry_id, "title": title, "link": link, "summary_html": summary}
+        entry_field.set_cached_value(item, _partial(Entry, alias, entry))
+        subscription = None
+        if subscription_id is not None:
+            subscription = _partial(Subscription, alias, {"id": subscription_id, "name": feed})
+        subscription_field.set_cached_value(item, subscription)
+        items.append(item)
+    return items
+
+
+def _add_other_feeds(membership, items: list[TriageItem]) -> None:
+    """Give each item ``also_in``: the names of the other feeds that carried the same story,
+    as this organisation calls them (None for a feed it no longer follows). One query."""
+    for item in items:
+        item.also_in = []
+    if not items:
+        return
+    by_pk = {item.pk: item for item in items}
+
+    def build(ids) -> QuerySet:
+        feed_name = visible_subscriptions(membership).filter(feed_id=OuterRef("entry__feed_id"))
+        return (
+            visible_triage_item_entries(membership)
+            .filter(item_id__in=ids)
+            .exclude(entry_id=F("item__entry_id"))
+            .annotate(feed_name=Subquery(feed_name.values("name")[:1]))
+            .order_by("published_at", "pk")
+            .values_list("item_id", "feed_name")
+        )
+
+    key = ("queue_other_feeds", membership.organization_id, membership.role)
+    for item_id, name in compiled_rows(
+        TriageItemEntry._default_manager.db, key, build, (list(by_pk),)
+    ):
+        by_pk[item_id].also_in.append(name)
 
 
 def queue_page(
@@ -202,39 +332,25 @@ def queue_page(
 ) -> QueuePage:
     """One page of the waiting items, newest first: the first page, or the page older (or
     newer) than ``cursor``. One query for the rows and one for their other feeds."""
-    items = filter_items(waiting_items(membership), filters)
+    rows = _page_rows(membership, filters, cursor, size + 1)
     if cursor is not None and cursor.newer:
-        after = Q(published_at__gt=cursor.published_at) | Q(
-            published_at=cursor.published_at, pk__gt=cursor.pk
-        )
-        rows = list(
-            with_queue_relations(items.filter(after), membership).order_by("published_at", "pk")[
-                : size + 1
-            ]
-        )
         if len(rows) <= size:
             # Nothing newer above these: that is the top of the queue, a full first page.
             return queue_page(membership, filters, size=size)
-        rows = rows[:size][::-1]
+        items = _items(rows[:size][::-1])
+        _add_other_feeds(membership, items)
         return QueuePage(
-            items=rows, newer=Cursor.of(rows[0], newer=True), older=Cursor.of(rows[-1])
+            items=items, newer=Cursor.of(items[0], newer=True), older=Cursor.of(items[-1])
         )
-    if cursor is not None:
-        before = Q(published_at__lt=cursor.published_at) | Q(
-            published_at=cursor.published_at, pk__lt=cursor.pk
-        )
-        items = items.filter(before)
-    rows = list(
-        with_queue_relations(items, membership).order_by("-published_at", "-pk")[: size + 1]
-    )
     more_older = len(rows) > size
-    rows = rows[:size]
+    items = _items(rows[:size])
+    _add_other_feeds(membership, items)
     return QueuePage(
-        items=rows,
-        older=Cursor.of(rows[-1]) if rows and more_older else None,
+        items=items,
+        older=Cursor.of(items[-1]) if items and more_older else None,
         # A page reached through "older" has newer items above it (unless all were decided
         # meanwhile, when the newer page is simply the first one).
-        newer=Cursor.of(rows[0], newer=True) if rows and cursor is not None else None,
+        newer=Cursor.of(items[0], newer=True) if items and cursor is not None else None,
     )
 
 
@@ -276,6 +392,9 @@ def has_subscriptions(membership) -> bool:
 
 def shortcuts_on(user) -> bool:
     """Whether the person's single-key shortcuts are on (they are until turned off)."""
-    setting = ShortcutPreference.objects.filter(user=user).values_list("keyboard_shortcuts")
-    found = setting.first()
-    return True if found is None else found[0]
+
+    def build(user_id) -> QuerySet:
+        return ShortcutPreference.objects.filter(user_id=user_id).values_list("keyboard_shortcuts")
+
+    found = compiled_rows(ShortcutPreference._default_manager.db, ("shortcuts",), build, (user.pk,))
+    return True if not found else found[0][0]
