@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import all_memberships_of
+from .selectors import memberships_of
 
 
 class _Memberships:
@@ -12,7 +12,7 @@ class _Memberships:
 
     def rows(self) -> list:
         if self._rows is None:
-            self._rows = list(all_memberships_of(self.user))
+            self._rows = memberships_of(self.user)
         return self._rows
 
     def accepted(self) -> list:

@@ -1,13 +1,17 @@
 """Logging in and out, throttling, and changing or resetting a password."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 PASSWORD = "pw-for-tests"
+START = "/kungsbacka/"
 
 
 def sv(message: str) -> str:
@@ -58,6 +62,39 @@ def test_logging_out_is_a_post_and_ends_the_session(client_for, members):
     assert response.status_code == 302
     assert response.url == "/accounts/login/"
     assert client.get("/").status_code == 302
+
+
+def test_a_session_ends_when_the_account_is_deactivated_or_the_session_expires(client, members):
+    # Every request reads the session and the person anew (core.sessions, core.auth).
+    user = members["scanner"]
+    log_in(client, user.username)
+    assert client.get(START).status_code == 200
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get(START).status_code == 302
+
+    get_user_model().objects.filter(pk=user.pk).update(is_active=True)
+    log_in(client, user.username)
+    assert client.get(START).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(START).status_code == 302
+
+
+def test_a_new_password_ends_the_persons_other_sessions(client, members):
+    user = members["scanner"]
+    log_in(client, user.username)
+    elsewhere = Client()
+    log_in(elsewhere, user.username)
+    assert client.get(START).status_code == elsewhere.get(START).status_code == 200
+    elsewhere.post(
+        "/accounts/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
+    assert elsewhere.get(START).status_code == 200
+    assert client.get(START).status_code == 302
 
 
 # --- Throttling -----------------------------------------------------------------------------

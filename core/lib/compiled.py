@@ -146,3 +146,34 @@ def compiled_rows(
             row[position] = value
         converted.append(tuple(row))
     return converted
+
+
+def compiled_objects(
+    model, key: tuple, build: Callable[..., QuerySet], late: Sequence = (), *, joined: str = ""
+) -> list:
+    """Instances of ``model`` with every field loaded, from ``build(*late)`` (a queryset of
+    ``model``) compiled as ``compiled_rows`` compiles: ``late`` and the key as there. With
+    ``joined``, a foreign key of ``model``, its row comes in the same query and is set on
+    each instance, as ``select_related`` would."""
+    alias = model._default_manager.db
+    names = [field.attname for field in model._meta.concrete_fields]
+    related = model._meta.get_field(joined) if joined else None
+    related_names = (
+        [field.attname for field in related.related_model._meta.concrete_fields] if related else []
+    )
+    columns = [*names, *(f"{joined}__{name}" for name in related_names)]
+    rows = compiled_rows(alias, key, lambda *s: build(*s).values_list(*columns), late)
+    objects = []
+    width = len(names)
+    for row in rows:
+        instance = model.from_db(alias, names, row[:width])
+        if related is not None:
+            values = row[width:]
+            other = (
+                None
+                if values[0] is None
+                else related.related_model.from_db(alias, related_names, values)
+            )
+            related.set_cached_value(instance, other)
+        objects.append(instance)
+    return objects

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.lib.compiled import compiled_rows
+from core.lib.compiled import compiled_objects, compiled_rows
 from organizations.models import Membership
 
 from ..factories import MembershipFactory
@@ -35,9 +36,7 @@ def _since(organization_id, key, builds):
             .values_list("pk", "created_at")
         )
 
-    return lambda since, below: compiled_rows(
-        connection.alias, key, build, late=(since, below)
-    )
+    return lambda since, below: compiled_rows(connection.alias, key, build, late=(since, below))
 
 
 def test_late_values_change_the_rows_not_the_compiled_query(kommun, three):
@@ -77,3 +76,25 @@ def test_a_lookup_that_rewrites_its_value_is_refused(kommun):
 
     with pytest.raises(ValueError, match="late value"):
         compiled_rows(connection.alias, ("test-contains",), build, late=("anna",))
+
+
+def test_objects_come_whole_with_their_joined_row(kommun, other_kommun, three):
+    def read(organization_id):
+        return compiled_objects(
+            Membership,
+            ("test-objects",),
+            lambda pk: Membership.objects.filter(organization_id=pk).order_by("pk"),
+            (organization_id,),
+            joined="organization",
+        )
+
+    found = read(kommun.pk)
+    assert [m.pk for m in found] == [m.pk for m in three]
+    expected = Membership.objects.get(pk=three[0].pk)
+    assert [getattr(found[0], f.attname) for f in Membership._meta.concrete_fields] == [
+        getattr(expected, f.attname) for f in Membership._meta.concrete_fields
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert {m.organization.name for m in found} == {kommun.name}
+    assert len(queries) == 0
+    assert read(other_kommun.pk) == []
