@@ -245,6 +245,9 @@ class TriageItem(OrganizationOwned):
         verbose_name=_("signal"),
         db_index=False,
     )
+    # On a queue page (scanning.selectors.queue_page), not stored: the names of the other
+    # feeds that carried the same story.
+    also_in: list[str | None]
 
     class Meta:
         ordering = ["-published_at", "-pk"]

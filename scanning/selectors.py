@@ -226,9 +226,9 @@ def _page_rows(membership, filters: QueueFilters, cursor: Cursor | None, limit: 
     newer = cursor is not None and cursor.newer
 
     def build(since, *values) -> QuerySet:
-        values = list(values)
+        rest = list(values)
         given = {
-            name: values.pop(0) if present else None
+            name: rest.pop(0) if present else None
             for name, present in zip(("subscription", "area", "level"), shape, strict=True)
         }
         items = visible_triage_items(membership).filter(
@@ -243,9 +243,9 @@ def _page_rows(membership, filters: QueueFilters, cursor: Cursor | None, limit: 
             ),
         )
         if q:
-            items = _search(items, values.pop(0), rare)
+            items = _search(items, rest.pop(0), rare)
         if cursor is not None:
-            at, pk = values
+            at, pk = rest
             if newer:
                 items = items.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
             else:
