@@ -11,14 +11,24 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.lib.compiled import compiled_rows
 from core.lib.ids import parse_id
 from core.lib.orgcache import organization_cached
-from signals.search import contains_every_word, normalise_query
+from signals.search import normalise_query, words_of
 from signals.visibility import visible_areas
 
 from .models import (
@@ -121,7 +131,8 @@ def waiting_count(membership) -> int:
 
 
 def filter_items(items: QuerySet[TriageItem], filters: QueueFilters) -> QuerySet[TriageItem]:
-    """``items`` narrowed to the feed, area and level asked for (the search: ``_search``)."""
+    """``items`` narrowed to the feed, area and level asked for (the words searched for:
+    ``_full_text``, ``_contains_words``)."""
     if filters.subscription:
         items = items.filter(subscription_id=filters.subscription)
     if filters.area:
@@ -131,32 +142,42 @@ def filter_items(items: QuerySet[TriageItem], filters: QueueFilters) -> QuerySet
     return items
 
 
-def _search(items: QuerySet[TriageItem], q: str, rare: bool) -> QuerySet[TriageItem]:
-    """Items whose entry's title or summary matches ``q`` (normalised), as the signal register
-    searches: PostgreSQL full text with Swedish stemming (migration 0004's stored vector and
-    index), SQLite every word as a substring of the lower-cased document. ``rare``: the word
-    is rare enough to read its matches first (``_rare_among_entries``)."""
-    if connection.vendor == "postgresql":
-        # The stored vector of migration 0004 (a generated column the model does not know).
-        matching = (
-            "SELECT id FROM scanning_entry "
-            "WHERE search_vector @@ websearch_to_tsquery('swedish'::regconfig, %s)"
-        )
-        if rare:
-            # Wrapped in IS TRUE the test cannot become a join: PostgreSQL reads the few
-            # matching entries once through the search index into a hash, then walks the
-            # queue newest first looking each item up in it.
-            return items.filter(
-                RawSQL(
-                    f'("scanning_triageitem"."entry_id" IN ({matching})) IS TRUE',
-                    (q,),
-                    output_field=BooleanField(),
-                )
+def _full_text(items: QuerySet[TriageItem], q: str, rare: bool) -> QuerySet[TriageItem]:
+    """PostgreSQL: items whose entry's title or summary matches ``q`` (normalised), as the
+    signal register searches, in full text with Swedish stemming (migration 0004's stored
+    vector and index). ``rare``: the word is rare enough to read its matches first
+    (``_rare_among_entries``)."""
+    # The stored vector of migration 0004 (a generated column the model does not know).
+    matching = (
+        "SELECT id FROM scanning_entry "
+        "WHERE search_vector @@ websearch_to_tsquery('swedish'::regconfig, %s)"
+    )
+    if rare:
+        # Wrapped in IS TRUE the test cannot become a join: PostgreSQL reads the few
+        # matching entries once through the search index into a hash, then walks the
+        # queue newest first looking each item up in it.
+        return items.filter(
+            RawSQL(
+                f'("scanning_triageitem"."entry_id" IN ({matching})) IS TRUE',
+                (q,),
+                output_field=BooleanField(),
             )
-        # A common word: walking the queue newest first finds a page's matches within a few
-        # hundred items, where reading every match first would read thousands.
-        return items.filter(entry_id__in=RawSQL(matching, (q,)))
-    return contains_every_word(items, q, "entry__search_document")
+        )
+    # A common word: walking the queue newest first finds a page's matches within a few
+    # hundred items, where reading every match first would read thousands.
+    return items.filter(entry_id__in=RawSQL(matching, (q,)))
+
+
+def _contains_words(items: QuerySet[TriageItem], words: list[str]) -> QuerySet[TriageItem]:
+    """SQLite: items whose entry's title or summary holds every word, as the signal register
+    searches there (``signals.search.contains_every_word``: each in the lower-cased
+    document), each word a parameter of its own, so that a compiled query can take them."""
+    for n, word in enumerate(words):
+        found = Func(
+            F("entry__search_document"), Value(word), function="INSTR", output_field=IntegerField()
+        )
+        items = items.alias(**{f"word_{n}": found}).filter(**{f"word_{n}__gt": 0})
+    return items
 
 
 # How many entries a word may match and still be read first, against how many there are. The
@@ -212,7 +233,11 @@ def _page_rows(membership, filters: QueueFilters, cursor: Cursor | None, limit: 
     each combination (``core.lib.compiled``) and the filters' values put in at each call: the
     ORM took longer to build and compile it than PostgreSQL took to answer it."""
     q = normalise_query(filters.q) if filters.q else ""
-    rare = bool(q) and connection.vendor == "postgresql" and _rare_among_entries(q)
+    postgresql = connection.vendor == "postgresql"
+    rare = bool(q) and postgresql and _rare_among_entries(q)
+    words = words_of(q) if q and not postgresql else []
+    if q and not postgresql and not words:
+        return []  # nothing to look for (only punctuation): nothing found, as the list says
     late: list = [oldest_shown()]
     shape: list = []
     for name in ("subscription", "area", "level"):
@@ -221,7 +246,7 @@ def _page_rows(membership, filters: QueueFilters, cursor: Cursor | None, limit: 
         if value:
             late.append(value)
     if q:
-        late.append(q)
+        late.append(q if postgresql else words)
     if cursor is not None:
         late += [cursor.published_at, cursor.pk]
     newer = cursor is not None and cursor.newer
@@ -243,8 +268,10 @@ def _page_rows(membership, filters: QueueFilters, cursor: Cursor | None, limit: 
                 level=given["level"] or "",
             ),
         )
-        if q:
-            items = _search(items, rest.pop(0), rare)
+        if q and postgresql:
+            items = _full_text(items, rest.pop(0), rare)
+        elif q:
+            items = _contains_words(items, rest.pop(0))
         if cursor is not None:
             at, pk = rest
             if newer:
@@ -254,10 +281,6 @@ def _page_rows(membership, filters: QueueFilters, cursor: Cursor | None, limit: 
         order = ("published_at", "pk") if newer else ("-published_at", "-pk")
         return items.order_by(*order).values_list(*_ROW_COLUMNS)[:limit]
 
-    if q and connection.vendor != "postgresql":
-        # SQLite searches each word as a LIKE pattern: the words are not parameters of their
-        # own that a compiled query could take, so this one is built every time.
-        return list(build(*late))
     key = ("queue_page", membership.organization_id, membership.role, *shape, bool(q), rare)
     key += (cursor is not None, newer, limit)
     return compiled_rows(TriageItem._default_manager.db, key, build, late)

@@ -78,7 +78,7 @@ def _trigram_search(signals: QuerySet, q: str) -> QuerySet:
     """``contains_every_word`` through the trigram index: the same matches (each word occurs
     somewhere in the document) without reading every document. Each word is one quoted FTS5
     phrase, so nothing in it is read as query syntax; the phrases side by side must all match."""
-    words = _WORD.findall(q.lower())
+    words = words_of(q)
     if not words:
         return signals.none()
     indexed = [word for word in words if len(word) >= FTS_MIN_LENGTH]
@@ -112,10 +112,16 @@ def _matches_many(alias: str, match: str) -> bool:
         return cursor.fetchone()[0] > MANY_MATCHES
 
 
+def words_of(q: str) -> list[str]:
+    """The words SQLite's search looks for, lower-cased (SQLite's LOWER and LIKE do not fold
+    å, ä and ö, so the documents are stored lower-cased and the query is lowered here)."""
+    return _WORD.findall(q.lower())
+
+
 def contains_every_word(rows: QuerySet, q: str, document: str) -> QuerySet:
     """SQLite's search: every word of ``q`` occurs in the lower-cased ``document`` field
     (the query lower-cased here: SQLite's LOWER and LIKE do not fold å, ä and ö)."""
-    words = _WORD.findall(q.lower())
+    words = words_of(q)
     if not words:
         return rows.none()
     for word in words:

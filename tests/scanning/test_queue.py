@@ -277,6 +277,17 @@ def test_the_feed_dropdown_follows_following_renaming_and_removing(
     assert ">Länsstyrelsen</option>" in client.get(QUEUE).content.decode()
 
 
+def test_a_search_of_several_words_needs_them_all_and_punctuation_finds_nothing(
+    client_for, members, mixed
+):
+    client = client_for(members[Role.SCANNER])
+    assert titles(client.get(QUEUE, {"q": "vattenbrist torka"})) == ["Vattenbrist i regionen"]
+    assert titles(client.get(QUEUE, {"q": "vattenbrist äldreomsorg"})) == []
+    response = client.get(QUEUE, {"q": "!!! ?"})
+    assert response.status_code == 200
+    assert titles(response) == []
+
+
 def test_a_forged_filter_is_left_out_not_an_error(client_for, members, mixed, other_kommun):
     foreign = SubscriptionFactory(organization=other_kommun)
     client = client_for(members[Role.SCANNER])
