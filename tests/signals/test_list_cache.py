@@ -264,6 +264,29 @@ def test_a_deep_page_shows_the_same_rows_as_a_near_one(
     assert titles(deep) == titles(near) == expected
 
 
+@pytest.mark.parametrize("sort", ["", "oldest", "title", "impact"])
+def test_a_deep_page_read_from_the_end_has_the_rows_of_the_order(kommun, members, sort):
+    """A page past the middle is read backwards from the end: every slice is the one the
+    order gives, with ties in date and title and signals without an impact among them."""
+    for n in range(12):
+        SignalFactory(
+            organization=kommun,
+            title=f"Signal {n % 5}",
+            created_at=datetime(2025, 1, 1 + n % 4, tzinfo=STOCKHOLM),
+            impact=[None, 1, 3][n % 3],
+            status=Status.DRAFT if n == 7 else Status.LOGGED,
+        )
+    for role in (Role.SCANNER, Role.MANAGEMENT):
+        membership = members[role].memberships.get()
+        filters = SignalFilters(sort=sort)
+        expected = list(find_signals(membership, filters).values_list("pk", flat=True))
+        page = selectors.signal_listing(membership, filters).signals
+        assert page.count() == len(expected)
+        for start in range(len(expected)):
+            for stop in range(start + 1, len(expected) + 2):
+                assert list(page.deep_page_ids(start, stop)) == expected[start:stop]
+
+
 def test_a_deep_page_takes_one_query_more(
     client_for, members, forty, monkeypatch, django_assert_max_num_queries
 ):
