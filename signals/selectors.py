@@ -22,7 +22,7 @@ from core.lib.text import strip_bidi_controls
 from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
-from .models import Area, Level, LevelCount, Signal, Source, Status, Tag, Trend
+from .models import Area, Level, LevelCount, Signal, Source, Status, Tag
 from .search import normalise_query, order_by_relevance, ranked_entries, search_signals
 from .visibility import (
     sees_shared_only,
@@ -176,37 +176,43 @@ ListTag = namedtuple("ListTag", "pk name")
 ListSource = namedtuple("ListSource", "name url")
 
 
+# The kinds of related row in ``_related_sql``'s answer, in their order there.
+_TREND, _TAG, _SOURCE = 0, 1, 2
+
+
 @cache
-def _related_sql(kind: str, alias: str) -> str:
-    """The SELECT of ``list_rows`` for one kind of related row, with ``{ids}`` where the
-    signals' ids go: (signal id, the row's values), in the order of the related model's
-    ``Meta.ordering`` (a trend's and a tag's name, a source's position and id)."""
+def _related_sql(alias: str) -> str:
+    """The SELECT of ``list_rows`` for every kind of related row at once, with ``{ids}``
+    where the signals' ids go (three times): (kind, signal id, the row's id, name, address,
+    then what it is sorted by), each kind in the order of its model's ``Meta.ordering`` (a
+    trend's and a tag's name, a source's position and id), the id breaking ties.
+
+    One query rather than one per kind: on PostgreSQL each was a round trip of a
+    millisecond or two of a request's time."""
     quote = connections[alias].ops.quote_name
-
-    def through(field):
-        link = field.remote_field.through._meta
-        return quote(link.db_table), quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
-
-    if kind == "source":
-        table = quote(Source._meta.db_table)
-        return (
-            f"SELECT signal_id, name, url FROM {table} WHERE signal_id IN ({{ids}})"
-            " ORDER BY position, id"
+    selects = []
+    for kind, name in ((_TREND, "trends"), (_TAG, "tags")):
+        field = Signal._meta.get_field(name)
+        link = quote(field.remote_field.through._meta.db_table)
+        signal_id, other_id = quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+        other = quote(field.related_model._meta.db_table)
+        selects.append(
+            f"SELECT {kind} AS kind, l.{signal_id} AS signal_id, r.id AS id, r.name AS name,"
+            f" CAST(NULL AS TEXT) AS url, CAST(NULL AS INTEGER) AS position, r.name AS sort_name"
+            f" FROM {link} l"
+            f" INNER JOIN {other} r ON r.id = l.{other_id} WHERE l.{signal_id} IN ({{ids}})"
         )
-    field = Signal._meta.get_field("trends" if kind == "trend" else "tags")
-    link, signal_id, other_id = through(field)
-    other = quote((Trend if kind == "trend" else Tag)._meta.db_table)
-    columns = "r.name" if kind == "trend" else "r.id, r.name"
-    return (
-        f"SELECT l.{signal_id}, {columns} FROM {link} l INNER JOIN {other} r"
-        f" ON r.id = l.{other_id} WHERE l.{signal_id} IN ({{ids}}) ORDER BY r.name"
+    selects.append(
+        f"SELECT {_SOURCE}, signal_id, id, name, url, position, NULL"
+        f" FROM {quote(Source._meta.db_table)} WHERE signal_id IN ({{ids}})"
     )
+    return " UNION ALL ".join(selects) + " ORDER BY kind, position, sort_name, id"
 
 
 def list_rows(signals: QuerySet) -> list[Signal]:
     """``signals`` (``with_list_relations``) read, each with its trends, tags and sources in
     plain lists (``trend_list``, ``tag_list``, ``source_list``, in the order of the models'
-    orderings), in a fixed number of queries whatever the page size.
+    orderings), in two queries whatever the page size.
 
     The related rows are read as plain values by fixed SQL and joined to their signals here,
     rather than by ``prefetch_related``: building a model instance for each of them, the
@@ -224,15 +230,15 @@ def list_rows(signals: QuerySet) -> list[Signal]:
     ids = list(by_id)
     placeholders = ", ".join(["%s"] * len(ids))
     with connections[signals.db].cursor() as cursor:
-        cursor.execute(_related_sql("trend", signals.db).format(ids=placeholders), ids)
-        for signal_id, name in cursor.fetchall():
-            by_id[signal_id].trend_list.append(ListTrend(name))
-        cursor.execute(_related_sql("tag", signals.db).format(ids=placeholders), ids)
-        for signal_id, pk, name in cursor.fetchall():
-            by_id[signal_id].tag_list.append(ListTag(pk, name))
-        cursor.execute(_related_sql("source", signals.db).format(ids=placeholders), ids)
-        for signal_id, name, url in cursor.fetchall():
-            by_id[signal_id].source_list.append(ListSource(name, url))
+        cursor.execute(_related_sql(signals.db).format(ids=placeholders), ids * 3)
+        for kind, signal_id, pk, name, url, *_sorted_by in cursor.fetchall():
+            signal = by_id[signal_id]
+            if kind == _TREND:
+                signal.trend_list.append(ListTrend(name))
+            elif kind == _TAG:
+                signal.tag_list.append(ListTag(pk, name))
+            else:
+                signal.source_list.append(ListSource(name, url))
     return rows
 
 
