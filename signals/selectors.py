@@ -3,6 +3,7 @@ start page. Always start from the ``visibility`` module's ``visible_*`` function
 from a model's manager.
 """
 
+import json
 from array import array
 from collections import Counter, namedtuple
 from dataclasses import dataclass, replace
@@ -13,9 +14,11 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from core.lib.compiled import MAX_ENTRIES as MAX_COMPILED
 from core.lib.compiled import compiled_rows
 from core.lib.orgcache import organization_cached
 from core.lib.text import strip_bidi_controls
@@ -143,33 +146,6 @@ def sort_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
             return signals.order_by("-created_at", "-pk")
 
 
-# What a list row does not show of a signal's area and author (their name is all it shows).
-UNSHOWN_RELATED = (
-    "area__organization",
-    "area__description",
-    "area__created_at",
-    "area__updated_at",
-    "created_by__password",
-    "created_by__last_login",
-    "created_by__date_joined",
-    "created_by__email",
-    "created_by__is_superuser",
-    "created_by__is_staff",
-)
-
-
-def with_list_relations(signals: QuerySet) -> QuerySet:
-    """The signals with what a list row shows of them and of their area and author; their
-    trends, tags and sources are added by ``list_rows``.
-
-    What a row does not show is left in the database: the long texts (reading one later would
-    cost a query per row; the query-count test would say so), and the other columns of the
-    area and author.
-    """
-    signals = signals.defer("description", "motivation", "search_document", "updated_at")
-    return signals.select_related("area", "created_by").defer(*UNSHOWN_RELATED)
-
-
 # What a list row shows of a signal's trends, tags and first source.
 ListTrend = namedtuple("ListTrend", "name")
 ListTag = namedtuple("ListTag", "pk name")
@@ -209,10 +185,86 @@ def _related_sql(alias: str) -> str:
     return " UNION ALL ".join(selects) + " ORDER BY kind, position, sort_name, id"
 
 
-def list_rows(signals: QuerySet) -> list[Signal]:
-    """``signals`` (``with_list_relations``) read, each with its trends, tags and sources in
-    plain lists (``trend_list``, ``tag_list``, ``source_list``, in the order of the models'
-    orderings), in two queries whatever the page size.
+# What a list row reads of a signal, its area and its author, in ``ListSignal``'s order.
+LIST_COLUMNS = (
+    "pk",
+    "title",
+    "level",
+    "status",
+    "created_at",
+    "area_id",
+    "area__name",
+    "created_by_id",
+    "created_by__username",
+    "created_by__first_name",
+    "created_by__last_name",
+)
+
+
+class ListSignal:
+    """A signal as a list row shows it (``signals.rows``): its title, level, status and date,
+    its area and author (an ``Area`` and a user with only their names), and its trends, tags
+    and first source (``list_rows``).
+
+    Read as plain values by SQL compiled once (``LIST_COLUMNS``) rather than as model
+    instances through a queryset built for every page: building and compiling the page's
+    query and making a signal, an area and a user instance for each row were a fifth of a
+    list request. A page's few areas and authors are made once each."""
+
+    __slots__ = (
+        "area",
+        "created_at",
+        "created_by",
+        "level",
+        "pk",
+        "source_list",
+        "status",
+        "tag_list",
+        "title",
+        "trend_list",
+    )
+
+    def __str__(self):
+        return self.title
+
+
+def list_signals(alias: str, rows) -> list[ListSignal]:
+    """``ListSignal``s from rows of ``LIST_COLUMNS`` read on database ``alias`` by SQL run
+    without Django's conversions (``core.lib.compiled``): a date SQLite stores as text is
+    converted here, as the ORM would."""
+    connection = connections[alias]
+    # SQLite's converter (text to an aware datetime); PostgreSQL's driver gives one already.
+    to_moment = getattr(connection.ops, "convert_datetimefield_value", None)
+    user_model = get_user_model()
+    areas: dict[int, Area] = {}
+    people: dict[int, object] = {}
+    signals = []
+    for row in rows:
+        signal = ListSignal()
+        signal.pk, signal.title, signal.level, signal.status, created_at = row[:5]
+        area_id, area_name, user_id = row[5:8]
+        signal.created_at = to_moment(created_at, None, connection) if to_moment else created_at
+        if area_id is None:
+            signal.area = None
+        else:
+            if area_id not in areas:
+                areas[area_id] = Area.from_db(alias, ["id", "name"], (area_id, area_name))
+            signal.area = areas[area_id]
+        if user_id is None:
+            signal.created_by = None
+        else:
+            if user_id not in people:
+                names = ["id", "username", "first_name", "last_name"]
+                people[user_id] = user_model.from_db(alias, names, (user_id, *row[8:]))
+            signal.created_by = people[user_id]
+        signals.append(signal)
+    return signals
+
+
+def list_rows(alias: str, rows) -> list[ListSignal]:
+    """The ``ListSignal``s of ``rows`` (of ``LIST_COLUMNS``), each with its trends, tags and
+    sources in plain lists (``trend_list``, ``tag_list``, ``source_list``, in the order of the
+    models' orderings), in one query whatever the page size.
 
     The related rows are read as plain values by fixed SQL and joined to their signals here,
     rather than by ``prefetch_related``: building a model instance for each of them, the
@@ -220,17 +272,17 @@ def list_rows(signals: QuerySet) -> list[Signal]:
     time. Only their names (a tag's id, a source's address) are read; the trends and tags
     are those of the signals, so their relation scopes them.
     """
-    rows = list(signals)
-    if not rows:
-        return rows
+    signals = list_signals(alias, rows)
+    if not signals:
+        return signals
     by_id = {}
-    for signal in rows:
+    for signal in signals:
         signal.trend_list, signal.tag_list, signal.source_list = [], [], []
         by_id[signal.pk] = signal
     ids = list(by_id)
     placeholders = ", ".join(["%s"] * len(ids))
-    with connections[signals.db].cursor() as cursor:
-        cursor.execute(_related_sql(signals.db).format(ids=placeholders), ids * 3)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_related_sql(alias).format(ids=placeholders), ids * 3)
         for kind, signal_id, pk, name, url, *_sorted_by in cursor.fetchall():
             signal = by_id[signal_id]
             if kind == _TREND:
@@ -239,7 +291,7 @@ def list_rows(signals: QuerySet) -> list[Signal]:
                 signal.tag_list.append(ListTag(pk, name))
             else:
                 signal.source_list.append(ListSource(name, url))
-    return rows
+    return signals
 
 
 def level_counts(signals: QuerySet) -> dict[str, int]:
@@ -325,7 +377,8 @@ DEFERRED_PAGING_FROM = 500
 class SignalPage:
     """The filtered, sorted signals as ``Paginator`` reads them: ``count()`` and a slice.
 
-    The first pages are one query. A deep page (page 3000 skips 75,000 rows) would make the
+    The first pages are one query, compiled once per organisation, role, filters and page
+    (``first_page_rows``). A deep page (page 3000 skips 75,000 rows) would make the
     database read every skipped row in full; there the page's ids are read first, which the
     list's indexes answer without touching the rows, then only those rows with what the list
     shows: one query more, whatever the depth. A deep page's ids are cached until the
@@ -334,12 +387,9 @@ class SignalPage:
     undone, the back button) needs the same ids.
     """
 
-    def __init__(
-        self, signals: QuerySet, total: int, visible: QuerySet, membership, filters: SignalFilters
-    ):
+    def __init__(self, signals: QuerySet, total: int, membership, filters: SignalFilters):
         self.signals = signals
         self.total = total
-        self.visible = visible  # where the rows of a deep page are read from
         self.membership = membership
         self.filters = filters
 
@@ -349,11 +399,27 @@ class SignalPage:
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, key: slice) -> list[Signal]:
+    def __getitem__(self, key: slice) -> list[ListSignal]:
         start = key.start or 0
         if start < DEFERRED_PAGING_FROM:
-            return list_rows(with_list_relations(self.signals)[key])
-        return _rows_in_order(self.visible, self.deep_page_ids(start, key.stop))
+            return list_rows(self.signals.db, self.first_page_rows(start, key.stop))
+        return _rows_in_order(self.membership, self.deep_page_ids(start, key.stop))
+
+    def first_page_rows(self, start: int, stop: int | None) -> list[tuple]:
+        """The rows (``LIST_COLUMNS``) from ``start`` to ``stop``, by SQL compiled once per
+        organisation, role, filters (a month in the current time zone) and rows
+        (``core.lib.compiled``): the queryset's filters, order and joins took the ORM longer
+        to build and compile than the database took to answer."""
+        if (stop is not None and stop <= start) or self.signals.query.is_empty():
+            return []  # SQL that could find nothing does not compile
+        zone = str(timezone.get_current_timezone())
+        membership = self.membership
+        key = ("list_page", membership.organization_id, membership.role, self.filters, zone)
+        return compiled_rows(
+            self.signals.db,
+            (*key, start, stop),
+            lambda: self.signals.values_list(*LIST_COLUMNS)[start:stop],
+        )
 
     def deep_page_ids(self, start: int, stop: int | None) -> array:
         """The ids of the rows from ``start`` to ``stop``, cached per role, filters (a month
@@ -381,11 +447,47 @@ class SignalPage:
         return from_end
 
 
-def _rows_in_order(visible: QuerySet, ids) -> list[Signal]:
-    """The signals of ``ids`` with what the list shows, in the order of ``ids``: one query."""
+# Where the ids go in ``_rows_in_order``'s SQL while it is compiled.
+_IDS = object()
+# ``_rows_in_order``'s SQL and parameters per database, organisation and role, with the index
+# of the parameter that takes the ids.
+_by_ids: dict[tuple, tuple[str, tuple, int]] = {}
+
+
+def _rows_in_order(membership, ids) -> list[ListSignal]:
+    """The visible signals of ``ids`` with what the list shows, in the order of ``ids``: one
+    query (and one for their trends, tags and sources).
+
+    Its SQL is compiled once per organisation and role, with the ids as one parameter (an
+    array on PostgreSQL, a JSON array on SQLite), so it is the same whatever the ids:
+    building and compiling it for every page cost more than the database's answer."""
     ids = list(ids)
-    rows = list_rows(with_list_relations(visible.filter(pk__in=ids).order_by()))
-    by_id = {signal.pk: signal for signal in rows}
+    if not ids:
+        return []
+    alias = Signal._default_manager.db
+    vendor = connections[alias].vendor
+    key = (alias, vendor, membership.organization_id, membership.role)
+    found = _by_ids.get(key)
+    if found is None:
+        if vendor == "postgresql":
+            listed = RawSQL("SELECT unnest(%s::bigint[])", (_IDS,))
+        else:
+            listed = RawSQL("SELECT value FROM json_each(%s)", (_IDS,))
+        signals = visible_signals(membership).filter(pk__in=listed).order_by()
+        if signals.query.is_empty():
+            return []
+        sql, params = signals.values_list(*LIST_COLUMNS).query.get_compiler(alias).as_sql()
+        place = next(n for n, param in enumerate(params) if param is _IDS)
+        found = (sql, tuple(params), place)
+        if len(_by_ids) >= MAX_COMPILED:
+            _by_ids.clear()
+        _by_ids[key] = found
+    sql, params, place = found
+    listed_ids = ids if vendor == "postgresql" else json.dumps(ids)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, (*params[:place], listed_ids, *params[place + 1 :]))
+        rows = cursor.fetchall()
+    by_id = {signal.pk: signal for signal in list_rows(alias, rows)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -460,9 +562,9 @@ class SearchPage:
     """A search's matches as ``Paginator`` reads them: its pages go as far as the limit, and a
     page is its ids' rows."""
 
-    def __init__(self, matches: SearchMatches, visible: QuerySet):
+    def __init__(self, matches: SearchMatches, membership):
         self.ids = matches.ids[:SEARCH_COUNT_LIMIT]
-        self.visible = visible
+        self.membership = membership
 
     def count(self) -> int:
         return len(self.ids)
@@ -470,8 +572,8 @@ class SearchPage:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, key: slice) -> list[Signal]:
-        return _rows_in_order(self.visible, self.ids[key])
+    def __getitem__(self, key: slice) -> list[ListSignal]:
+        return _rows_in_order(self.membership, self.ids[key])
 
 
 @dataclass
@@ -494,22 +596,21 @@ def signal_listing(membership, filters: SignalFilters) -> SignalListing:
     search is counted up to ``SEARCH_COUNT_LIMIT`` matches, from its first matches
     (``search_matches``) when no level is chosen.
     """
-    visible = visible_signals(membership)
     if normalise_query(filters.q):
-        return _search_listing(membership, filters, visible)
+        return _search_listing(membership, filters)
     counts = cached_level_counts(membership, filters)
     counted = sum(counts.values())
     total = counts.get(filters.level, 0) if filters.level else counted
-    signals = sort_signals(filter_signals(visible, filters), filters)
-    page = SignalPage(signals, total, visible, membership, filters)
+    signals = sort_signals(filter_signals(visible_signals(membership), filters), filters)
+    page = SignalPage(signals, total, membership, filters)
     return SignalListing(page, counts, total, level_total=counted)
 
 
-def _search_listing(membership, filters: SignalFilters, visible: QuerySet) -> SignalListing:
+def _search_listing(membership, filters: SignalFilters) -> SignalListing:
     matches = search_matches(membership, filters)
     counts = cached_level_counts(membership, filters) if filters.level else matches.counts
     counted = sum(counts.values())
-    page = SearchPage(matches, visible)
+    page = SearchPage(matches, membership)
     if counted > SEARCH_COUNT_LIMIT:
         return SignalListing(
             page, None, len(page), more=matches.more, level_total=SEARCH_COUNT_LIMIT
