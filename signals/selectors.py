@@ -3,7 +3,6 @@ start page. Always start from the ``visibility`` module's ``visible_*`` function
 from a model's manager.
 """
 
-import json
 from array import array
 from collections import Counter, namedtuple
 from dataclasses import dataclass, replace
@@ -21,6 +20,7 @@ from django.utils import timezone
 from core.lib.compiled import MAX_ENTRIES as MAX_COMPILED
 from core.lib.compiled import compiled_rows
 from core.lib.orgcache import organization_cached
+from core.lib.prepared import id_list_sql, ids_parameter, prepared_rows
 from core.lib.text import strip_bidi_controls
 from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
@@ -158,14 +158,16 @@ _TREND, _TAG, _SOURCE = 0, 1, 2
 
 @cache
 def _related_sql(alias: str) -> str:
-    """The SELECT of ``list_rows`` for every kind of related row at once, with ``{ids}``
-    where the signals' ids go (three times): (kind, signal id, the row's id, name, address,
-    then what it is sorted by), each kind in the order of its model's ``Meta.ordering`` (a
-    trend's and a tag's name, a source's position and id), the id breaking ties.
+    """The SELECT of ``list_rows`` for every kind of related row at once, with the signals'
+    ids as one parameter, three times (``core.lib.prepared``): (kind, signal id, the row's id,
+    name, address, then what it is sorted by), each kind in the order of its model's
+    ``Meta.ordering`` (a trend's and a tag's name, a source's position and id), the id
+    breaking ties.
 
     One query rather than one per kind: on PostgreSQL each was a round trip of a
     millisecond or two of a request's time."""
     quote = connections[alias].ops.quote_name
+    ids = id_list_sql(alias)
     selects = []
     for kind, name in ((_TREND, "trends"), (_TAG, "tags")):
         field = Signal._meta.get_field(name)
@@ -176,11 +178,11 @@ def _related_sql(alias: str) -> str:
             f"SELECT {kind} AS kind, l.{signal_id} AS signal_id, r.id AS id, r.name AS name,"
             f" CAST(NULL AS TEXT) AS url, CAST(NULL AS INTEGER) AS position, r.name AS sort_name"
             f" FROM {link} l"
-            f" INNER JOIN {other} r ON r.id = l.{other_id} WHERE l.{signal_id} IN ({{ids}})"
+            f" INNER JOIN {other} r ON r.id = l.{other_id} WHERE l.{signal_id} IN ({ids})"
         )
     selects.append(
         f"SELECT {_SOURCE}, signal_id, id, name, url, position, NULL"
-        f" FROM {quote(Source._meta.db_table)} WHERE signal_id IN ({{ids}})"
+        f" FROM {quote(Source._meta.db_table)} WHERE signal_id IN ({ids})"
     )
     return " UNION ALL ".join(selects) + " ORDER BY kind, position, sort_name, id"
 
@@ -279,18 +281,17 @@ def list_rows(alias: str, rows) -> list[ListSignal]:
     for signal in signals:
         signal.trend_list, signal.tag_list, signal.source_list = [], [], []
         by_id[signal.pk] = signal
-    ids = list(by_id)
-    placeholders = ", ".join(["%s"] * len(ids))
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_related_sql(alias).format(ids=placeholders), ids * 3)
-        for kind, signal_id, pk, name, url, *_sorted_by in cursor.fetchall():
-            signal = by_id[signal_id]
-            if kind == _TREND:
-                signal.trend_list.append(ListTrend(name))
-            elif kind == _TAG:
-                signal.tag_list.append(ListTag(pk, name))
-            else:
-                signal.source_list.append(ListSource(name, url))
+    ids = ids_parameter(alias, list(by_id))
+    for kind, signal_id, pk, name, url, *_sorted_by in prepared_rows(
+        alias, _related_sql(alias), [ids] * 3
+    ):
+        signal = by_id[signal_id]
+        if kind == _TREND:
+            signal.trend_list.append(ListTrend(name))
+        elif kind == _TAG:
+            signal.tag_list.append(ListTag(pk, name))
+        else:
+            signal.source_list.append(ListSource(name, url))
     return signals
 
 
@@ -458,9 +459,10 @@ def _rows_in_order(membership, ids) -> list[ListSignal]:
     """The visible signals of ``ids`` with what the list shows, in the order of ``ids``: one
     query (and one for their trends, tags and sources).
 
-    Its SQL is compiled once per organisation and role, with the ids as one parameter (an
-    array on PostgreSQL, a JSON array on SQLite), so it is the same whatever the ids:
-    building and compiling it for every page cost more than the database's answer."""
+    Its SQL is compiled once per organisation and role, with the ids as one parameter
+    (``core.lib.prepared``), so it is the same whatever the ids and PostgreSQL plans it once
+    per connection: building and compiling it for every page, and planning it, cost more than
+    the database's answer."""
     ids = list(ids)
     if not ids:
         return []
@@ -469,10 +471,7 @@ def _rows_in_order(membership, ids) -> list[ListSignal]:
     key = (alias, vendor, membership.organization_id, membership.role)
     found = _by_ids.get(key)
     if found is None:
-        if vendor == "postgresql":
-            listed = RawSQL("SELECT unnest(%s::bigint[])", (_IDS,))
-        else:
-            listed = RawSQL("SELECT value FROM json_each(%s)", (_IDS,))
+        listed = RawSQL(id_list_sql(alias), (_IDS,))
         signals = visible_signals(membership).filter(pk__in=listed).order_by()
         if signals.query.is_empty():
             return []
@@ -483,10 +482,8 @@ def _rows_in_order(membership, ids) -> list[ListSignal]:
             _by_ids.clear()
         _by_ids[key] = found
     sql, params, place = found
-    listed_ids = ids if vendor == "postgresql" else json.dumps(ids)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, (*params[:place], listed_ids, *params[place + 1 :]))
-        rows = cursor.fetchall()
+    listed = ids_parameter(alias, ids)
+    rows = prepared_rows(alias, sql, (*params[:place], listed, *params[place + 1 :]))
     by_id = {signal.pk: signal for signal in list_rows(alias, rows)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
