@@ -5,6 +5,7 @@ from a model's manager.
 
 from array import array
 from collections import Counter, namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -408,19 +409,21 @@ class SignalPage:
 
     def first_page_rows(self, start: int, stop: int | None) -> list[tuple]:
         """The rows (``LIST_COLUMNS``) from ``start`` to ``stop``, by SQL compiled once per
-        organisation, role, filters (a month in the current time zone) and rows
-        (``core.lib.compiled``): the queryset's filters, order and joins took the ORM longer
-        to build and compile than the database took to answer."""
+        organisation, role, filters (a month in the current time zone) and rows, and prepared
+        on PostgreSQL (``_compiled``): the queryset's filters, order and joins took the ORM
+        longer to build and compile than the database took to answer."""
         if (stop is not None and stop <= start) or self.signals.query.is_empty():
             return []  # SQL that could find nothing does not compile
         zone = str(timezone.get_current_timezone())
         membership = self.membership
         key = ("list_page", membership.organization_id, membership.role, self.filters, zone)
-        return compiled_rows(
-            self.signals.db,
+        alias = self.signals.db
+        sql, params = _compiled(
+            alias,
             (*key, start, stop),
             lambda: self.signals.values_list(*LIST_COLUMNS)[start:stop],
         )
+        return prepared_rows(alias, sql, params)
 
     def deep_page_ids(self, start: int, stop: int | None) -> array:
         """The ids of the rows from ``start`` to ``stop``, cached per role, filters (a month
@@ -448,11 +451,27 @@ class SignalPage:
         return from_end
 
 
+# The list's SQL and parameters, compiled once per process (``_compiled``).
+_compiled_sql: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _compiled(alias: str, key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple]:
+    """The SQL and parameters of ``build()``, a queryset whose SQL and parameters follow from
+    ``key`` alone, compiled once per process (as ``core.lib.compiled`` does), for
+    ``core.lib.prepared``: run there, PostgreSQL also plans it once per connection."""
+    full_key = (alias, connections[alias].vendor, *key)
+    found = _compiled_sql.get(full_key)
+    if found is None:
+        sql, params = build().query.get_compiler(using=alias).as_sql()
+        found = (sql, tuple(params))
+        if len(_compiled_sql) >= MAX_COMPILED:
+            _compiled_sql.clear()
+        _compiled_sql[full_key] = found
+    return found
+
+
 # Where the ids go in ``_rows_in_order``'s SQL while it is compiled.
 _IDS = object()
-# ``_rows_in_order``'s SQL and parameters per database, organisation and role, with the index
-# of the parameter that takes the ids.
-_by_ids: dict[tuple, tuple[str, tuple, int]] = {}
 
 
 def _rows_in_order(membership, ids) -> list[ListSignal]:
@@ -466,24 +485,22 @@ def _rows_in_order(membership, ids) -> list[ListSignal]:
     ids = list(ids)
     if not ids:
         return []
+    if not visible_statuses(membership):
+        return []  # the member sees no signal (``visible_signals``): SQL that finds nothing
     alias = Signal._default_manager.db
-    vendor = connections[alias].vendor
-    key = (alias, vendor, membership.organization_id, membership.role)
-    found = _by_ids.get(key)
-    if found is None:
-        listed = RawSQL(id_list_sql(alias), (_IDS,))
-        signals = visible_signals(membership).filter(pk__in=listed).order_by()
-        if signals.query.is_empty():
-            return []
-        sql, params = signals.values_list(*LIST_COLUMNS).query.get_compiler(alias).as_sql()
-        place = next(n for n, param in enumerate(params) if param is _IDS)
-        found = (sql, tuple(params), place)
-        if len(_by_ids) >= MAX_COMPILED:
-            _by_ids.clear()
-        _by_ids[key] = found
-    sql, params, place = found
+    key = ("list_rows_by_id", membership.organization_id, membership.role)
+    sql, params = _compiled(
+        alias,
+        key,
+        lambda: (
+            visible_signals(membership)
+            .filter(pk__in=RawSQL(id_list_sql(alias), (_IDS,)))
+            .order_by()
+            .values_list(*LIST_COLUMNS)
+        ),
+    )
     listed = ids_parameter(alias, ids)
-    rows = prepared_rows(alias, sql, (*params[:place], listed, *params[place + 1 :]))
+    rows = prepared_rows(alias, sql, [listed if param is _IDS else param for param in params])
     by_id = {signal.pk: signal for signal in list_rows(alias, rows)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
