@@ -423,7 +423,11 @@ class SignalPage:
             (*key, start, stop),
             lambda: self.signals.values_list(*LIST_COLUMNS)[start:stop],
         )
-        return prepared_rows(alias, sql, params)
+        # Only the unfiltered list is prepared: a filter's best plan depends on its value (an
+        # area with few signals is read from its own index), which one prepared plan for
+        # every value would not follow.
+        unfiltered = replace(self.filters, sort="") == SignalFilters()
+        return prepared_rows(alias, sql, params, prepare=unfiltered)
 
     def deep_page_ids(self, start: int, stop: int | None) -> array:
         """The ids of the rows from ``start`` to ``stop``, cached per role, filters (a month

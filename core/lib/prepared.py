@@ -36,8 +36,12 @@ def id_list_sql(alias: str) -> str:
     return "SELECT value FROM json_each(%s)"
 
 
-def prepared_rows(alias: str, sql: str, params: Sequence) -> list[tuple]:
-    """The rows of ``sql`` (``%s`` placeholders) with ``params`` on database ``alias``."""
+def prepared_rows(alias: str, sql: str, params: Sequence, *, prepare: bool = True) -> list[tuple]:
+    """The rows of ``sql`` (``%s`` placeholders) with ``params`` on database ``alias``.
+
+    ``prepare=False`` for SQL whose best plan depends on its values (a filter by a column
+    whose values are not equally common): a prepared statement may come to run one plan for
+    every value, and it is then only bound on the server."""
     database = connections[alias]
     if database.vendor != "postgresql":
         with database.cursor() as cursor:
@@ -48,11 +52,9 @@ def prepared_rows(alias: str, sql: str, params: Sequence) -> list[tuple]:
     database.ensure_connection()
     started = time.perf_counter()
     with database.wrap_database_errors, psycopg.Cursor(database.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
+        cursor.execute(sql, params, prepare=prepare)
         rows = cursor.fetchall()
     if database.queries_logged:
         # As Django's cursor logs a query where queries are logged (DEBUG, tests counting them).
-        database.queries_log.append(
-            {"sql": f"{sql} -- prepared", "time": f"{time.perf_counter() - started:.3f}"}
-        )
+        database.queries_log.append({"sql": sql, "time": f"{time.perf_counter() - started:.3f}"})
     return rows
