@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, connections
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.expressions import RawSQL
@@ -26,7 +27,7 @@ from core.lib.text import strip_bidi_controls
 from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
 
-from .models import Area, Level, LevelCount, Signal, Source, Status, Tag
+from .models import Area, Level, LevelCount, Signal, Source, Status, Tag, Trend
 from .search import normalise_query, order_by_relevance, ranked_entries, search_signals
 from .visibility import (
     sees_shared_only,
@@ -169,12 +170,15 @@ def _related_sql(alias: str) -> str:
     millisecond or two of a request's time."""
     quote = connections[alias].ops.quote_name
     ids = id_list_sql(alias)
+
+    def through(field):
+        link = field.remote_field.through._meta
+        return quote(link.db_table), quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+
     selects = []
-    for kind, name in ((_TREND, "trends"), (_TAG, "tags")):
-        field = Signal._meta.get_field(name)
-        link = quote(field.remote_field.through._meta.db_table)
-        signal_id, other_id = quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
-        other = quote(field.related_model._meta.db_table)
+    for kind, name, model in ((_TREND, "trends", Trend), (_TAG, "tags", Tag)):
+        link, signal_id, other_id = through(Signal._meta.get_field(name))
+        other = quote(model._meta.db_table)
         selects.append(
             f"SELECT {kind} AS kind, l.{signal_id} AS signal_id, r.id AS id, r.name AS name,"
             f" CAST(NULL AS TEXT) AS url, CAST(NULL AS INTEGER) AS position, r.name AS sort_name"
@@ -226,6 +230,16 @@ class ListSignal:
         "title",
         "trend_list",
     )
+    pk: int
+    title: str
+    level: str
+    status: str
+    created_at: datetime
+    area: Area | None
+    created_by: AbstractBaseUser | None
+    trend_list: list[ListTrend]
+    tag_list: list[ListTag]
+    source_list: list[ListSource]
 
     def __str__(self):
         return self.title
@@ -240,7 +254,7 @@ def list_signals(alias: str, rows) -> list[ListSignal]:
     to_moment = getattr(connection.ops, "convert_datetimefield_value", None)
     user_model = get_user_model()
     areas: dict[int, Area] = {}
-    people: dict[int, object] = {}
+    people: dict[int, AbstractBaseUser] = {}
     signals = []
     for row in rows:
         signal = ListSignal()
