@@ -84,6 +84,12 @@ def _trigram_search(signals: QuerySet, q: str) -> QuerySet:
     indexed = [word for word in words if len(word) >= FTS_MIN_LENGTH]
     if indexed:
         match = " ".join(f'"{word}"' for word in indexed)
+        if _in_most_signals(signals, match):
+            # Every word tested in each document the list's index gives, newest first: the
+            # first thousand matches of a word in one signal in eight are among the newest
+            # 8,000 rows, which SQLite tests in less time than the index lists the word's
+            # 12,500 signals.
+            return contains_every_word(signals, q, "search_document")
         matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
         if _matches_many(signals.db, match):
             # Written "+id" so that SQLite does not look each match up by its id (reading all
@@ -110,6 +116,27 @@ def _matches_many(alias: str, match: str) -> bool:
             [match, MANY_MATCHES + 1],
         )
         return cursor.fetchone()[0] > MANY_MATCHES
+
+
+# A search whose words are in more than this share of all signals reads the documents in the
+# list's order (``_trigram_search``); below it, the index's matches are the cheaper start.
+COMMON_SHARE = 0.1
+
+
+def _in_most_signals(signals: QuerySet, match: str) -> bool:
+    """Whether the trigram index has ``match`` in more than ``COMMON_SHARE`` of the signals
+    (of every organisation: the index's own share), counted no further than that. Asked
+    while the search's SQL is built, which the list does once per search and process
+    (``selectors.search_matches``)."""
+    table = connections[signals.db].ops.quote_name(signals.model._meta.db_table)
+    with connections[signals.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        limit = int(cursor.fetchone()[0] * COMMON_SHARE)
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)",
+            [match, limit + 1],
+        )
+        return cursor.fetchone()[0] > limit
 
 
 def words_of(q: str) -> list[str]:

@@ -5,19 +5,24 @@ from a model's manager.
 
 from array import array
 from collections import Counter, namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, connections
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from core.lib.compiled import MAX_ENTRIES as MAX_COMPILED
 from core.lib.compiled import compiled_rows
 from core.lib.orgcache import organization_cached
+from core.lib.prepared import id_list_sql, ids_parameter, prepared_rows
 from core.lib.text import strip_bidi_controls
 from organizations.people import MemberNames
 from organizations.roles import CAPABILITIES
@@ -143,70 +148,140 @@ def sort_signals(signals: QuerySet, filters: SignalFilters) -> QuerySet:
             return signals.order_by("-created_at", "-pk")
 
 
-# What a list row does not show of a signal's area and author (their name is all it shows).
-UNSHOWN_RELATED = (
-    "area__organization",
-    "area__description",
-    "area__created_at",
-    "area__updated_at",
-    "created_by__password",
-    "created_by__last_login",
-    "created_by__date_joined",
-    "created_by__email",
-    "created_by__is_superuser",
-    "created_by__is_staff",
-)
-
-
-def with_list_relations(signals: QuerySet) -> QuerySet:
-    """The signals with what a list row shows of them and of their area and author; their
-    trends, tags and sources are added by ``list_rows``.
-
-    What a row does not show is left in the database: the long texts (reading one later would
-    cost a query per row; the query-count test would say so), and the other columns of the
-    area and author.
-    """
-    signals = signals.defer("description", "motivation", "search_document", "updated_at")
-    return signals.select_related("area", "created_by").defer(*UNSHOWN_RELATED)
-
-
 # What a list row shows of a signal's trends, tags and first source.
 ListTrend = namedtuple("ListTrend", "name")
 ListTag = namedtuple("ListTag", "pk name")
 ListSource = namedtuple("ListSource", "name url")
 
 
+# The kinds of related row in ``_related_sql``'s answer, in their order there.
+_TREND, _TAG, _SOURCE = 0, 1, 2
+
+
 @cache
-def _related_sql(kind: str, alias: str) -> str:
-    """The SELECT of ``list_rows`` for one kind of related row, with ``{ids}`` where the
-    signals' ids go: (signal id, the row's values), in the order of the related model's
-    ``Meta.ordering`` (a trend's and a tag's name, a source's position and id)."""
+def _related_sql(alias: str) -> str:
+    """The SELECT of ``list_rows`` for every kind of related row at once, with the signals'
+    ids as one parameter, three times (``core.lib.prepared``): (kind, signal id, the row's id,
+    name, address, then what it is sorted by), each kind in the order of its model's
+    ``Meta.ordering`` (a trend's and a tag's name, a source's position and id), the id
+    breaking ties.
+
+    One query rather than one per kind: on PostgreSQL each was a round trip of a
+    millisecond or two of a request's time."""
     quote = connections[alias].ops.quote_name
+    ids = id_list_sql(alias)
 
     def through(field):
         link = field.remote_field.through._meta
         return quote(link.db_table), quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
 
-    if kind == "source":
-        table = quote(Source._meta.db_table)
-        return (
-            f"SELECT signal_id, name, url FROM {table} WHERE signal_id IN ({{ids}})"
-            " ORDER BY position, id"
+    selects = []
+    for kind, name, model in ((_TREND, "trends", Trend), (_TAG, "tags", Tag)):
+        link, signal_id, other_id = through(Signal._meta.get_field(name))
+        other = quote(model._meta.db_table)
+        selects.append(
+            f"SELECT {kind} AS kind, l.{signal_id} AS signal_id, r.id AS id, r.name AS name,"
+            f" CAST(NULL AS TEXT) AS url, CAST(NULL AS INTEGER) AS position, r.name AS sort_name"
+            f" FROM {link} l"
+            f" INNER JOIN {other} r ON r.id = l.{other_id} WHERE l.{signal_id} IN ({ids})"
         )
-    field = Signal._meta.get_field("trends" if kind == "trend" else "tags")
-    link, signal_id, other_id = through(field)
-    other = quote((Trend if kind == "trend" else Tag)._meta.db_table)
-    columns = "r.name" if kind == "trend" else "r.id, r.name"
-    return (
-        f"SELECT l.{signal_id}, {columns} FROM {link} l INNER JOIN {other} r"
-        f" ON r.id = l.{other_id} WHERE l.{signal_id} IN ({{ids}}) ORDER BY r.name"
+    selects.append(
+        f"SELECT {_SOURCE}, signal_id, id, name, url, position, NULL"
+        f" FROM {quote(Source._meta.db_table)} WHERE signal_id IN ({ids})"
     )
+    return " UNION ALL ".join(selects) + " ORDER BY kind, position, sort_name, id"
 
 
-def list_rows(signals: QuerySet) -> list[Signal]:
-    """``signals`` (``with_list_relations``) read, each with its trends, tags and sources in
-    plain lists (``trend_list``, ``tag_list``, ``source_list``, in the order of the models'
-    orderings), in a fixed number of queries whatever the page size.
+# What a list row reads of a signal, its area and its author, in ``ListSignal``'s order.
+LIST_COLUMNS = (
+    "pk",
+    "title",
+    "level",
+    "status",
+    "created_at",
+    "area_id",
+    "area__name",
+    "created_by_id",
+    "created_by__username",
+    "created_by__first_name",
+    "created_by__last_name",
+)
+
+
+class ListSignal:
+    """A signal as a list row shows it (``signals.rows``): its title, level, status and date,
+    its area and author (an ``Area`` and a user with only their names), and its trends, tags
+    and first source (``list_rows``).
+
+    Read as plain values by SQL compiled once (``LIST_COLUMNS``) rather than as model
+    instances through a queryset built for every page: building and compiling the page's
+    query and making a signal, an area and a user instance for each row were a fifth of a
+    list request. A page's few areas and authors are made once each."""
+
+    __slots__ = (
+        "area",
+        "created_at",
+        "created_by",
+        "level",
+        "pk",
+        "source_list",
+        "status",
+        "tag_list",
+        "title",
+        "trend_list",
+    )
+    pk: int
+    title: str
+    level: str
+    status: str
+    created_at: datetime
+    area: Area | None
+    created_by: AbstractBaseUser | None
+    trend_list: list[ListTrend]
+    tag_list: list[ListTag]
+    source_list: list[ListSource]
+
+    def __str__(self):
+        return self.title
+
+
+def list_signals(alias: str, rows) -> list[ListSignal]:
+    """``ListSignal``s from rows of ``LIST_COLUMNS`` read on database ``alias`` by SQL run
+    without Django's conversions (``core.lib.compiled``): a date SQLite stores as text is
+    converted here, as the ORM would."""
+    connection = connections[alias]
+    # SQLite's converter (text to an aware datetime); PostgreSQL's driver gives one already.
+    to_moment = getattr(connection.ops, "convert_datetimefield_value", None)
+    user_model = get_user_model()
+    areas: dict[int, Area] = {}
+    people: dict[int, AbstractBaseUser] = {}
+    signals = []
+    for row in rows:
+        signal = ListSignal()
+        signal.pk, signal.title, signal.level, signal.status, created_at = row[:5]
+        area_id, area_name, user_id = row[5:8]
+        signal.created_at = to_moment(created_at, None, connection) if to_moment else created_at
+        if area_id is None:
+            signal.area = None
+        else:
+            if area_id not in areas:
+                areas[area_id] = Area.from_db(alias, ["id", "name"], (area_id, area_name))
+            signal.area = areas[area_id]
+        if user_id is None:
+            signal.created_by = None
+        else:
+            if user_id not in people:
+                names = ["id", "username", "first_name", "last_name"]
+                people[user_id] = user_model.from_db(alias, names, (user_id, *row[8:]))
+            signal.created_by = people[user_id]
+        signals.append(signal)
+    return signals
+
+
+def list_rows(alias: str, rows) -> list[ListSignal]:
+    """The ``ListSignal``s of ``rows`` (of ``LIST_COLUMNS``), each with its trends, tags and
+    sources in plain lists (``trend_list``, ``tag_list``, ``source_list``, in the order of the
+    models' orderings), in one query whatever the page size.
 
     The related rows are read as plain values by fixed SQL and joined to their signals here,
     rather than by ``prefetch_related``: building a model instance for each of them, the
@@ -214,26 +289,25 @@ def list_rows(signals: QuerySet) -> list[Signal]:
     time. Only their names (a tag's id, a source's address) are read; the trends and tags
     are those of the signals, so their relation scopes them.
     """
-    rows = list(signals)
-    if not rows:
-        return rows
+    signals = list_signals(alias, rows)
+    if not signals:
+        return signals
     by_id = {}
-    for signal in rows:
+    for signal in signals:
         signal.trend_list, signal.tag_list, signal.source_list = [], [], []
         by_id[signal.pk] = signal
-    ids = list(by_id)
-    placeholders = ", ".join(["%s"] * len(ids))
-    with connections[signals.db].cursor() as cursor:
-        cursor.execute(_related_sql("trend", signals.db).format(ids=placeholders), ids)
-        for signal_id, name in cursor.fetchall():
-            by_id[signal_id].trend_list.append(ListTrend(name))
-        cursor.execute(_related_sql("tag", signals.db).format(ids=placeholders), ids)
-        for signal_id, pk, name in cursor.fetchall():
-            by_id[signal_id].tag_list.append(ListTag(pk, name))
-        cursor.execute(_related_sql("source", signals.db).format(ids=placeholders), ids)
-        for signal_id, name, url in cursor.fetchall():
-            by_id[signal_id].source_list.append(ListSource(name, url))
-    return rows
+    ids = ids_parameter(alias, list(by_id))
+    for kind, signal_id, pk, name, url, *_sorted_by in prepared_rows(
+        alias, _related_sql(alias), [ids] * 3
+    ):
+        signal = by_id[signal_id]
+        if kind == _TREND:
+            signal.trend_list.append(ListTrend(name))
+        elif kind == _TAG:
+            signal.tag_list.append(ListTag(pk, name))
+        else:
+            signal.source_list.append(ListSource(name, url))
+    return signals
 
 
 def level_counts(signals: QuerySet) -> dict[str, int]:
@@ -319,7 +393,8 @@ DEFERRED_PAGING_FROM = 500
 class SignalPage:
     """The filtered, sorted signals as ``Paginator`` reads them: ``count()`` and a slice.
 
-    The first pages are one query. A deep page (page 3000 skips 75,000 rows) would make the
+    The first pages are one query, compiled once per organisation, role, filters and page
+    (``first_page_rows``). A deep page (page 3000 skips 75,000 rows) would make the
     database read every skipped row in full; there the page's ids are read first, which the
     list's indexes answer without touching the rows, then only those rows with what the list
     shows: one query more, whatever the depth. A deep page's ids are cached until the
@@ -328,12 +403,9 @@ class SignalPage:
     undone, the back button) needs the same ids.
     """
 
-    def __init__(
-        self, signals: QuerySet, total: int, visible: QuerySet, membership, filters: SignalFilters
-    ):
+    def __init__(self, signals: QuerySet, total: int, membership, filters: SignalFilters):
         self.signals = signals
         self.total = total
-        self.visible = visible  # where the rows of a deep page are read from
         self.membership = membership
         self.filters = filters
 
@@ -343,11 +415,33 @@ class SignalPage:
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, key: slice) -> list[Signal]:
+    def __getitem__(self, key: slice) -> list[ListSignal]:
         start = key.start or 0
         if start < DEFERRED_PAGING_FROM:
-            return list_rows(with_list_relations(self.signals)[key])
-        return _rows_in_order(self.visible, self.deep_page_ids(start, key.stop))
+            return list_rows(self.signals.db, self.first_page_rows(start, key.stop))
+        return _rows_in_order(self.membership, self.deep_page_ids(start, key.stop))
+
+    def first_page_rows(self, start: int, stop: int | None) -> list[tuple]:
+        """The rows (``LIST_COLUMNS``) from ``start`` to ``stop``, by SQL compiled once per
+        organisation, role, filters (a month in the current time zone) and rows, and prepared
+        on PostgreSQL (``_compiled``): the queryset's filters, order and joins took the ORM
+        longer to build and compile than the database took to answer."""
+        if (stop is not None and stop <= start) or self.signals.query.is_empty():
+            return []  # SQL that could find nothing does not compile
+        zone = str(timezone.get_current_timezone())
+        membership = self.membership
+        key = ("list_page", membership.organization_id, membership.role, self.filters, zone)
+        alias = self.signals.db
+        sql, params = _compiled(
+            alias,
+            (*key, start, stop),
+            lambda: self.signals.values_list(*LIST_COLUMNS)[start:stop],
+        )
+        # Only the unfiltered list is prepared: a filter's best plan depends on its value (an
+        # area with few signals is read from its own index), which one prepared plan for
+        # every value would not follow.
+        unfiltered = replace(self.filters, sort="") == SignalFilters()
+        return prepared_rows(alias, sql, params, prepare=unfiltered)
 
     def deep_page_ids(self, start: int, stop: int | None) -> array:
         """The ids of the rows from ``start`` to ``stop``, cached per role, filters (a month
@@ -356,17 +450,76 @@ class SignalPage:
         zone = str(timezone.get_current_timezone())
         parts = ("deep_page_ids", _audience(self.membership), self.filters, zone, start, stop)
         return organization_cached(
-            self.membership.organization,
-            parts,
-            lambda: array("q", self.signals.values_list("pk", flat=True)[start:stop]),
+            self.membership.organization, parts, lambda: array("q", self._ids(start, stop))
         )
 
+    def _ids(self, start: int, stop: int | None) -> list[int]:
+        """The ids from ``start`` to ``stop``, read from whichever end of the order is nearer:
+        a page past the middle is the reversed order's rows counted from the end (the total
+        is exact: the counts the page was made with), so page 3000 of 4000 skips 25,000 index
+        entries rather than 75,000."""
+        stop = self.total if stop is None else min(stop, self.total)
+        ids = self.signals.values_list("pk", flat=True)
+        if start <= self.total - stop:
+            return list(ids[start:stop])
+        if stop <= start:
+            return []
+        from_end = list(ids.reverse()[self.total - stop : self.total - start])
+        from_end.reverse()
+        return from_end
 
-def _rows_in_order(visible: QuerySet, ids) -> list[Signal]:
-    """The signals of ``ids`` with what the list shows, in the order of ``ids``: one query."""
+
+# The list's SQL and parameters, compiled once per process (``_compiled``).
+_compiled_sql: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _compiled(alias: str, key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple]:
+    """The SQL and parameters of ``build()``, a queryset whose SQL and parameters follow from
+    ``key`` alone, compiled once per process (as ``core.lib.compiled`` does), for
+    ``core.lib.prepared``: run there, PostgreSQL also plans it once per connection."""
+    full_key = (alias, connections[alias].vendor, *key)
+    found = _compiled_sql.get(full_key)
+    if found is None:
+        sql, params = build().query.get_compiler(using=alias).as_sql()
+        found = (sql, tuple(params))
+        if len(_compiled_sql) >= MAX_COMPILED:
+            _compiled_sql.clear()
+        _compiled_sql[full_key] = found
+    return found
+
+
+# Where the ids go in ``_rows_in_order``'s SQL while it is compiled.
+_IDS = object()
+
+
+def _rows_in_order(membership, ids) -> list[ListSignal]:
+    """The visible signals of ``ids`` with what the list shows, in the order of ``ids``: one
+    query (and one for their trends, tags and sources).
+
+    Its SQL is compiled once per organisation and role, with the ids as one parameter
+    (``core.lib.prepared``), so it is the same whatever the ids and PostgreSQL plans it once
+    per connection: building and compiling it for every page, and planning it, cost more than
+    the database's answer."""
     ids = list(ids)
-    rows = list_rows(with_list_relations(visible.filter(pk__in=ids).order_by()))
-    by_id = {signal.pk: signal for signal in rows}
+    if not ids:
+        return []
+    if not visible_statuses(membership):
+        return []  # the member sees no signal (``visible_signals``): SQL that finds nothing
+    alias = Signal._default_manager.db
+    key = ("list_rows_by_id", membership.organization_id, membership.role)
+    sql, params = _compiled(
+        alias,
+        key,
+        lambda: (
+            visible_signals(membership)
+            .filter(pk__in=RawSQL(id_list_sql(alias), (_IDS,)))
+            .order_by()
+            .values_list(*LIST_COLUMNS)
+        ),
+    )
+    listed = ids_parameter(alias, ids)
+    rows = prepared_rows(alias, sql, [listed if param is _IDS else param for param in params])
+    by_id = {signal.pk: signal for signal in list_rows(alias, rows)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -441,9 +594,9 @@ class SearchPage:
     """A search's matches as ``Paginator`` reads them: its pages go as far as the limit, and a
     page is its ids' rows."""
 
-    def __init__(self, matches: SearchMatches, visible: QuerySet):
+    def __init__(self, matches: SearchMatches, membership):
         self.ids = matches.ids[:SEARCH_COUNT_LIMIT]
-        self.visible = visible
+        self.membership = membership
 
     def count(self) -> int:
         return len(self.ids)
@@ -451,8 +604,8 @@ class SearchPage:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, key: slice) -> list[Signal]:
-        return _rows_in_order(self.visible, self.ids[key])
+    def __getitem__(self, key: slice) -> list[ListSignal]:
+        return _rows_in_order(self.membership, self.ids[key])
 
 
 @dataclass
@@ -475,22 +628,21 @@ def signal_listing(membership, filters: SignalFilters) -> SignalListing:
     search is counted up to ``SEARCH_COUNT_LIMIT`` matches, from its first matches
     (``search_matches``) when no level is chosen.
     """
-    visible = visible_signals(membership)
     if normalise_query(filters.q):
-        return _search_listing(membership, filters, visible)
+        return _search_listing(membership, filters)
     counts = cached_level_counts(membership, filters)
     counted = sum(counts.values())
     total = counts.get(filters.level, 0) if filters.level else counted
-    signals = sort_signals(filter_signals(visible, filters), filters)
-    page = SignalPage(signals, total, visible, membership, filters)
+    signals = sort_signals(filter_signals(visible_signals(membership), filters), filters)
+    page = SignalPage(signals, total, membership, filters)
     return SignalListing(page, counts, total, level_total=counted)
 
 
-def _search_listing(membership, filters: SignalFilters, visible: QuerySet) -> SignalListing:
+def _search_listing(membership, filters: SignalFilters) -> SignalListing:
     matches = search_matches(membership, filters)
     counts = cached_level_counts(membership, filters) if filters.level else matches.counts
     counted = sum(counts.values())
-    page = SearchPage(matches, visible)
+    page = SearchPage(matches, membership)
     if counted > SEARCH_COUNT_LIMIT:
         return SignalListing(
             page, None, len(page), more=matches.more, level_total=SEARCH_COUNT_LIMIT

@@ -75,10 +75,14 @@ def test_a_word_in_any_part_of_the_signal_finds_it(members, forskola, solceller,
 @pytest.mark.parametrize("q", ["förskola", "Förskola barn", "120 ny", "vindkraft"])
 def test_a_word_in_many_signals_finds_the_same_ones(members, forskola, solceller, q, monkeypatch):
     """On SQLite a word in many signals is matched while the rows are read in the list's order
-    rather than looked up by id (``search.MANY_MATCHES``): the same signals either way."""
+    rather than looked up by id (``search.MANY_MATCHES``), and a word in most signals by
+    reading every document in that order (``search.COMMON_SHARE``): the same signals either
+    way."""
     membership = scanner_membership(members)
     few = found(membership, q)
     monkeypatch.setattr(search, "MANY_MATCHES", 0)
+    assert found(membership, q) == few
+    monkeypatch.setattr(search, "COMMON_SHARE", 0)
     assert found(membership, q) == few
     assert found(membership, q) == ({forskola.title} if q != "vindkraft" else set())
 

@@ -289,7 +289,7 @@ def test_the_filter_adds_no_query(client_for, members, in_areas, django_assert_n
     client.get(LIST)
     htmx = {"HX-Request": "true"}
     # As for an unfiltered htmx request (test_browse): the areas are a join, not a query.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(LIST, {"mine": "1"}, headers=htmx)
     assert len(titles(response)) == 2
 
