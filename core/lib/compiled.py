@@ -12,6 +12,10 @@ changing the SQL (a moment, a cursor, the ids of a page's rows) are passed as ``
 queryset is built once with stand-ins for them, and each call puts its own values where the
 stand-ins went. The rows come back as Django would give them for the ``values_list`` (the same
 conversions: aware datetimes, decoded JSON).
+
+The SQL runs through Django's cursor, so PostgreSQL plans each run for its own values (a rare
+and a common feed, a near and a far cursor). ``core.lib.prepared`` is for SQL whose best plan
+does not depend on its values: PostgreSQL keeps that plan for the connection.
 """
 
 from collections.abc import Callable, Sequence
