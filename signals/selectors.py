@@ -5,7 +5,6 @@ from a model's manager.
 
 from array import array
 from collections import Counter, namedtuple
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -19,8 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from core.lib.compiled import MAX_ENTRIES as MAX_COMPILED
-from core.lib.compiled import compiled_rows
+from core.lib.compiled import compiled_rows, compiled_sql
 from core.lib.orgcache import organization_cached
 from core.lib.prepared import id_list_sql, ids_parameter, prepared_rows
 from core.lib.text import strip_bidi_controls
@@ -423,16 +421,17 @@ class SignalPage:
 
     def first_page_rows(self, start: int, stop: int | None) -> list[tuple]:
         """The rows (``LIST_COLUMNS``) from ``start`` to ``stop``, by SQL compiled once per
-        organisation, role, filters (a month in the current time zone) and rows, and prepared
-        on PostgreSQL (``_compiled``): the queryset's filters, order and joins took the ORM
-        longer to build and compile than the database took to answer."""
+        organisation, role, filters (a month in the current time zone) and rows
+        (``core.lib.compiled.compiled_sql``), and prepared on PostgreSQL: the queryset's
+        filters, order and joins took the ORM longer to build and compile than the database
+        took to answer."""
         if (stop is not None and stop <= start) or self.signals.query.is_empty():
             return []  # SQL that could find nothing does not compile
         zone = str(timezone.get_current_timezone())
         membership = self.membership
         key = ("list_page", membership.organization_id, membership.role, self.filters, zone)
         alias = self.signals.db
-        sql, params = _compiled(
+        sql, params = compiled_sql(
             alias,
             (*key, start, stop),
             lambda: self.signals.values_list(*LIST_COLUMNS)[start:stop],
@@ -469,25 +468,6 @@ class SignalPage:
         return from_end
 
 
-# The list's SQL and parameters, compiled once per process (``_compiled``).
-_compiled_sql: dict[tuple, tuple[str, tuple]] = {}
-
-
-def _compiled(alias: str, key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple]:
-    """The SQL and parameters of ``build()``, a queryset whose SQL and parameters follow from
-    ``key`` alone, compiled once per process (as ``core.lib.compiled`` does), for
-    ``core.lib.prepared``: run there, PostgreSQL also plans it once per connection."""
-    full_key = (alias, connections[alias].vendor, *key)
-    found = _compiled_sql.get(full_key)
-    if found is None:
-        sql, params = build().query.get_compiler(using=alias).as_sql()
-        found = (sql, tuple(params))
-        if len(_compiled_sql) >= MAX_COMPILED:
-            _compiled_sql.clear()
-        _compiled_sql[full_key] = found
-    return found
-
-
 # Where the ids go in ``_rows_in_order``'s SQL while it is compiled.
 _IDS = object()
 
@@ -507,7 +487,7 @@ def _rows_in_order(membership, ids) -> list[ListSignal]:
         return []  # the member sees no signal (``visible_signals``): SQL that finds nothing
     alias = Signal._default_manager.db
     key = ("list_rows_by_id", membership.organization_id, membership.role)
-    sql, params = _compiled(
+    sql, params = compiled_sql(
         alias,
         key,
         lambda: (

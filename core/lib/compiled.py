@@ -116,14 +116,10 @@ def _compile(alias: str, build: Callable[..., QuerySet], late: Sequence) -> _Com
     return _Compiled(sql, tuple(params), tuple(slots), converters)
 
 
-def compiled_rows(
-    alias: str, key: tuple, build: Callable[..., QuerySet], late: Sequence = ()
-) -> list[tuple]:
-    """The rows of ``build(*late)``, a ``values_list`` queryset on database ``alias`` whose
-    SQL follows from ``key`` (and the types of ``late``) alone. ``late`` holds ints, strings,
-    aware datetimes, or lists of them, each used as a lookup's value as it is."""
-    connection = connections[alias]
-    full_key = (alias, connection.vendor, *key, _shape(late))
+def _compiled_once(
+    alias: str, key: tuple, build: Callable[..., QuerySet], late: Sequence
+) -> _Compiled:
+    full_key = (alias, connections[alias].vendor, *key, _shape(late))
     found = _compiled.get(full_key)
     if found is None:
         found = _compile(alias, build, late)
@@ -131,6 +127,26 @@ def compiled_rows(
             if len(_compiled) >= MAX_ENTRIES:
                 _compiled.clear()
             _compiled[full_key] = found
+    return found
+
+
+def compiled_sql(alias: str, key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple]:
+    """The SQL and parameters of ``build()``, a queryset whose SQL and parameters follow from
+    ``key`` alone, compiled once per process: for SQL run elsewhere than Django's cursor
+    (``core.lib.prepared``). A parameter may be a placeholder object of the caller's, which
+    the caller replaces before running the SQL."""
+    found = _compiled_once(alias, key, build, ())
+    return found.sql, found.params
+
+
+def compiled_rows(
+    alias: str, key: tuple, build: Callable[..., QuerySet], late: Sequence = ()
+) -> list[tuple]:
+    """The rows of ``build(*late)``, a ``values_list`` queryset on database ``alias`` whose
+    SQL follows from ``key`` (and the types of ``late``) alone. ``late`` holds ints, strings,
+    aware datetimes, or lists of them, each used as a lookup's value as it is."""
+    connection = connections[alias]
+    found = _compiled_once(alias, key, build, late)
     params = list(found.params)
     for position, index, sub, adapt in found.slots:
         value = late[index] if sub is None else late[index][sub]
