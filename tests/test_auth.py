@@ -79,6 +79,14 @@ def test_a_session_ends_when_the_account_is_deactivated_or_the_session_expires(c
     assert client.get(START).status_code == 302
 
 
+@pytest.mark.parametrize("cookie", ["abcdefgh\x00ijkl", "ABCDEFGHIJKL", "a" * 5000, "åäöåäöåäö"])
+def test_a_forged_session_cookie_is_no_session_not_an_error(client, members, cookie):
+    client.cookies["sessionid"] = cookie
+    response = client.get(START)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
 def test_a_new_password_ends_the_persons_other_sessions(client, members):
     user = members["scanner"]
     log_in(client, user.username)
