@@ -67,16 +67,20 @@ class Organization(models.Model):
         return self.name
 
 
-def organization_field(*, db_index: bool = True) -> "models.ForeignKey[Organization, Organization]":
+def organization_field(
+    *, db_index: bool = True, db_constraint: bool = True
+) -> "models.ForeignKey[Organization, Organization]":
     """The owning organisation, as every ``OrganizationOwned`` model has it. A model whose own
     indexes all start with it passes ``db_index=False``: an index of its own would be one more
-    write for every row and serve no query the others do not."""
+    write for every row and serve no query the others do not. ``db_constraint=False``: only
+    for the rows every feed poll writes (``scanning.models``, which says why)."""
     return models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("organisation"),
         db_index=db_index,
+        db_constraint=db_constraint,
     )
 
 

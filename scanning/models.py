@@ -199,6 +199,21 @@ class TriageState(models.TextChoices):
     FILTERED = "filtered", _("Hidden by a rule")
 
 
+# The queue's rows (TriageItem, TriageItemEntry) are what every new entry of every poll writes,
+# one of each per organisation following the feed, so their references to the organisation,
+# the entry and the item are not foreign-key constraints in the database (``db_constraint=
+# False``): PostgreSQL checks each such constraint with a query per row, and those checks were
+# about half of what storing the queue cost the server (bench/ingest.py). Django still deletes
+# these rows with what they refer to (``on_delete``), and only ``scanning.fanout`` writes
+# them, with ids it read or inserted in the same transaction. What the database no longer
+# stops is a row written by a poll while, at that moment, another transaction deletes what
+# it refers to (an organisation, an item past the queue's age): such a row refers to
+# nothing, shows nowhere (every read joins what it refers to) and is deleted by
+# ``scanning.retention`` once past the queue's age like any other. The subscription keeps its
+# constraint: an item's feed is shown and used (promoting reads its area and level).
+_UNCHECKED = {"db_constraint": False}
+
+
 class TriageItem(OrganizationOwned):
     """One story in an organisation's triage queue.
 
@@ -207,10 +222,10 @@ class TriageItem(OrganizationOwned):
     """
 
     # No index of its own: the queue's indexes start with it.
-    organization = organization_field(db_index=False)
+    organization = organization_field(db_index=False, **_UNCHECKED)
 
     entry = models.ForeignKey(
-        Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry")
+        Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry"), **_UNCHECKED
     )
     subscription = models.ForeignKey(
         Subscription,
@@ -290,15 +305,21 @@ class TriageItemEntry(OrganizationOwned):
     once, whichever worker or retry inserts it."""
 
     # No index of its own: the queue's lookups by organisation start with it (see Meta).
-    organization = organization_field(db_index=False)
+    organization = organization_field(db_index=False, **_UNCHECKED)
 
     # No single-column indexes: the two-column ones in Meta start with these, so they also
-    # serve deleting an item or an entry (and the foreign key's check that goes with it).
+    # serve deleting an item or an entry (Django deletes an item's or an entry's rows here).
     # Each index is one more write for every new entry of every poll.
     item = models.ForeignKey(
-        TriageItem, on_delete=models.CASCADE, related_name="item_entries", db_index=False
+        TriageItem,
+        on_delete=models.CASCADE,
+        related_name="item_entries",
+        db_index=False,
+        **_UNCHECKED,
     )
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+", db_index=False)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="+", db_index=False, **_UNCHECKED
+    )
     # Copied from the entry so duplicates are found on the organisation's own rows.
     canonical_url = models.CharField(max_length=2000, blank=True)
     title_fingerprint = models.CharField(max_length=300, blank=True)
