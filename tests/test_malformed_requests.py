@@ -1,6 +1,7 @@
 """Every form of the product, sent what an attacker or a broken client sends, answers without
 a 500: the organisation's pages are walked from the URL configuration (like
-test_url_access.py), so a new view is covered the day it is added.
+test_url_access.py), so a new view is covered the day it is added, and so are the pages
+outside the organisations (signing in, the person's own account, the language switch).
 
 Each role posts (and gets) a set of malformed bodies to every page under /<organisation>/:
 empty, without the sources' management form, huge, negative and non-numeric ids, overlong
@@ -15,7 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from analysis.forms import AnalysisForm, InputForm, MergeForm, NewTrendForm, StartForm
@@ -27,6 +28,7 @@ from followup.forms import NewActionForm, QuestionsForm, ReviewForm, StatusForm
 from organizations.forms import MemberAddForm, MembershipRoleForm
 from organizations.models import Membership
 from organizations.roles import Role
+from organizations.services import membership_add
 from scanning.queue_forms import QueueFilterForm, ShortcutForm
 from signals.forms import SignalForm, SourceForm
 from signals.models import Area, Trend
@@ -39,6 +41,7 @@ from .factories import (
     CommentFactory,
     DrivingForceFactory,
     KeywordRuleFactory,
+    NotificationFactory,
     PublishedReportFactory,
     ReportCycleFactory,
     ReportedSignalFactory,
@@ -301,4 +304,63 @@ def test_no_malformed_request_is_a_500(kommun, members, other_members, world, ro
                     failures.append(
                         f"POST {url} ({body}, {headers}): {status}, but {refused} when empty"
                     )
+    assert failures == [], "\n".join(failures)
+
+
+def _every_route(patterns, prefix="", namespace=""):
+    """(route, URL name with namespace) of every pattern, Django's admin and static files
+    left out (neither is ours to answer for)."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(("admin/", "static/")):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _every_route(pattern.url_patterns, route, inner)
+        elif pattern.name:
+            yield route, namespace + pattern.name
+
+
+def outside_urls(invitation, notification) -> list[str]:
+    """Every page outside /<organisation>/ (signing in, the person's own account, their
+    invitations and notifications, the language switch, old addresses), its ids filled."""
+    resolver_urls = []
+    for route, name in _every_route(get_resolver().url_patterns):
+        if route.startswith("<slug:organization_slug>/"):
+            continue
+        kwargs = {}
+        for parameter in re.findall(r"<(?:\w+:)?(\w+)>", route):
+            kwargs[parameter] = {
+                "pk": notification.pk if name.startswith("notification") else invitation.pk,
+                "uidb64": "MQ",
+                "token": "set-password",
+                "rest": "1/",
+            }[parameter]
+        resolver_urls.append(reverse(name, kwargs=kwargs))
+    return sorted(set(resolver_urls))
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["signed in", "signed out"])
+def test_no_malformed_request_outside_the_organisations_is_a_500(
+    kommun, members, other_kommun, signed_in
+):
+    person = members[Role.STAFF]
+    invitation = membership_add(organization=other_kommun, email=person.email, role="staff")
+    thread = ThreadFactory(organization=kommun)
+    notification = NotificationFactory(thread=thread, recipient=person)
+    urls = outside_urls(invitation, notification)
+    assert {reverse("login"), reverse("account"), reverse("set_language")} <= set(urls)
+    failures = []
+    for url in urls:
+        for body, (data, content_type) in BODIES.items():
+            for method, headers in _ways(body):
+                client = Client()
+                if signed_in:  # again each time: a body may have signed the person out
+                    client.force_login(person)
+                try:
+                    status = _send(client, method, url, data, content_type, headers).status_code
+                except Exception as error:  # the test client re-raises what a view raised
+                    status = f"{type(error).__name__}: {error}"[:200]
+                if not isinstance(status, int) or status >= 500:
+                    failures.append(f"{method.upper()} {url} ({body}, {headers}): {status}")
     assert failures == [], "\n".join(failures)
