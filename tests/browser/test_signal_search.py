@@ -138,3 +138,38 @@ def test_the_list_works_without_javascript(browser, live_url, members, register,
         assert "q=v%C3%A4tgas" in page.url
     finally:
         context.close()
+
+
+def test_each_level_pill_has_an_even_frame_and_a_dot_of_its_levels_colour(
+    page, members, register, login_as
+):
+    # Issue 7: the level pills showed a grey wedge (a thick grey left border cut by the
+    # rounded corner). Each pill's frame is now the same on every side, and its level is a
+    # dot in the level's own colour.
+    login_as(page, members["scanner"].username)
+    page.goto("/kungsbacka/signals/")
+    pills = page.locator(".level-counts a.level")
+    expect(pills).to_have_count(3)
+    dots = set()
+    for index in range(3):
+        frame, dot = pills.nth(index).evaluate(
+            """pill => {
+                const style = getComputedStyle(pill);
+                const sides = ["top", "right", "bottom", "left"];
+                return [
+                    sides.map(s => style[`border-${s}-width`] + " " + style[`border-${s}-color`]),
+                    getComputedStyle(pill, "::before").backgroundColor,
+                ];
+            }"""
+        )
+        assert len(set(frame)) == 1, frame
+        dots.add(dot)
+    # Three colours, none of them the grey of no level.
+    grey = page.evaluate(
+        """() => {
+            const probe = document.body.appendChild(document.createElement("span"));
+            probe.style.background = "var(--muted)";
+            return getComputedStyle(probe).backgroundColor;
+        }"""
+    )
+    assert len(dots) == 3 and grey not in dots, (dots, grey)
