@@ -22,7 +22,10 @@ both databases it also prints EXPLAIN for the search, to show its index is used 
 GIN index over the stored Swedish vectors; SQLite: the FTS5 trigram index). The
 last line is the result, the worst case of each kind:
 
-    signals_list: worst cold p95=31.2ms (deep, management); worst warm p95=20.1ms (…)
+    signals_list: worst cold p95=31.2ms (deep, management); worst warm p95=20.1ms (…);
+    queries per page 4-7, constant                                          [on one line]
+
+"Constant": a page of 100 rows takes as many queries as a page of 25.
 
 Not part of the test suite.
 """
@@ -230,6 +233,20 @@ def timed(client, url: str, params: dict, *, cold: bool) -> tuple[list[float], l
     return times, cpu_times
 
 
+def queries(client, url: str, params: dict, *, cold: bool) -> int:
+    """How many queries the page takes (counted apart from the timed requests: counting
+    makes Django keep every query's SQL)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if cold:
+        cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, params)
+    return len(captured)
+
+
 def p95(times: list[float]) -> float:
     ordered = sorted(times)
     return ordered[min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1)]
@@ -302,26 +319,39 @@ def main() -> None:
             "rare": {"q": SEARCH_WORD},
         }
         worst = {"cold": (0.0, ""), "warm": (0.0, "")}
+        counts: list[int] = []
+        growing = []
         for role, user in users.items():
             client = Client()
             client.force_login(user)
             for case, params in cases.items():
                 for kind in ("cold", "warm"):
                     times, cpu_times = timed(client, url, params, cold=kind == "cold")
+                    counted = queries(client, url, params, cold=kind == "cold")
+                    counts.append(counted)
                     log(
                         f"  {role:<10} {case:<8} {kind}: {summary(times)}"
                         f" (cpu median={statistics.median(cpu_times):.1f}ms"
-                        f" p95={p95(cpu_times):.1f}ms)"
+                        f" p95={p95(cpu_times):.1f}ms) queries={counted}"
                     )
                     if p95(times) > worst[kind][0]:
                         worst[kind] = (p95(times), f"{case}, {role}")
+            # Constant: a page of 100 rows takes the queries a page of 25 does (each asked
+            # for once before, so both find the same in the cache).
+            for n in (25, 100):
+                client.get(url, {"per_page": n})
+            few, many = (queries(client, url, {"per_page": n}, cold=False) for n in (25, 100))
+            if few != many:
+                growing.append(f"{role}: {few} for 25 rows, {many} for 100")
         log(f"{N_REQUESTS} requests each, {connection.vendor}, {N_SIGNALS} signals")
+        constant = "constant" if not growing else "NOT constant (" + "; ".join(growing) + ")"
         log(
             "signals_list: "
             + "; ".join(
                 f"worst {kind} p95={figure:.1f}ms ({where})"
                 for kind, (figure, where) in worst.items()
             )
+            + f"; queries per page {min(counts)}-{max(counts)}, {constant}"
         )
     finally:
         cleanup()
