@@ -8,7 +8,7 @@ in the queue: it counts as no date.
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from feedparser.datetimes import _parse_date as feedparser_parse_date
@@ -43,7 +43,45 @@ def _numeric_zone(value: str) -> str:
     return f"{value[: match.start()]} {offset}" if offset else value
 
 
+# The shape of nearly every RSS date, "Mon, 30 Nov 2026 08:15:00 +0100" (or GMT), read here
+# at a tenth of what the standard library's general reader costs; any other shape goes to it.
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"\s*(?:([+-])(\d{2})(\d{2})|GMT|UTC?|Z)$"
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+
+
+def _common_rfc822(value: str) -> datetime | None:
+    """The date if written in the common RFC 822 shape above, else None."""
+    match = _RFC822.match(value)
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, sign, hours, minutes = match.groups()
+    number = _MONTHS.get(month.lower())
+    if number is None:
+        return None
+    offset = timedelta(0)
+    if sign:
+        offset = timedelta(hours=int(hours), minutes=int(minutes))
+        offset = -offset if sign == "-" else offset
+    try:
+        zone = UTC if not offset else timezone(offset)
+        return datetime(
+            int(year), number, int(day), int(hour), int(minute), int(second or 0), tzinfo=zone
+        )
+    except ValueError:  # no such day or time, or an offset of a day or more
+        return None
+
+
 def _read(value: str) -> datetime | None:
+    if value[0].isalpha() and (moment := _common_rfc822(value)):
+        return moment
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

@@ -682,3 +682,33 @@ def test_a_swedish_publishers_zone_name_puts_the_entry_at_its_real_time(written,
     """A Swedish feed writing "CET" means an hour ahead of UTC, not UTC."""
     (entry,) = parse_feed(rss(item(guid="1", date=written)), url=FEED_URL).entries
     assert entry.published_at.astimezone(UTC).hour == utc_hour
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Mon, 02 Nov 2026 08:30:00 +0100",
+        "Mon, 2 Nov 2026 8:30 -0500",
+        "Mon,02 Nov 2026 08:30:00 GMT",
+        "Mon, 02 nov 2026 08:30:00 UT",
+        "Mon, 02 Nov 2026 08:30:00 -0000",
+        "Mon, 02 Nov 2026 08:30:00 +0530",
+        "Mon, 02 Nov 2026 08:30:00 Z",
+        "Mon, 31 Feb 2026 08:30:00 +0100",  # no such day: neither reads it
+        "Mon, 02 Nov 2026 24:00:00 +0100",
+    ],
+)
+def test_the_common_rss_date_reads_as_the_standard_library_reads_it(written):
+    # RSS's usual shape is read by a quick reader of its own; every other shape, and every
+    # date it cannot read, by the standard library's general one. Both must agree.
+    from email.utils import parsedate_to_datetime
+
+    from scanning.feed_dates import parse_date
+
+    try:
+        general = parsedate_to_datetime(written)
+    except ValueError:
+        general = None
+    else:
+        general = general if general.tzinfo else general.replace(tzinfo=UTC)
+    assert parse_date(written, now=datetime(2026, 11, 3, tzinfo=UTC)) == general
