@@ -95,8 +95,12 @@ _DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.IGNORECASE | re.DO
 _FIRST_ELEMENT = re.compile(r"<[A-Za-z]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Characters XML forbids; one of them in a title is the most common reason a feed is not
-# well-formed, and removing them keeps such a feed on the fast reader.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# well-formed, and removing them keeps such a feed on the fast reader. They are removed from
+# the document's UTF-8 bytes: the control characters by bytes.translate (a C0 byte is never
+# part of another character's bytes in UTF-8), twice as fast as a regular expression over the
+# text, and U+FFFE and U+FFFF, written as three bytes each, only where their first two occur.
+_NOT_XML_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NOT_XML_NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")
 _PROLOG_NOISE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 _WHITESPACE = re.compile(r"\s")
 _HTML_START = re.compile(r"<!DOCTYPE\s+html|<(?:html|head|body|meta|title)[\s>]", re.IGNORECASE)
@@ -121,7 +125,10 @@ def _xml_document(text: str) -> bytes:
         match = _DOCTYPE.search(text)
         if match and (first is None or match.start() < first.start()):
             text = text[: match.start()] + text[match.end() :]
-    return _NOT_XML.sub("", text).encode("utf-8")
+    document = text.encode("utf-8").translate(None, _NOT_XML_CONTROLS)
+    if b"\xef\xbf" in document:
+        document = _NOT_XML_NONCHARACTERS.sub(b"", document)
+    return document
 
 
 def _http_url(address: str, base: str) -> str:

@@ -712,3 +712,10 @@ def test_the_common_rss_date_reads_as_the_standard_library_reads_it(written):
     else:
         general = general if general.tzinfo else general.replace(tzinfo=UTC)
     assert parse_date(written, now=datetime(2026, 11, 3, tzinfo=UTC)) == general
+
+
+def test_characters_xml_forbids_are_removed_and_the_feed_read():
+    # A control character or U+FFFE/U+FFFF in a title makes a feed ill-formed; removed, the
+    # feed is read (and the text around them, å, ä, ö and U+FFFD included, kept).
+    body = rss(item(title="Ny\x0b plan\x1f för Åsa\ufffe\uffff\ufffd"))
+    assert one(body).title == "Ny plan för Åsa\ufffd"
