@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import xxhash
 from django.conf import settings
@@ -114,15 +115,9 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
     changed are stored together in one transaction (``scanning.storing``)."""
     now = timezone.now()
     ids = list(dict.fromkeys(feed_ids))
-    leased = _take_leases(ids, now)
-    outcomes = {feed_id: SKIPPED_HELD for feed_id in ids if feed_id not in leased}
-    due = []
-    for feed in leased.values():
-        if force or (feed.state == FeedState.ACTIVE and feed.next_poll_at <= now):
-            due.append(feed)
-        else:
-            outcomes[feed.pk] = SKIPPED_NOT_DUE
-    release_leases([pk for pk, outcome in outcomes.items() if outcome is SKIPPED_NOT_DUE])
+    leased = _take_leases(ids, now, due_only=not force)
+    outcomes = _not_leased([feed_id for feed_id in ids if feed_id not in leased], now)
+    due = list(leased.values())
     held = {feed.pk for feed in due}
     try:
         started = time.perf_counter()
@@ -212,7 +207,6 @@ _POLL_READS = (
     "etag",
     "last_modified",
     "content_hash",
-    "next_poll_at",
     "poll_interval",
     "failing_since",
     "consecutive_failures",
@@ -232,7 +226,6 @@ class LeasedFeed:
     etag: str
     last_modified: str
     content_hash: str
-    next_poll_at: datetime
     poll_interval: int
     failing_since: datetime | None
     consecutive_failures: int
@@ -242,23 +235,41 @@ class LeasedFeed:
         return self.id
 
 
-def _take_leases(feed_ids: list[int], now: datetime) -> dict[int, LeasedFeed]:
-    """The feeds leased to this worker, by id; those another holds are left out. One UPDATE
-    that also reads the rows, committed at once (not waiting for the disk: a lease lost in a
-    database crash only lets the feed be polled again)."""
+def _take_leases(feed_ids: list[int], now: datetime, *, due_only: bool) -> dict[int, LeasedFeed]:
+    """The feeds leased to this worker, by id: those no other worker holds and (``due_only``)
+    that are active and due. One UPDATE that also reads the rows, committed at once (not
+    waiting for the disk: a lease lost in a database crash only lets the feed be polled
+    again). Whether a feed is due is asked there too, so one that is not is neither leased
+    nor released, and its schedule never read here."""
     adapt = datetime_adapter()
     lease = now + timedelta(seconds=settings.SCANNING_LEASE_SECONDS)
+    only_if, params = "(lease_until IS NULL OR lease_until < %s)", [adapt(now)]
+    if due_only:
+        only_if += " AND state = %s AND next_poll_at <= %s"
+        params += [FeedState.ACTIVE.value, adapt(now)]
     leased = update_returning(
         Feed,
         feed_ids,
         {"lease_until": adapt(lease)},
         fields=_POLL_READS,
-        only_if="lease_until IS NULL OR lease_until < %s",
-        only_if_params=[adapt(now)],
+        only_if=only_if,
+        only_if_params=params,
         relaxed=True,
         as_values=True,
     )
     return {values["id"]: LeasedFeed(**values) for values in leased}
+
+
+def _not_leased(feed_ids: list[int], now: datetime) -> dict[int, PollOutcome]:
+    """Why each feed was not leased: another worker holds it, or it is not due (or no longer
+    exists). One that is not due is released from the dispatcher's queue (``queued_at``), so
+    the dispatcher sends it when it is. Rare: the dispatcher sends due feeds."""
+    if not feed_ids:
+        return {}
+    leases = dict(Feed.objects.filter(pk__in=feed_ids).values_list("pk", "lease_until"))
+    held = {pk for pk, until in leases.items() if until is not None and until >= now}
+    Feed.objects.filter(pk__in=[pk for pk in leases if pk not in held]).update(queued_at=None)
+    return {pk: SKIPPED_HELD if pk in held else SKIPPED_NOT_DUE for pk in feed_ids}
 
 
 def _exchange(feed: LeasedFeed) -> tuple[LeasedFeed, FetchResult | FetchError, float]:
@@ -369,13 +380,20 @@ def _answered(
     return _Fetched(feed, result, digest, changes, cache_control)
 
 
-def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unchanged":
-    interval = schedule.interval_after_success(
+@lru_cache(maxsize=256)
+def _interval_when_unchanged(previous_seconds: int, cache_control: str | None) -> timedelta:
+    """``schedule.interval_after_success`` for a feed found unchanged: it follows from the
+    previous interval and the answer's Cache-Control alone, which most polls share."""
+    return schedule.interval_after_success(
         (),
         cache_control=cache_control,
-        previous=timedelta(seconds=feed.poll_interval),
+        previous=timedelta(seconds=previous_seconds),
         changed=False,
     )
+
+
+def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unchanged":
+    interval = _interval_when_unchanged(feed.poll_interval, cache_control)
     if changes:  # a new address (301, 308): rare, recorded at once with it
         record_polls([(feed.pk, interval, changes)], now, relaxed=True)
         return PollOutcome(status)

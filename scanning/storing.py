@@ -238,6 +238,20 @@ def record_polls(
     columns (most often all of them). ``relaxed``: a statement of its own, its commit not
     waiting for the disk (``core.lib.bulk.relax_commit``)."""
     adapt = datetime_adapter()
+    if not any(learnt for _feed_id, _interval, learnt in polls):
+        # Most often (every feed found unchanged) the polls learnt nothing but their next
+        # interval: their rows, written out directly.
+        rows = [
+            (
+                feed_id,
+                int(interval.total_seconds()),
+                adapt(schedule.with_jitter(now, interval)),
+            )
+            for feed_id, interval, _learnt in polls
+        ]
+        same = _success_values(now, adapt)
+        update_rows(Feed, _SCHEDULE_COLUMNS, rows, same=same, relaxed=relaxed)
+        return
     groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
     for feed_id, interval, learnt in polls:
         values = {
@@ -250,6 +264,9 @@ def record_polls(
         )
     for columns, rows in groups.items():
         update_rows(Feed, columns, rows, same=_success_values(now, adapt), relaxed=relaxed)
+
+
+_SCHEDULE_COLUMNS = ("poll_interval", "next_poll_at")
 
 
 def _success_values(now: datetime, adapt) -> dict:
