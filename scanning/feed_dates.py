@@ -44,7 +44,8 @@ def _numeric_zone(value: str) -> str:
 
 
 # The shape of nearly every RSS date, "Mon, 30 Nov 2026 08:15:00 +0100" (or GMT), read here
-# at a tenth of what the standard library's general reader costs; any other shape goes to it.
+# in about a quarter of the time the standard library's general reader takes (after a failed
+# ISO attempt); any other shape goes to the general readers.
 _RFC822 = re.compile(
     r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"\s*(?:([+-])(\d{2})(\d{2})|GMT|UTC?|Z)$"
@@ -71,9 +72,14 @@ def _common_rfc822(value: str) -> datetime | None:
         offset = timedelta(hours=int(hours), minutes=int(minutes))
         offset = -offset if sign == "-" else offset
     try:
-        zone = UTC if not offset else timezone(offset)
         return datetime(
-            int(year), number, int(day), int(hour), int(minute), int(second or 0), tzinfo=zone
+            int(year),
+            number,
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            tzinfo=timezone(offset),
         )
     except ValueError:  # no such day or time, or an offset of a day or more
         return None

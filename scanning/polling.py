@@ -262,13 +262,13 @@ def _take_leases(feed_ids: list[int], now: datetime, *, due_only: bool) -> dict[
 
 def _not_leased(feed_ids: list[int], now: datetime) -> dict[int, PollOutcome]:
     """Why each feed was not leased: another worker holds it, or it is not due (or no longer
-    exists). One that is not due is released from the dispatcher's queue (``queued_at``), so
-    the dispatcher sends it when it is. Rare: the dispatcher sends due feeds."""
+    exists). One that is not due is released (``release_leases``: also from the dispatcher's
+    queue), so the dispatcher sends it when it is. Rare: the dispatcher sends due feeds."""
     if not feed_ids:
         return {}
     leases = dict(Feed.objects.filter(pk__in=feed_ids).values_list("pk", "lease_until"))
     held = {pk for pk, until in leases.items() if until is not None and until >= now}
-    Feed.objects.filter(pk__in=[pk for pk in leases if pk not in held]).update(queued_at=None)
+    release_leases([pk for pk in leases if pk not in held])
     return {pk: SKIPPED_HELD if pk in held else SKIPPED_NOT_DUE for pk in feed_ids}
 
 

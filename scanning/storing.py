@@ -238,34 +238,24 @@ def record_polls(
     columns (most often all of them). ``relaxed``: a statement of its own, its commit not
     waiting for the disk (``core.lib.bulk.relax_commit``)."""
     adapt = datetime_adapter()
-    if not any(learnt for _feed_id, _interval, learnt in polls):
-        # Most often (every feed found unchanged) the polls learnt nothing but their next
-        # interval: their rows, written out directly.
-        rows = [
+    # By the columns the polls learnt (most often none but their schedule): each feed's row.
+    groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+    for feed_id, interval, learnt in polls:
+        groups[tuple(learnt)].append(
             (
                 feed_id,
+                *(adapt(v) if isinstance(v, datetime) else v for v in learnt.values()),
                 int(interval.total_seconds()),
                 adapt(schedule.with_jitter(now, interval)),
             )
-            for feed_id, interval, _learnt in polls
-        ]
-        same = _success_values(now, adapt)
-        update_rows(Feed, _SCHEDULE_COLUMNS, rows, same=same, relaxed=relaxed)
-        return
-    groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
-    for feed_id, interval, learnt in polls:
-        values = {
-            **learnt,
-            "poll_interval": int(interval.total_seconds()),
-            "next_poll_at": schedule.with_jitter(now, interval),
-        }
-        groups[tuple(values)].append(
-            (feed_id, *(adapt(v) if isinstance(v, datetime) else v for v in values.values()))
         )
-    for columns, rows in groups.items():
-        update_rows(Feed, columns, rows, same=_success_values(now, adapt), relaxed=relaxed)
+    same = _success_values(now, adapt)
+    for learnt_columns, rows in groups.items():
+        columns = (*learnt_columns, *_SCHEDULE_COLUMNS)
+        update_rows(Feed, columns, rows, same=same, relaxed=relaxed)
 
 
+# What every successful poll writes of its own after what it learnt: its next schedule.
 _SCHEDULE_COLUMNS = ("poll_interval", "next_poll_at")
 
 

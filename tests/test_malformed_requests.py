@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from analysis.forms import AnalysisForm, InputForm, MergeForm, NewTrendForm, StartForm
@@ -50,7 +50,7 @@ from .factories import (
     ThreadFactory,
     TriageItemFactory,
 )
-from .test_url_access import product_views
+from .test_url_access import product_views, walk
 
 HUGE = "9999999999999999999999999"
 MANAGEMENT_FORM = [f"sources-{name}" for name in ("TOTAL_FORMS", "INITIAL_FORMS")]
@@ -307,26 +307,17 @@ def test_no_malformed_request_is_a_500(kommun, members, other_members, world, ro
     assert failures == [], "\n".join(failures)
 
 
-def _every_route(patterns, prefix="", namespace=""):
-    """(route, URL name with namespace) of every pattern, Django's admin and static files
-    left out (neither is ours to answer for)."""
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if route.startswith(("admin/", "static/")):
-            continue
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _every_route(pattern.url_patterns, route, inner)
-        elif pattern.name:
-            yield route, namespace + pattern.name
+# Walked too: the sections outside the product but not Django's admin or static files
+# (neither is ours to answer for).
+NOT_OURS = {"admin/", "static/"}
 
 
 def outside_urls(invitation, notification) -> list[str]:
     """Every page outside /<organisation>/ (signing in, the person's own account, their
     invitations and notifications, the language switch, old addresses), its ids filled."""
     resolver_urls = []
-    for route, name in _every_route(get_resolver().url_patterns):
-        if route.startswith("<slug:organization_slug>/"):
+    for route, name, _view in walk(get_resolver().url_patterns, skip=NOT_OURS):
+        if route.startswith("<slug:organization_slug>/") or name is None:
             continue
         kwargs = {}
         for parameter in re.findall(r"<(?:\w+:)?(\w+)>", route):

@@ -61,14 +61,15 @@ ALLOWED_WITHOUT_CAPABILITY = {
 }
 
 
-def walk(patterns, prefix=""):
-    """(route, URL name with namespace, view) for every pattern, includes followed."""
+def walk(patterns, prefix="", skip=OUTSIDE_THE_PRODUCT):
+    """(route, URL name with namespace, view) for every pattern, includes followed, except
+    the sections in ``skip``."""
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            if route in OUTSIDE_THE_PRODUCT:
+            if route in skip:
                 continue
-            nested = walk(pattern.url_patterns, route)
+            nested = walk(pattern.url_patterns, route, skip)
             namespace = pattern.namespace
             for sub_route, name, view in nested:
                 yield sub_route, f"{namespace}:{name}" if namespace else name, view
