@@ -31,8 +31,9 @@ class Feed(models.Model):
     """An RSS, Atom or JSON feed, fetched once for every organisation that follows it.
 
     Written only by ``scanning.polling`` and ``scanning.services``. ``lease_until`` is how a
-    feed is never fetched by two workers at once: a worker takes the lease with one conditional
-    UPDATE before fetching (works alike on PostgreSQL and SQLite).
+    feed is never fetched by two workers at once: the dispatcher (for the poll it sends) or
+    "Fetch now" takes the lease with one conditional UPDATE before fetching (works alike on
+    PostgreSQL and SQLite).
     """
 
     url = models.URLField(_("address"), max_length=2000, unique=True)
@@ -54,8 +55,8 @@ class Feed(models.Model):
     next_poll_at = models.DateTimeField(_("next poll"), default=timezone.now)
     poll_interval = models.PositiveIntegerField(_("polling interval (seconds)"), default=60 * 60)
     lease_until = models.DateTimeField(null=True, blank=True)
-    # When the dispatcher last enqueued a poll: it does not enqueue the feed again while that
-    # poll may still be waiting in the broker's queue.
+    # When the dispatcher last enqueued a poll (leasing the feed until that poll may have
+    # waited in the broker's queue and run).
     queued_at = models.DateTimeField(null=True, blank=True)
 
     # Health, shown to the organisations that follow the feed.

@@ -1,11 +1,13 @@
 """Polling feeds: fetch, parse, store, place in the queues, schedule the next poll.
 
 The same pipeline serves the Celery tasks, "Fetch now", ``manage.py fetch_feed`` and the demo.
-Feeds are polled in batches, as the dispatcher sends them (``poll_feeds``; ``poll_feed`` is a
-batch of one). A worker first takes the batch's leases with one conditional UPDATE, so a feed
-is never fetched by two workers at once; everything the polls learn of the batch's changed
-feeds is then written in one transaction (``scanning.storing``), so a worker killed mid-ingest
-leaves the feeds as they were, due again once the leases run out.
+Feeds are polled in batches. A feed is polled only by whoever holds its lease, so it is never
+fetched by two workers at once: the dispatcher takes the leases of every due feed in one
+conditional UPDATE per run and sends them with the batches (``claim_due``, ``poll_leased``);
+"Fetch now" and ``manage.py fetch_feed`` take a feed's own (``poll_feeds``; ``poll_feed`` is a
+batch of one). Everything the polls learn of the batch's changed feeds is then written in one
+transaction (``scanning.storing``), so a worker killed mid-ingest leaves the feeds as they
+were, due again once the leases run out.
 
 A poll that finds nothing new costs almost nothing: a 304 answer to the conditional GET, or a
 body whose digest is the one stored (``body_digest``), is neither parsed nor written beyond its
@@ -117,11 +119,20 @@ def poll_feeds(feed_ids: Sequence[int], *, force: bool = False) -> PolledBatch:
     ids = list(dict.fromkeys(feed_ids))
     leased = _take_leases(ids, now, due_only=not force)
     outcomes = _not_leased([feed_id for feed_id in ids if feed_id not in leased], now)
-    due = list(leased.values())
+    return poll_leased(list(leased.values()), now, outcomes)
+
+
+def poll_leased(
+    due: Sequence["LeasedFeed"], now: datetime, outcomes: dict[int, PollOutcome] | None = None
+) -> PolledBatch:
+    """Poll feeds whose leases this worker holds: taken by ``poll_feeds``, or by the
+    dispatcher for the poll it sent (``claim_due``). ``outcomes``: those of the batch's feeds
+    that were not leased, to report with the rest."""
+    outcomes = dict(outcomes or {})
     held = {feed.pk for feed in due}
     try:
         started = time.perf_counter()
-        answers = _exchanges(due)
+        answers = _exchanges(list(due))
         fetch_seconds = time.perf_counter() - started
         unchanged: list[tuple[_Unchanged, float, float]] = []
         fetched: list[tuple[_Fetched, float, float]] = []
@@ -234,15 +245,51 @@ class LeasedFeed:
     def pk(self) -> int:
         return self.id
 
+    def message(self) -> list:
+        """The feed as the dispatcher sends it to the worker that polls it (JSON)."""
+        since = self.failing_since
+        return [
+            *(getattr(self, name) for name in _MESSAGE_FIELDS),
+            since.isoformat() if since else None,
+        ]
 
-def _take_leases(feed_ids: list[int], now: datetime, *, due_only: bool) -> dict[int, LeasedFeed]:
+    @classmethod
+    def from_message(cls, values: Sequence) -> "LeasedFeed":
+        *fields, since = values
+        failing_since = datetime.fromisoformat(since) if since else None
+        return cls(**dict(zip(_MESSAGE_FIELDS, fields, strict=True)), failing_since=failing_since)
+
+
+_MESSAGE_FIELDS = ("id", *(name for name in _POLL_READS if name != "failing_since"))
+
+
+def claim_due(feed_ids: Sequence[int], now: datetime) -> list[LeasedFeed]:
+    """For the dispatcher: the leases of those of the feeds that are due and free, taken
+    for the polls it sends (their values go in the message, ``LeasedFeed.message``), so that
+    a worker polling a batch need not take them itself: the batch's one round trip to the
+    database before its fetches, and every feed's second write of its row each poll, saved.
+    Such a lease lasts as long as a poll may wait in the broker's queue
+    (SCANNING_DISPATCH_GRACE_SECONDS; an older one is dropped unstarted) and then hold its
+    feeds (SCANNING_LEASE_SECONDS), so the feed is polled by that poll or by none; once it
+    runs out, the feed is due again, as after a worker killed mid-poll."""
+    lasts = settings.SCANNING_DISPATCH_GRACE_SECONDS + settings.SCANNING_LEASE_SECONDS
+    claimed = _take_leases(
+        list(feed_ids), now, due_only=True, seconds=lasts, queued_at=datetime_adapter()(now)
+    )
+    return list(claimed.values())
+
+
+def _take_leases(
+    feed_ids: list[int], now: datetime, *, due_only: bool, seconds: int | None = None, **also
+) -> dict[int, LeasedFeed]:
     """The feeds leased to this worker, by id: those no other worker holds and (``due_only``)
     that are active and due. One UPDATE that also reads the rows, committed at once (not
     waiting for the disk: a lease lost in a database crash only lets the feed be polled
     again). Whether a feed is due is asked there too, so one that is not is neither leased
-    nor released, and its schedule never read here."""
+    nor released, and its schedule never read here. ``seconds``: how long the lease lasts
+    (SCANNING_LEASE_SECONDS); ``also``: other columns to set, as the database takes them."""
     adapt = datetime_adapter()
-    lease = now + timedelta(seconds=settings.SCANNING_LEASE_SECONDS)
+    lease = now + timedelta(seconds=seconds or settings.SCANNING_LEASE_SECONDS)
     only_if, params = "(lease_until IS NULL OR lease_until < %s)", [adapt(now)]
     if due_only:
         only_if += " AND state = %s AND next_poll_at <= %s"
@@ -250,7 +297,7 @@ def _take_leases(feed_ids: list[int], now: datetime, *, due_only: bool) -> dict[
     leased = update_returning(
         Feed,
         feed_ids,
-        {"lease_until": adapt(lease)},
+        {"lease_until": adapt(lease), **also},
         fields=_POLL_READS,
         only_if=only_if,
         only_if_params=params,

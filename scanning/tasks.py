@@ -1,8 +1,10 @@
-"""Polling feeds on schedule. Tasks take ids and call one function of the pipeline; each is
-safe to run twice (see scanning.polling). The dispatcher sends feeds in batches: one task per
-feed would cost every poll a message through the broker and statements of its own."""
+"""Polling feeds on schedule. Each task calls one function of the pipeline and is safe to run
+twice (see scanning.polling). The dispatcher leases the due feeds and sends them in batches,
+with what a poll reads of each: one task per feed would cost every poll a message through the
+broker and statements of its own, and a worker taking the leases itself one more round trip
+and one more write of every feed's row."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import Feed, FeedState, Subscription
+from .polling import LeasedFeed, claim_due, poll_leased
 from .polling import poll_feed as poll
 from .polling import poll_feeds as poll_batch
 from .retention import triage_items_expire
@@ -25,6 +28,8 @@ def poll_feed(feed_id: int, force: bool = False) -> str:
 
 @shared_task(ignore_result=True)
 def poll_feeds(feed_ids: list[int]) -> str:
+    """A batch of feeds by id, leased here: what the dispatcher sent before it took the
+    leases itself (``poll_claimed``), kept for such messages still in a broker's queue."""
     return poll_batch(feed_ids).line()
 
 
@@ -38,25 +43,45 @@ def due_feeds(now):
     followed = Subscription.objects.filter(feed=OuterRef("pk"), paused=False)
     return (
         Feed.objects.filter(state=FeedState.ACTIVE, next_poll_at__lte=now)
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - dispatch_grace()))
+        # Not leased: to a poll the dispatcher sent (still waiting in the broker's queue, or
+        # running), or to one of "Fetch now".
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .filter(Exists(followed))
         .order_by("next_poll_at")
     )
 
 
+def claim_due_feeds(now) -> list[LeasedFeed]:
+    """The dispatcher's work in the database: the due feeds that someone follows (at most
+    DISPATCH_BATCH), their leases taken for the polls it sends (``polling.claim_due``)."""
+    ids = list(due_feeds(now).values_list("pk", flat=True)[:DISPATCH_BATCH])
+    return claim_due(ids, now)
+
+
 @shared_task(ignore_result=True)
 def dispatch_due_feeds() -> int:
     """Enqueue the due feeds that someone follows, in batches of ``SCANNING_POLL_BATCH`` per
-    task (scanning.polling.poll_feeds); returns how many feeds."""
+    task (``poll_claimed``), their leases taken; returns how many feeds."""
     now = timezone.now()
-    ids = list(due_feeds(now).values_list("pk", flat=True)[:DISPATCH_BATCH])
-    Feed.objects.filter(pk__in=ids).update(queued_at=now)
+    claimed = [feed.message() for feed in claim_due_feeds(now)]
     size = max(1, settings.SCANNING_POLL_BATCH)
-    for start in range(0, len(ids), size):
-        poll_feeds.apply_async(
-            (ids[start : start + size],), expires=dispatch_grace().total_seconds()
+    for start in range(0, len(claimed), size):
+        poll_claimed.apply_async(
+            (now.isoformat(), claimed[start : start + size]),
+            expires=dispatch_grace().total_seconds(),
         )
-    return len(ids)
+    return len(claimed)
+
+
+@shared_task(ignore_result=True)
+def poll_claimed(claimed_at: str, feeds: list[list]) -> str:
+    """Poll a batch the dispatcher sent, its leases taken (``polling.claim_due``). A batch
+    that waited in the broker longer than the dispatch grace is dropped, as the broker drops
+    it (``expires``): its leases run out, and the next dispatcher run sends its feeds again."""
+    waited = timezone.now() - datetime.fromisoformat(claimed_at)
+    if waited > dispatch_grace():
+        return f"dropped: {len(feeds)} feeds waited {waited.total_seconds():.0f} s to be polled"
+    return poll_leased([LeasedFeed.from_message(values) for values in feeds], timezone.now()).line()
 
 
 @shared_task(ignore_result=True)

@@ -2,6 +2,7 @@
 feed's outcome is the one it would have alone, and what the batch shares costs one statement.
 """
 
+import json
 import time
 from datetime import timedelta
 from email.utils import format_datetime
@@ -13,7 +14,7 @@ from scanning.models import Entry, Feed, FeedState, TriageItem
 from scanning.parsing import parse_feed
 from scanning.polling import poll_feed, poll_feeds
 from scanning.storing import ChangedFeed, store_changed
-from scanning.tasks import dispatch_due_feeds
+from scanning.tasks import claim_due_feeds, dispatch_due_feeds, poll_claimed
 from tests.factories import OrganizationFactory, SubscriptionFactory
 
 from .feeds import RSS_TYPE, numbered_items, rss, rss_item
@@ -251,6 +252,60 @@ def test_the_dispatcher_sends_due_feeds_in_batches_and_polls_each_once(
         )
     assert not Feed.objects.filter(lease_until__isnull=False).exists()
     assert dispatch_due_feeds() == 0  # polled, so no longer due
+
+
+def test_the_dispatcher_leases_the_feeds_it_sends_so_no_one_else_fetches_them_meanwhile(
+    serve, settings, page_server
+):
+    feeds = [serve(f"/k{n}.xml", rss(*numbered_items(1, prefix=f"K{n}"))) for n in range(3)]
+    now = timezone.now()
+
+    claimed = claim_due_feeds(now)
+
+    assert sorted(feed.pk for feed in claimed) == sorted(feed.pk for feed in feeds)
+    lasts = settings.SCANNING_DISPATCH_GRACE_SECONDS + settings.SCANNING_LEASE_SECONDS
+    for feed in Feed.objects.all():
+        assert feed.queued_at == now
+        assert feed.lease_until == now + timedelta(seconds=lasts)
+    # Waiting in the broker's queue, they are neither sent again nor fetched by "Fetch now".
+    assert claim_due_feeds(timezone.now()) == []
+    assert poll_feed(feeds[0].pk, force=True).error == "another worker is fetching this feed"
+    assert page_server.requests == []
+    # The poll sent with them fetches each once and releases them.
+    messages = json.loads(json.dumps([feed.message() for feed in claimed]))
+    assert poll_claimed(now.isoformat(), messages) == "3 feeds: 3 ok; 3 new entries"
+    assert len(page_server.requests) == 3
+    assert not Feed.objects.filter(lease_until__isnull=False).exists()
+
+
+def test_a_poll_that_waited_too_long_is_dropped_and_its_feeds_sent_again_once_free(
+    serve, settings, page_server
+):
+    feed = serve("/sen.xml", rss(*numbered_items(2, prefix="Sen")))
+    long_ago = timezone.now() - timedelta(seconds=settings.SCANNING_DISPATCH_GRACE_SECONDS + 1)
+    Feed.objects.filter(pk=feed.pk).update(next_poll_at=long_ago)
+    messages = [each.message() for each in claim_due_feeds(long_ago)]
+
+    assert poll_claimed(long_ago.isoformat(), messages).startswith("dropped: 1 feeds waited")
+    assert page_server.requests == [] and not Entry.objects.exists()
+    assert dispatch_due_feeds() == 0  # its lease has not run out yet
+
+    Feed.objects.filter(pk=feed.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert dispatch_due_feeds() == 1  # tasks run in-process here
+    assert Entry.objects.filter(feed=feed).count() == 2
+
+
+def test_a_failing_feed_sent_by_the_dispatcher_keeps_counting_its_days_of_failure(serve):
+    broken = serve("/fel-sedan-lange.xml", "Oops", status=500)
+    since = timezone.now() - timedelta(days=3)
+    Feed.objects.filter(pk=broken.pk).update(consecutive_failures=4, failing_since=since)
+
+    assert dispatch_due_feeds() == 1  # the message goes through JSON in production
+
+    broken.refresh_from_db()
+    assert broken.consecutive_failures == 5
+    assert broken.failing_since == since
+    assert broken.lease_until is None and broken.queued_at is None
 
 
 def test_poll_feed_is_a_batch_of_one(serve):
