@@ -19,8 +19,10 @@ PostgreSQL in the URL's database name + "_bench", created and dropped here), it 
    not something feedparser reads), storing nothing. Rounds alternate between the two; the
    median of BENCH_INGEST_REPEAT rounds each. Target: ours at least 3x theirs.
 
-2. What an unchanged feed costs, as a share of a full ingest. Feeds are polled as a worker
-   polls them: in a batch, as the dispatcher sends them (``poll_feeds``; SCANNING_POLL_BATCH
+2. What an unchanged feed costs, as a share of a full ingest. Feeds are polled as in
+   production: the dispatcher's run leases every due feed in one statement
+   (``scanning.tasks.claim_due_feeds``; its time, per feed, is counted in each feed's cost),
+   and a worker polls them in batches as it sends them (``poll_leased``; SCANNING_POLL_BATCH
    feeds: every file, once for each of a few new organisations), from a local HTTP server (a
    process of its own, as a publisher's server is). Each batch is polled three times: first
    in full (lease, fetch, parse, store every entry with its queue item), then answered 304 to
@@ -35,7 +37,8 @@ PostgreSQL in the URL's database name + "_bench", created and dropped here), it 
    a time here, so that is exactly their sum), per feed. So all three are timed alike,
    leases included, fetches excluded: for the full ingest the leases and reading the feeds'
    rows, parsing, storing and recording each poll; for unchanged feeds the leases, (for the
-   same body) hashing it, and recording the polls, one statement for the batch.
+   same body) hashing it, and recording the polls, one statement for the batch. (The
+   dispatcher's messages through the broker are not counted: they cost every poll alike.)
    Medians over BENCH_POLL_ROUNDS batches. Target: under 2%. Also printed, with their
    shares: what each poll did after the answer (``PollOutcome.answer_seconds``: no leases;
    for the full ingest that is part 1's work), the HTTP exchange alone, and the whole poll
