@@ -438,7 +438,8 @@ SCANNING_FETCH_THREADS = _env_int("SCANNING_FETCH_THREADS", 10)
 # worker was killed is fetched again soon.
 SCANNING_LEASE_SECONDS = _env_int("SCANNING_LEASE_SECONDS", 300)
 # A poll the dispatcher enqueued that has not run within this time (its worker died, the
-# broker lost it) is dropped and the feed enqueued again.
+# broker lost it) is dropped; its feeds are enqueued again once the dispatcher's lease (this
+# grace plus SCANNING_LEASE_SECONDS) has run out.
 SCANNING_DISPATCH_GRACE_SECONDS = _env_int("SCANNING_DISPATCH_GRACE_SECONDS", 600)
 # A feed failing without a break this long is paused, with a message, until someone resumes it.
 SCANNING_FAILING_AFTER_DAYS = _env_int("SCANNING_FAILING_AFTER_DAYS", 14)

@@ -245,22 +245,18 @@ class LeasedFeed:
     def pk(self) -> int:
         return self.id
 
-    def message(self) -> list:
-        """The feed as the dispatcher sends it to the worker that polls it (JSON)."""
-        since = self.failing_since
-        return [
-            *(getattr(self, name) for name in _MESSAGE_FIELDS),
-            since.isoformat() if since else None,
-        ]
+    def message(self) -> dict:
+        """The feed as the dispatcher sends it to the worker that polls it (JSON; by name,
+        so a message still queued when a release changes the fields is read right)."""
+        values = {name: getattr(self, name) for name in ("id", *_POLL_READS)}
+        if self.failing_since:
+            values["failing_since"] = self.failing_since.isoformat()
+        return values
 
     @classmethod
-    def from_message(cls, values: Sequence) -> "LeasedFeed":
-        *fields, since = values
-        failing_since = datetime.fromisoformat(since) if since else None
-        return cls(**dict(zip(_MESSAGE_FIELDS, fields, strict=True)), failing_since=failing_since)
-
-
-_MESSAGE_FIELDS = ("id", *(name for name in _POLL_READS if name != "failing_since"))
+    def from_message(cls, values: dict) -> "LeasedFeed":
+        since = values.get("failing_since")
+        return cls(**{**values, "failing_since": datetime.fromisoformat(since) if since else None})
 
 
 def claim_due(feed_ids: Sequence[int], now: datetime) -> list[LeasedFeed]:
@@ -277,6 +273,27 @@ def claim_due(feed_ids: Sequence[int], now: datetime) -> list[LeasedFeed]:
         list(feed_ids), now, due_only=True, seconds=lasts, queued_at=datetime_adapter()(now)
     )
     return list(claimed.values())
+
+
+def reclaim(feeds: Sequence[LeasedFeed], claimed_at: datetime, now: datetime) -> list[LeasedFeed]:
+    """The feeds of a dispatched poll that are still that poll's to fetch, read anew: for a
+    poll that may have run before (a redelivered message: its worker died midway), whose
+    first run already recorded some of them and released their leases. A feed still holds
+    the dispatcher's lease of that run (``queued_at``) until a poll records it; those that
+    do are leased again here, as ``poll_feeds`` leases."""
+    adapt = datetime_adapter()
+    only_if = "queued_at = %s AND lease_until IS NOT NULL AND lease_until >= %s"
+    leased = update_returning(
+        Feed,
+        [feed.pk for feed in feeds],
+        {"lease_until": adapt(now + timedelta(seconds=settings.SCANNING_LEASE_SECONDS))},
+        fields=_POLL_READS,
+        only_if=only_if,
+        only_if_params=[adapt(claimed_at), adapt(now)],
+        relaxed=True,
+        as_values=True,
+    )
+    return [LeasedFeed(**values) for values in leased]
 
 
 def _take_leases(
@@ -309,8 +326,8 @@ def _take_leases(
 
 def _not_leased(feed_ids: list[int], now: datetime) -> dict[int, PollOutcome]:
     """Why each feed was not leased: another worker holds it, or it is not due (or no longer
-    exists). One that is not due is released (``release_leases``: also from the dispatcher's
-    queue), so the dispatcher sends it when it is. Rare: the dispatcher sends due feeds."""
+    exists). One that is not due is released (``release_leases``), so the dispatcher sends
+    it when it is. Rare: the dispatcher sends due feeds with their leases taken."""
     if not feed_ids:
         return {}
     leases = dict(Feed.objects.filter(pk__in=feed_ids).values_list("pk", "lease_until"))

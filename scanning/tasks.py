@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import Feed, FeedState, Subscription
-from .polling import LeasedFeed, claim_due, poll_leased
+from .polling import LeasedFeed, claim_due, poll_leased, reclaim
 from .polling import poll_feed as poll
 from .polling import poll_feeds as poll_batch
 from .retention import triage_items_expire
@@ -34,8 +34,8 @@ def poll_feeds(feed_ids: list[int]) -> str:
 
 
 def dispatch_grace() -> timedelta:
-    """A dispatched poll not started within this time is dropped by the broker (``expires``)
-    and its feed enqueued again by the next dispatcher run."""
+    """A dispatched poll not started within this time is dropped (``expires``); its feeds
+    are sent again once the dispatcher's lease has run out (``polling.claim_due``)."""
     return timedelta(seconds=settings.SCANNING_DISPATCH_GRACE_SECONDS)
 
 
@@ -73,15 +73,34 @@ def dispatch_due_feeds() -> int:
     return len(claimed)
 
 
-@shared_task(ignore_result=True)
-def poll_claimed(claimed_at: str, feeds: list[list]) -> str:
+@shared_task(bind=True, ignore_result=True)
+def poll_claimed(self, claimed_at: str, feeds: list[dict]) -> str:
     """Poll a batch the dispatcher sent, its leases taken (``polling.claim_due``). A batch
     that waited in the broker longer than the dispatch grace is dropped, as the broker drops
-    it (``expires``): its leases run out, and the next dispatcher run sends its feeds again."""
-    waited = timezone.now() - datetime.fromisoformat(claimed_at)
-    if waited > dispatch_grace():
-        return f"dropped: {len(feeds)} feeds waited {waited.total_seconds():.0f} s to be polled"
-    return poll_leased([LeasedFeed.from_message(values) for values in feeds], timezone.now()).line()
+    it (``expires``): its leases run out, and the next dispatcher run sends its feeds again.
+
+    A message is delivered again if its worker died midway (``task_reject_on_worker_lost``):
+    that run may have recorded some of the feeds and released them, so the batch is then
+    reduced to the feeds still its own, read anew (``polling.reclaim``), as it is with
+    every batch on a broker that does not mark such messages (Redis does)."""
+    claimed = datetime.fromisoformat(claimed_at)
+    now = timezone.now()
+    if now - claimed > dispatch_grace():
+        waited = (now - claimed).total_seconds()
+        return f"dropped: {len(feeds)} feeds waited {waited:.0f} s to be polled"
+    leased = [LeasedFeed.from_message(values) for values in feeds]
+    if _may_have_run_before(self.request):
+        leased = reclaim(leased, claimed, now)
+    return poll_leased(leased, now).line()
+
+
+def _may_have_run_before(request) -> bool:
+    """Whether this task's message may have been delivered before. Redis marks a message
+    it delivers again; other brokers (the filesystem one of ``make run``) do not, so there
+    every message may have been."""
+    if not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        return True
+    return bool((request.delivery_info or {}).get("redelivered"))
 
 
 @shared_task(ignore_result=True)

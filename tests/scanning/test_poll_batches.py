@@ -300,12 +300,50 @@ def test_a_failing_feed_sent_by_the_dispatcher_keeps_counting_its_days_of_failur
     since = timezone.now() - timedelta(days=3)
     Feed.objects.filter(pk=broken.pk).update(consecutive_failures=4, failing_since=since)
 
-    assert dispatch_due_feeds() == 1  # the message goes through JSON in production
+    assert dispatch_due_feeds() == 1  # its failure count and start are in the message
 
     broken.refresh_from_db()
     assert broken.consecutive_failures == 5
     assert broken.failing_since == since
     assert broken.lease_until is None and broken.queued_at is None
+
+
+def test_a_dispatched_poll_run_again_fetches_only_the_feeds_its_first_run_left(serve, page_server):
+    # Its worker died after recording some of the batch (the broker delivers the message
+    # again): those are not fetched again, whatever their first poll found; the rest are.
+    gone = serve("/borta.xml", "", status=410)
+    busy = serve("/upptagen.xml", "", status=503, headers={"Retry-After": "86400"})
+    left = serve("/kvar.xml", rss(*numbered_items(2, prefix="Kvar")))
+    now = timezone.now()
+    messages = json.loads(json.dumps([feed.message() for feed in claim_due_feeds(now)]))
+    first = poll_claimed(now.isoformat(), [m for m in messages if m["id"] != left.pk])
+    assert first == "2 feeds: 2 error; 0 new entries"
+    assert len(page_server.requests) == 2
+
+    again = poll_claimed(now.isoformat(), messages)
+
+    assert again == "1 feeds: 1 ok; 2 new entries"
+    assert [r.path for r in page_server.requests[2:]] == ["/kvar.xml"]
+    gone.refresh_from_db()
+    busy.refresh_from_db()
+    assert gone.state == FeedState.GONE
+    assert busy.next_poll_at >= now + timedelta(hours=23)
+    assert not Feed.objects.filter(lease_until__isnull=False).exists()
+
+
+def test_only_a_message_redis_delivers_again_is_checked_against_the_database(settings):
+    # Redis marks the messages it delivers again; the other brokers do not, so there every
+    # dispatched poll is checked (the filesystem broker of `make run`).
+    from types import SimpleNamespace
+
+    from scanning.tasks import _may_have_run_before
+
+    first, again = ({"redelivered": flag} for flag in (False, True))
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    assert not _may_have_run_before(SimpleNamespace(delivery_info=first))
+    assert _may_have_run_before(SimpleNamespace(delivery_info=again))
+    settings.CELERY_BROKER_URL = "filesystem://"
+    assert _may_have_run_before(SimpleNamespace(delivery_info=first))
 
 
 def test_poll_feed_is_a_batch_of_one(serve):

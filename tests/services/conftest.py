@@ -215,14 +215,23 @@ def celery_worker(worker_environment):
 
 @pytest.fixture
 def start_worker(worker_environment):
-    """start_worker(pool=…, concurrency=…, queue=…) → a Worker of this test's own (a queue of
-    its own unless given), stopped at the end of the test. Send it tasks with
-    ``task.apply_async(…, queue=worker.queue)``."""
+    """start_worker(pool=…, concurrency=…, queue=…, env=…) → a Worker of this test's own (a
+    queue of its own unless given; ``env``: settings of its own), stopped at the end of the
+    test. Send it tasks with ``task.apply_async(…, queue=worker.queue)``."""
     started: list[Worker] = []
 
-    def start(*, pool: str = "prefork", concurrency: int = 1, queue: str | None = None):
+    def start(
+        *,
+        pool: str = "prefork",
+        concurrency: int = 1,
+        queue: str | None = None,
+        env: dict | None = None,
+    ):
         worker = Worker(
-            queue=queue or queue_name(), env=worker_environment, pool=pool, concurrency=concurrency
+            queue=queue or queue_name(),
+            env={**worker_environment, **(env or {})},
+            pool=pool,
+            concurrency=concurrency,
         )
         started.append(worker)
         return worker

@@ -6,6 +6,9 @@ sent twice stores its entries once, and a worker killed mid-ingest leaves nothin
 the feed is polled again, completely, once its lease and dispatch grace have run out.
 """
 
+import os
+import signal
+import subprocess
 import time
 import uuid
 from datetime import timedelta
@@ -14,8 +17,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from scanning.models import Entry, Feed, TriageItem, TriageItemEntry
-from scanning.tasks import dispatch_due_feeds, poll_feed
+from scanning.models import Entry, Feed, FeedState, TriageItem, TriageItemEntry
+from scanning.tasks import claim_due_feeds, dispatch_due_feeds, poll_claimed, poll_feed
 from tests.factories import FeedFactory, OrganizationFactory, SubscriptionFactory
 from tests.scanning.feeds import RSS_TYPE, numbered_items, rss
 
@@ -198,3 +201,45 @@ def test_a_worker_killed_mid_ingest_leaves_nothing_and_the_feed_is_polled_again_
     assert Entry.objects.filter(feed=feed).count() == BIG_FEED_ENTRIES
     assert TriageItem.objects.filter(organization=kommun).count() == BIG_FEED_ENTRIES
     assert TriageItemEntry.objects.filter(organization=kommun).count() == BIG_FEED_ENTRIES
+
+
+def test_a_pool_process_killed_mid_ingest_gets_its_batch_again_less_what_it_recorded(
+    start_worker, serve, services_page_server, settings
+):
+    # The worker's pool process dies while storing a batch the dispatcher sent, after it
+    # recorded one feed of it (410 Gone). The worker puts the message back
+    # (task_reject_on_worker_lost), Redis marks it delivered again, and the batch runs again
+    # with only the feed it had not recorded: the gone feed is not fetched a second time.
+    settings.SCANNING_DISPATCH_GRACE_SECONDS = 120  # the rerun comes well within it
+    kommun = OrganizationFactory()
+    gone_path, gone_url = serve("", "borta.xml", status=410)
+    big_path, big_url = serve(
+        rss(*numbered_items(BIG_FEED_ENTRIES, prefix="Stor", days_apart=0.005)), "stor.xml"
+    )
+    gone, big = FeedFactory(url=gone_url, title=""), FeedFactory(url=big_url, title="")
+    for feed in (gone, big):
+        SubscriptionFactory(feed=feed, organization=kommun)
+    database = connection.settings_dict["NAME"]
+    worker = start_worker(env={"SCANNING_DISPATCH_GRACE_SECONDS": "120"})
+    now = timezone.now()
+    messages = [feed.message() for feed in claim_due_feeds(now)]
+    assert len(messages) == 2
+
+    poll_claimed.apply_async((now.isoformat(), messages), queue=worker.queue)
+    deadline = time.monotonic() + POLL_TIMEOUT
+    while not ingest_backends(database):
+        assert time.monotonic() < deadline, f"no ingest began:\n{worker.output()}"
+        time.sleep(0.005)
+    pool_processes = [int(pid) for pid in subprocess.check_output(
+        ["pgrep", "-P", str(worker.process.pid)], text=True
+    ).split()]  # fmt: skip
+    for pid in pool_processes:
+        os.kill(pid, signal.SIGKILL)
+
+    wait_until(polled(big), "the batch running again")
+    assert fetches(services_page_server, gone_path) == 1
+    assert fetches(services_page_server, big_path) == 2
+    gone.refresh_from_db()
+    assert gone.state == FeedState.GONE
+    assert Entry.objects.filter(feed=big).count() == BIG_FEED_ENTRIES
+    assert TriageItem.objects.filter(organization=kommun).count() == BIG_FEED_ENTRIES
