@@ -269,9 +269,7 @@ def claim_due(feed_ids: Sequence[int], now: datetime) -> list[LeasedFeed]:
     feeds (SCANNING_LEASE_SECONDS), so the feed is polled by that poll or by none; once it
     runs out, the feed is due again, as after a worker killed mid-poll."""
     lasts = settings.SCANNING_DISPATCH_GRACE_SECONDS + settings.SCANNING_LEASE_SECONDS
-    claimed = _take_leases(
-        list(feed_ids), now, due_only=True, seconds=lasts, queued_at=datetime_adapter()(now)
-    )
+    claimed = _take_leases(list(feed_ids), now, due_only=True, seconds=lasts, queued_at=now)
     return list(claimed.values())
 
 
@@ -281,40 +279,43 @@ def reclaim(feeds: Sequence[LeasedFeed], claimed_at: datetime, now: datetime) ->
     first run already recorded some of them and released their leases. A feed still holds
     the dispatcher's lease of that run (``queued_at``) until a poll records it; those that
     do are leased again here, as ``poll_feeds`` leases."""
-    adapt = datetime_adapter()
-    only_if = "queued_at = %s AND lease_until IS NOT NULL AND lease_until >= %s"
-    leased = update_returning(
-        Feed,
-        [feed.pk for feed in feeds],
-        {"lease_until": adapt(now + timedelta(seconds=settings.SCANNING_LEASE_SECONDS))},
-        fields=_POLL_READS,
-        only_if=only_if,
-        only_if_params=[adapt(claimed_at), adapt(now)],
-        relaxed=True,
-        as_values=True,
-    )
-    return [LeasedFeed(**values) for values in leased]
+    ids = [feed.pk for feed in feeds]
+    return list(_take_leases(ids, now, due_only=False, held_since=claimed_at).values())
 
 
 def _take_leases(
-    feed_ids: list[int], now: datetime, *, due_only: bool, seconds: int | None = None, **also
+    feed_ids: list[int],
+    now: datetime,
+    *,
+    due_only: bool,
+    seconds: int | None = None,
+    queued_at: datetime | None = None,
+    held_since: datetime | None = None,
 ) -> dict[int, LeasedFeed]:
     """The feeds leased to this worker, by id: those no other worker holds and (``due_only``)
     that are active and due. One UPDATE that also reads the rows, committed at once (not
     waiting for the disk: a lease lost in a database crash only lets the feed be polled
     again). Whether a feed is due is asked there too, so one that is not is neither leased
     nor released, and its schedule never read here. ``seconds``: how long the lease lasts
-    (SCANNING_LEASE_SECONDS); ``also``: other columns to set, as the database takes them."""
+    (SCANNING_LEASE_SECONDS); ``queued_at``: the dispatcher's run that takes it
+    (``claim_due``); ``held_since``: not free feeds but those still held by that run
+    (``reclaim``)."""
     adapt = datetime_adapter()
     lease = now + timedelta(seconds=seconds or settings.SCANNING_LEASE_SECONDS)
-    only_if, params = "(lease_until IS NULL OR lease_until < %s)", [adapt(now)]
+    sets = {"lease_until": adapt(lease)}
+    if queued_at is not None:
+        sets["queued_at"] = adapt(queued_at)
+    if held_since is None:
+        only_if, params = "(lease_until IS NULL OR lease_until < %s)", [adapt(now)]
+    else:
+        only_if, params = "queued_at = %s AND lease_until >= %s", [adapt(held_since), adapt(now)]
     if due_only:
         only_if += " AND state = %s AND next_poll_at <= %s"
         params += [FeedState.ACTIVE.value, adapt(now)]
     leased = update_returning(
         Feed,
         feed_ids,
-        {"lease_until": adapt(lease), **also},
+        sets,
         fields=_POLL_READS,
         only_if=only_if,
         only_if_params=params,
