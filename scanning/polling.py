@@ -25,15 +25,16 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import xxhash
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.lib.bulk import datetime_adapter, update_returning
+from core.lib.bulk import datetime_adapter, update_returning, update_selected_returning
 from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
 
 from . import schedule
@@ -259,17 +260,18 @@ class LeasedFeed:
         return cls(**{**values, "failing_since": datetime.fromisoformat(since) if since else None})
 
 
-def claim_due(feed_ids: Sequence[int], now: datetime) -> list[LeasedFeed]:
-    """For the dispatcher: the leases of those of the feeds that are due and free, taken
-    for the polls it sends (their values go in the message, ``LeasedFeed.message``), so that
-    a worker polling a batch need not take them itself: the batch's one round trip to the
-    database before its fetches, and every feed's second write of its row each poll, saved.
+def claim_due(due: QuerySet, now: datetime) -> list[LeasedFeed]:
+    """For the dispatcher: the leases of the feeds ``due`` selects (their keys, ordered and
+    sliced) that are due and free, taken for the polls it sends (their values go in the
+    message, ``LeasedFeed.message``), so that a worker polling a batch need not take them
+    itself: the batch's one round trip to the database before its fetches, and every feed's
+    second write of its row each poll, saved. One statement chooses, leases and reads them.
     Such a lease lasts as long as a poll may wait in the broker's queue
     (SCANNING_DISPATCH_GRACE_SECONDS; an older one is dropped unstarted) and then hold its
     feeds (SCANNING_LEASE_SECONDS), so the feed is polled by that poll or by none; once it
     runs out, the feed is due again, as after a worker killed mid-poll."""
     lasts = settings.SCANNING_DISPATCH_GRACE_SECONDS + settings.SCANNING_LEASE_SECONDS
-    claimed = _take_leases(list(feed_ids), now, due_only=True, seconds=lasts, queued_at=now)
+    claimed = _take_leases(due, now, due_only=True, seconds=lasts, queued_at=now)
     return list(claimed.values())
 
 
@@ -284,7 +286,7 @@ def reclaim(feeds: Sequence[LeasedFeed], claimed_at: datetime, now: datetime) ->
 
 
 def _take_leases(
-    feed_ids: list[int],
+    feeds: list[int] | QuerySet,
     now: datetime,
     *,
     due_only: bool,
@@ -292,14 +294,14 @@ def _take_leases(
     queued_at: datetime | None = None,
     held_since: datetime | None = None,
 ) -> dict[int, LeasedFeed]:
-    """The feeds leased to this worker, by id: those no other worker holds and (``due_only``)
-    that are active and due. One UPDATE that also reads the rows, committed at once (not
-    waiting for the disk: a lease lost in a database crash only lets the feed be polled
-    again). Whether a feed is due is asked there too, so one that is not is neither leased
-    nor released, and its schedule never read here. ``seconds``: how long the lease lasts
-    (SCANNING_LEASE_SECONDS); ``queued_at``: the dispatcher's run that takes it
-    (``claim_due``); ``held_since``: not free feeds but those still held by that run
-    (``reclaim``)."""
+    """The feeds leased to this worker, by id: those of ``feeds`` (ids, or a queryset of
+    them) that no other worker holds and (``due_only``) that are active and due. One UPDATE
+    that also reads the rows, committed at once (not waiting for the disk: a lease lost in
+    a database crash only lets the feed be polled again). Whether a feed is due is asked
+    there too, so one that is not is neither leased nor released, and its schedule never
+    read here. ``seconds``: how long the lease lasts (SCANNING_LEASE_SECONDS);
+    ``queued_at``: the dispatcher's run that takes it (``claim_due``); ``held_since``: not
+    free feeds but those still held by that run (``reclaim``)."""
     adapt = datetime_adapter()
     lease = now + timedelta(seconds=seconds or settings.SCANNING_LEASE_SECONDS)
     sets = {"lease_until": adapt(lease)}
@@ -312,17 +314,22 @@ def _take_leases(
     if due_only:
         only_if += " AND state = %s AND next_poll_at <= %s"
         params += [FeedState.ACTIVE.value, adapt(now)]
-    leased = update_returning(
-        Feed,
-        feed_ids,
+    update = (
+        update_selected_returning
+        if isinstance(feeds, QuerySet)
+        else partial(update_returning, Feed)
+    )
+    leased = update(
+        feeds,
         sets,
         fields=_POLL_READS,
         only_if=only_if,
         only_if_params=params,
         relaxed=True,
-        as_values=True,
+        as_rows=True,
     )
-    return {values["id"]: LeasedFeed(**values) for values in leased}
+    # The rows' values are in _POLL_READS' order, which is LeasedFeed's.
+    return {row[0]: LeasedFeed(*row) for row in leased}
 
 
 def _not_leased(feed_ids: list[int], now: datetime) -> dict[int, PollOutcome]:

@@ -54,8 +54,7 @@ def due_feeds(now):
 def claim_due_feeds(now) -> list[LeasedFeed]:
     """The dispatcher's work in the database: the due feeds that someone follows (at most
     DISPATCH_BATCH), their leases taken for the polls it sends (``polling.claim_due``)."""
-    ids = list(due_feeds(now).values_list("pk", flat=True)[:DISPATCH_BATCH])
-    return claim_due(ids, now)
+    return claim_due(due_feeds(now).values_list("pk")[:DISPATCH_BATCH], now)
 
 
 @shared_task(ignore_result=True)

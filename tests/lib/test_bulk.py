@@ -16,6 +16,7 @@ from core.lib.bulk import (
     update_one_returning,
     update_returning,
     update_rows,
+    update_selected_returning,
 )
 from scanning.models import Entry, Feed
 from tests.factories import EntryFactory, FeedFactory
@@ -163,6 +164,32 @@ def test_update_returning_updates_and_reads_every_row_that_holds_the_condition()
         (feed.pk, feed.url) for feed in (free, other)
     )
     assert Feed.objects.get(pk=held.pk).lease_until == now + timedelta(minutes=5)
+
+
+def test_update_selected_returning_updates_the_rows_a_queryset_chooses_and_reads_them():
+    now = timezone.now()
+    held, first, second = (FeedFactory() for _ in range(3))
+    Feed.objects.filter(pk=held.pk).update(lease_until=now + timedelta(minutes=5))
+    Feed.objects.filter(pk=first.pk).update(failing_since=now - timedelta(days=2))
+    adapt = datetime_adapter()
+
+    rows = update_selected_returning(
+        # Ordered and sliced: the first two of the three, the held one among them.
+        Feed.objects.order_by("pk").values_list("pk")[:2],
+        {"lease_until": adapt(now + timedelta(minutes=10))},
+        fields=["failing_since", "url"],
+        only_if="lease_until IS NULL OR lease_until < %s",
+        only_if_params=[adapt(now)],
+        relaxed=True,
+        as_rows=True,
+    )
+
+    # The primary key, then the fields in the order asked for, converted as the ORM would.
+    assert rows == [(first.pk, now - timedelta(days=2), first.url)]
+    leases = dict(Feed.objects.values_list("pk", "lease_until"))
+    assert leases[first.pk] == now + timedelta(minutes=10)
+    assert leases[held.pk] == now + timedelta(minutes=5)
+    assert leases[second.pk] is None
 
 
 def test_update_rows_gives_each_row_its_own_values_and_all_the_same_ones():

@@ -278,6 +278,24 @@ def test_the_dispatcher_leases_the_feeds_it_sends_so_no_one_else_fetches_them_me
     assert not Feed.objects.filter(lease_until__isnull=False).exists()
 
 
+def test_a_dispatcher_run_sends_the_longest_overdue_feeds_first_and_leaves_the_rest(
+    serve, monkeypatch
+):
+    monkeypatch.setattr("scanning.tasks.DISPATCH_BATCH", 2)
+    now = timezone.now()
+    feeds = [serve(f"/v{n}.xml", rss(*numbered_items(1, prefix=f"V{n}"))) for n in range(3)]
+    for hours, feed in zip((1, 3, 2), feeds, strict=True):
+        Feed.objects.filter(pk=feed.pk).update(next_poll_at=now - timedelta(hours=hours))
+
+    first = claim_due_feeds(now)
+    second = claim_due_feeds(now)
+
+    assert sorted(feed.pk for feed in first) == sorted([feeds[1].pk, feeds[2].pk])
+    assert [feed.pk for feed in second] == [feeds[0].pk]
+    assert claim_due_feeds(now) == []
+    assert Feed.objects.filter(queued_at=now).count() == 3
+
+
 def test_a_poll_that_waited_too_long_is_dropped_and_its_feeds_sent_again_once_free(
     serve, settings, page_server
 ):
