@@ -23,7 +23,7 @@ good and nothing is stored twice.
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from functools import lru_cache, partial
 
@@ -210,25 +210,11 @@ def poll_leased(
     return PolledBatch(outcomes, fetch_seconds)
 
 
-# What a poll reads of the feed as it takes the lease (``LeasedFeed``).
-_POLL_READS = (
-    "url",
-    "title",
-    "site_url",
-    "state",
-    "etag",
-    "last_modified",
-    "content_hash",
-    "poll_interval",
-    "failing_since",
-    "consecutive_failures",
-)
-
-
 @dataclass(slots=True)
 class LeasedFeed:
-    """A feed as a poll reads it (``_POLL_READS``), while this worker holds its lease: the
-    poll needs these values, not a model instance for each feed of a batch."""
+    """A feed as a poll reads it, while this worker holds its lease: the poll needs these
+    values, not a model instance for each feed of a batch. Each field is the model field of
+    its name (``_POLL_READS``)."""
 
     id: int
     url: str
@@ -258,6 +244,12 @@ class LeasedFeed:
     def from_message(cls, values: dict) -> "LeasedFeed":
         since = values.get("failing_since")
         return cls(**{**values, "failing_since": datetime.fromisoformat(since) if since else None})
+
+
+# What a poll reads of the feed as it takes the lease: LeasedFeed's fields after the id, in
+# their order, which is the order of the rows' values (``_take_leases``), so the two cannot
+# drift apart.
+_POLL_READS = tuple(field.name for field in fields(LeasedFeed))[1:]
 
 
 def claim_due(due: QuerySet, now: datetime) -> list[LeasedFeed]:

@@ -47,7 +47,9 @@ def due_feeds(now):
         # running), or to one of "Fetch now".
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .filter(Exists(followed))
-        .order_by("next_poll_at")
+        # The key breaks ties, so that the choice is the same however often the database
+        # runs this as the lease's subquery: never more than DISPATCH_BATCH leased.
+        .order_by("next_poll_at", "pk")
     )
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 
@@ -473,9 +474,14 @@ def update_selected_returning(
     keys, ``values_list("pk")``, ordered and sliced as the caller needs), in one statement:
     the database chooses the rows and updates them in one round trip, where choosing them
     first would send every key there and back (a quarter of the dispatcher's lease)."""
+    if len(selected.query.select) != 1:
+        raise ValueError("update_selected_returning() takes a queryset of the keys alone")
     model = selected.model
     database = _database()
-    chosen, chosen_params = selected.query.sql_with_params()
+    try:
+        chosen, chosen_params = selected.query.get_compiler(connection=database).as_sql()
+    except EmptyResultSet:  # a filter that can select nothing (pk__in=[])
+        return []
     sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, keys=0)
     sql = sql.replace(_CHOSEN, f"IN ({chosen})", 1)
     params = [*values.values(), *chosen_params, *only_if_params]
@@ -582,15 +588,22 @@ def _loaded_fields(model: type[Model], names: tuple[str, ...], database) -> list
             for index, (_field, column, converters) in enumerate(found)
             if converters
         )
+        # Model.from_db() takes the values in the model's field order, whatever the names say.
+        position = {field: index for index, field in enumerate(meta.concrete_fields)}
+        found.model_order = tuple(
+            sorted(range(len(found)), key=lambda index: position[found[index][0]])
+        )
         known[model, names] = found
     return known[model, names]
 
 
 class _Loaded(list):
-    """The fields read, each (field, column, converters), and ``converting``: (position,
-    column, converters) of those with converters."""
+    """The fields read, each (field, column, converters); ``converting``: (position, column,
+    converters) of those with converters; ``model_order``: their positions in the model's
+    field order."""
 
     converting: tuple = ()
+    model_order: tuple = ()
 
 
 def _converted(loaded: list, row: Sequence, database) -> list:
@@ -606,4 +619,9 @@ def _converted(loaded: list, row: Sequence, database) -> list:
 
 def _instance(model: type[M], loaded: list, row: Sequence, database) -> M:
     values = _converted(loaded, row, database)
-    return model.from_db(database.alias, [field.attname for field, _c, _v in loaded], values)
+    order = loaded.model_order
+    return model.from_db(
+        database.alias,
+        [loaded[index][0].attname for index in order],
+        [values[index] for index in order],
+    )

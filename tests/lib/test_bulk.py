@@ -146,6 +146,15 @@ def test_a_relaxed_commit_relaxes_that_transaction_or_statement_only():
     assert Feed.objects.get(pk=feed.pk).etag == '"v3"'
 
 
+def test_an_instance_read_with_fields_asked_out_of_the_models_order_has_each_in_its_place():
+    feed = FeedFactory(etag='"E"', title="Flödet", url="https://example.se/ordning.xml")
+    read = update_one_returning(Feed, feed.pk, {"poll_interval": 900},
+                                fields=["etag", "poll_interval", "url"])  # fmt: skip
+    assert (read.url, read.etag, read.poll_interval) == (feed.url, '"E"', 900)
+    (many,) = update_returning(Feed, [feed.pk], {"etag": '"F"'}, fields=["title", "url"])
+    assert (many.title, many.url) == ("Flödet", feed.url)
+
+
 def test_update_returning_updates_and_reads_every_row_that_holds_the_condition():
     now = timezone.now()
     free, other, held = FeedFactory(), FeedFactory(), FeedFactory()
@@ -190,6 +199,22 @@ def test_update_selected_returning_updates_the_rows_a_queryset_chooses_and_reads
     assert leases[first.pk] == now + timedelta(minutes=10)
     assert leases[held.pk] == now + timedelta(minutes=5)
     assert leases[second.pk] is None
+
+
+def test_update_selected_returning_of_an_empty_choice_updates_nothing():
+    feed = FeedFactory()
+    assert (
+        update_selected_returning(Feed.objects.filter(pk__in=[]).values_list("pk"), {"etag": '"x"'})
+        == []
+    )
+    assert Feed.objects.get(pk=feed.pk).etag == ""
+
+
+def test_update_selected_returning_takes_a_queryset_of_keys_alone():
+    FeedFactory()
+    with pytest.raises(ValueError, match="keys alone"):
+        update_selected_returning(Feed.objects.all(), {"etag": '"x"'})
+    assert Feed.objects.get().etag == ""
 
 
 def test_update_rows_gives_each_row_its_own_values_and_all_the_same_ones():

@@ -2,6 +2,7 @@
 feed's outcome is the one it would have alone, and what the batch shares costs one statement.
 """
 
+import dataclasses
 import json
 import time
 from datetime import timedelta
@@ -276,6 +277,25 @@ def test_the_dispatcher_leases_the_feeds_it_sends_so_no_one_else_fetches_them_me
     assert poll_claimed(now.isoformat(), messages) == "3 feeds: 3 ok; 3 new entries"
     assert len(page_server.requests) == 3
     assert not Feed.objects.filter(lease_until__isnull=False).exists()
+
+
+def test_a_leased_feed_holds_each_of_the_feeds_own_values_under_its_name(serve):
+    # Every value different from every other, so a value read into the wrong field shows: a
+    # title swapped with the website's address would retitle the feed at its next change.
+    feed = serve("/own.xml", rss(*numbered_items(1, prefix="Own")))
+    failing = timezone.now() - timedelta(days=3)
+    Feed.objects.filter(pk=feed.pk).update(
+        title="Flödets titel", site_url="https://example.se/webbplats", etag='"etag-1"',
+        last_modified="Mon, 30 Nov 2026 10:00:00 GMT", content_hash="ab" * 32,
+        poll_interval=1800, failing_since=failing, consecutive_failures=4,
+    )  # fmt: skip
+    stored = Feed.objects.get(pk=feed.pk)
+
+    (leased,) = claim_due_feeds(timezone.now())
+
+    for field in dataclasses.fields(leased):
+        assert getattr(leased, field.name) == getattr(stored, field.name), field.name
+    assert leased.failing_since == failing and leased.consecutive_failures == 4
 
 
 def test_a_dispatcher_run_sends_the_longest_overdue_feeds_first_and_leaves_the_rest(
