@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
-from functools import lru_cache, partial
+from functools import lru_cache
 
 import xxhash
 from django.conf import settings
@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.lib.bulk import datetime_adapter, update_returning, update_selected_returning
+from core.lib.bulk import datetime_adapter, update_returning
 from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
 
 from . import schedule
@@ -306,12 +306,8 @@ def _take_leases(
     if due_only:
         only_if += " AND state = %s AND next_poll_at <= %s"
         params += [FeedState.ACTIVE.value, adapt(now)]
-    update = (
-        update_selected_returning
-        if isinstance(feeds, QuerySet)
-        else partial(update_returning, Feed)
-    )
-    leased = update(
+    leased = update_returning(
+        Feed,
         feeds,
         sets,
         fields=_POLL_READS,

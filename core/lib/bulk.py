@@ -341,7 +341,7 @@ def select_rows(*queries: tuple[str, Sequence]) -> list[list[tuple]]:
 _RELAXED = "(SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
 
 
-# Where update_selected_returning() puts its subquery in _update_statement()'s WHERE.
+# Where update_returning() puts a queryset's subquery in _update_statement()'s WHERE.
 _CHOSEN = "IN (chosen)"
 
 
@@ -365,7 +365,7 @@ def _update_statement(
     if relaxed and vendor == "postgresql":
         sql += f" FROM {_RELAXED}"
     pk = f"{table}.{quote(meta.pk.column)}"
-    if keys == 0:  # chosen by a subquery (update_selected_returning)
+    if keys == 0:  # chosen by a subquery (update_returning of a queryset)
         sql += f" WHERE {pk} {_CHOSEN}"
     elif keys == 1:
         sql += f" WHERE {pk} = %s"
@@ -432,7 +432,7 @@ def update_one_returning(
 
 def update_returning(
     model: type[M],
-    pks: Sequence[int],
+    pks: Sequence[int] | QuerySet,
     values: Mapping[str, Any],
     *,
     fields: Sequence[str] = (),
@@ -445,47 +445,42 @@ def update_returning(
     promised order), as model instances, or (``as_rows``) as tuples of the primary key and
     ``fields``' values in that order, converted as the ORM would: a model instance costs
     several microseconds more a row, which a caller reading many rows for a moment need not
-    pay."""
-    if not pks:
-        return []
+    pay. ``pks``: the keys, or a queryset of ``model``'s that selects them
+    (``values_list("pk")``, ordered and sliced as the caller needs), so that the database
+    chooses the rows and updates them in one round trip, where choosing them first would
+    send every key there and back (a quarter of the dispatcher's lease)."""
     database = _database()
-    if len(pks) == 1:
-        key_params: list = [pks[0]]
-    elif database.vendor == "postgresql":
-        key_params = [list(pks)]
+    if isinstance(pks, QuerySet):
+        chosen = _chosen(model, pks, database)
+        if chosen is None:
+            return []
+        chosen_sql, key_params = chosen
+        sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, keys=0)
+        sql = sql.replace(_CHOSEN, f"IN ({chosen_sql})", 1)
     else:
-        key_params = list(pks)
-    sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, len(pks))
+        if not pks:
+            return []
+        if len(pks) == 1:
+            key_params = [pks[0]]
+        elif database.vendor == "postgresql":
+            key_params = [list(pks)]
+        else:
+            key_params = list(pks)
+        sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, len(pks))
     params = [*values.values(), *key_params, *only_if_params]
     return _returning(model, sql, params, fields, as_rows)
 
 
-def update_selected_returning(
-    selected: QuerySet,
-    values: Mapping[str, Any],
-    *,
-    fields: Sequence[str] = (),
-    only_if: str = "",
-    only_if_params: Sequence = (),
-    relaxed: bool = False,
-    as_rows: bool = False,
-) -> list:
-    """``update_returning()`` of the rows a queryset selects (``selected``: their primary
-    keys, ``values_list("pk")``, ordered and sliced as the caller needs), in one statement:
-    the database chooses the rows and updates them in one round trip, where choosing them
-    first would send every key there and back (a quarter of the dispatcher's lease)."""
-    if len(selected.query.select) != 1:
-        raise ValueError("update_selected_returning() takes a queryset of the keys alone")
-    model = selected.model
-    database = _database()
+def _chosen(model: type[Model], selected: QuerySet, database) -> tuple[str, list] | None:
+    """A queryset of keys as the SQL and parameters of a subquery, or None where it can
+    select nothing (a filter such as ``pk__in=[]``, which Django does not compile)."""
+    if selected.model is not model or len(selected.query.select) != 1:
+        raise ValueError(f"update_returning() takes a queryset of {model.__name__}'s keys alone")
     try:
-        chosen, chosen_params = selected.query.get_compiler(connection=database).as_sql()
-    except EmptyResultSet:  # a filter that can select nothing (pk__in=[])
-        return []
-    sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, keys=0)
-    sql = sql.replace(_CHOSEN, f"IN ({chosen})", 1)
-    params = [*values.values(), *chosen_params, *only_if_params]
-    return _returning(model, sql, params, fields, as_rows)
+        sql, params = selected.query.get_compiler(connection=database).as_sql()
+    except EmptyResultSet:
+        return None
+    return sql, list(params)
 
 
 def _returning(model: type[M], sql: str, params: list, fields: Sequence[str], as_rows: bool):

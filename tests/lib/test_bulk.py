@@ -16,7 +16,6 @@ from core.lib.bulk import (
     update_one_returning,
     update_returning,
     update_rows,
-    update_selected_returning,
 )
 from scanning.models import Entry, Feed
 from tests.factories import EntryFactory, FeedFactory
@@ -175,14 +174,15 @@ def test_update_returning_updates_and_reads_every_row_that_holds_the_condition()
     assert Feed.objects.get(pk=held.pk).lease_until == now + timedelta(minutes=5)
 
 
-def test_update_selected_returning_updates_the_rows_a_queryset_chooses_and_reads_them():
+def test_update_returning_updates_the_rows_a_queryset_chooses_and_reads_them():
     now = timezone.now()
     held, first, second = (FeedFactory() for _ in range(3))
     Feed.objects.filter(pk=held.pk).update(lease_until=now + timedelta(minutes=5))
     Feed.objects.filter(pk=first.pk).update(failing_since=now - timedelta(days=2))
     adapt = datetime_adapter()
 
-    rows = update_selected_returning(
+    rows = update_returning(
+        Feed,
         # Ordered and sliced: the first two of the three, the held one among them.
         Feed.objects.order_by("pk").values_list("pk")[:2],
         {"lease_until": adapt(now + timedelta(minutes=10))},
@@ -201,19 +201,21 @@ def test_update_selected_returning_updates_the_rows_a_queryset_chooses_and_reads
     assert leases[second.pk] is None
 
 
-def test_update_selected_returning_of_an_empty_choice_updates_nothing():
+def test_update_returning_of_an_empty_choice_updates_nothing():
     feed = FeedFactory()
     assert (
-        update_selected_returning(Feed.objects.filter(pk__in=[]).values_list("pk"), {"etag": '"x"'})
+        update_returning(Feed, Feed.objects.filter(pk__in=[]).values_list("pk"), {"etag": '"x"'})
         == []
     )
     assert Feed.objects.get(pk=feed.pk).etag == ""
 
 
-def test_update_selected_returning_takes_a_queryset_of_keys_alone():
+def test_update_returning_takes_a_queryset_of_the_models_keys_alone():
     FeedFactory()
     with pytest.raises(ValueError, match="keys alone"):
-        update_selected_returning(Feed.objects.all(), {"etag": '"x"'})
+        update_returning(Feed, Feed.objects.all(), {"etag": '"x"'})
+    with pytest.raises(ValueError, match="keys alone"):
+        update_returning(Entry, Feed.objects.values_list("pk"), {"key": "x"})
     assert Feed.objects.get().etag == ""
 
 
