@@ -265,9 +265,15 @@ def subscription_remove(*, subscription: Subscription) -> None:
 # --- The feed itself: fetch now, resume polling --------------------------------------------------
 
 
-def feed_fetch_now(*, feed: Feed) -> None:
-    """Poll the feed as soon as a worker is free, whatever its schedule says."""
+def feed_fetch_now(*, feed: Feed) -> bool:
+    """Poll the feed as soon as a worker is free, whatever its schedule says. False, and
+    nothing sent, when a poll already holds the feed (sent by the dispatcher and waiting for
+    a worker, or running): that poll fetches it within moments, and a second one would be
+    refused by the lease anyway."""
+    if feed.lease_until and feed.lease_until > timezone.now():
+        return False
     tasks.poll_feed.delay_on_commit(feed.pk, force=True)
+    return True
 
 
 def feed_resume_polling(*, feed: Feed) -> Feed:

@@ -141,11 +141,17 @@ def feed_remove(request, pk):
 @require_POST
 def feed_fetch_now(request, pk):
     subscription = _subscription(request, pk)
-    services.feed_fetch_now(feed=subscription.feed)
-    messages.success(
-        request,
-        _("Fetching “%(name)s” now; new items appear in the queue.") % {"name": subscription.name},
-    )
+    names = {"name": subscription.name}
+    if services.feed_fetch_now(feed=subscription.feed):
+        messages.success(
+            request, _("Fetching “%(name)s” now; new items appear in the queue.") % names
+        )
+    else:
+        messages.info(
+            request,
+            _("“%(name)s” is already being fetched; new items appear in the queue shortly.")
+            % names,
+        )
     return _to_feeds(request)
 
 

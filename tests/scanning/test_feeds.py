@@ -341,6 +341,21 @@ def test_fetch_now_says_so(client_for, kommun, members, django_capture_on_commit
     assert messages_of(response) == ["Fetching “SCB” now; new items appear in the queue."]
 
 
+def test_fetch_now_on_a_feed_a_poll_already_holds_says_so_and_sends_no_second_poll(
+    client_for, kommun, members, django_capture_on_commit_callbacks
+):
+    # The dispatcher leased it for a poll still waiting for a worker.
+    feed = FeedFactory(lease_until=timezone.now() + timezone.timedelta(minutes=10))
+    subscription = SubscriptionFactory(organization=kommun, feed=feed, name="SCB")
+    url = reverse("scanning:feed_fetch_now", args=[kommun.slug, subscription.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client_for(members["scanner"]).post(url)
+    assert callbacks == []
+    assert messages_of(response) == [
+        "“SCB” is already being fetched; new items appear in the queue shortly."
+    ]
+
+
 def test_resume_polling_a_feed_gone(client_for, kommun, members):
     feed = FeedFactory(
         state=FeedState.GONE, next_poll_at=timezone.now() + timezone.timedelta(days=9)
