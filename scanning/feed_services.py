@@ -32,7 +32,16 @@ from signals.models import Area, Level
 from . import tasks
 from .errors import describe_fetch_error
 from .fanout import items_backfill
-from .models import Feed, FeedState, KeywordRule, RuleKind, Subscription, TriageItem, TriageState
+from .models import (
+    Feed,
+    FeedState,
+    KeywordRule,
+    RuleKind,
+    Subscription,
+    TriageItem,
+    TriageState,
+    lease_held,
+)
 from .parsing import FeedParseError, NotAFeed, ParsedFeed, parse_feed
 from .rulebook import item_text, rulebook_for
 
@@ -270,7 +279,7 @@ def feed_fetch_now(*, feed: Feed) -> bool:
     nothing sent, when a poll already holds the feed (sent by the dispatcher and waiting for
     a worker, or running): that poll fetches it within moments, and a second one would be
     refused by the lease anyway."""
-    if feed.lease_until and feed.lease_until > timezone.now():
+    if lease_held(feed.lease_until, timezone.now()):
         return False
     tasks.poll_feed.delay_on_commit(feed.pk, force=True)
     return True

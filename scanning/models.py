@@ -27,6 +27,12 @@ class FeedState(models.TextChoices):
     FAILING = "failing", _("Paused after failing for a long time")
 
 
+def lease_held(lease_until, now) -> bool:
+    """Whether a poll holds a feed whose lease lasts until ``lease_until``, as the lease's
+    UPDATE asks it (``polling._take_leases``: free once the lease has run out)."""
+    return lease_until is not None and lease_until >= now
+
+
 class Feed(models.Model):
     """An RSS, Atom or JSON feed, fetched once for every organisation that follows it.
 

@@ -39,7 +39,7 @@ from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
 
 from . import schedule
 from .errors import describe_fetch_error
-from .models import Feed, FeedState
+from .models import Feed, FeedState, lease_held
 from .parsing import FeedParseError, parse_feed
 from .storing import ChangedFeed, record_polls, release_leases, store_changed
 
@@ -327,7 +327,7 @@ def _not_leased(feed_ids: list[int], now: datetime) -> dict[int, PollOutcome]:
     if not feed_ids:
         return {}
     leases = dict(Feed.objects.filter(pk__in=feed_ids).values_list("pk", "lease_until"))
-    held = {pk for pk, until in leases.items() if until is not None and until >= now}
+    held = {pk for pk, until in leases.items() if lease_held(until, now)}
     release_leases([pk for pk in leases if pk not in held])
     return {pk: SKIPPED_HELD if pk in held else SKIPPED_NOT_DUE for pk in feed_ids}
 
