@@ -41,7 +41,7 @@ from . import schedule
 from .errors import describe_fetch_error
 from .models import Feed, FeedState, lease_held
 from .parsing import FeedParseError, parse_feed
-from .storing import ChangedFeed, record_polls, release_leases, store_changed
+from .storing import ChangedFeed, record_unchanged, release_leases, store_changed
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -372,7 +372,7 @@ class _Unchanged:
 
     feed: LeasedFeed
     status: str  # "not_modified" or "unchanged"
-    interval: timedelta
+    minimum: int  # the publisher's minimum interval, in seconds (its Cache-Control)
 
 
 def _settle(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchanged | _Fetched":
@@ -441,29 +441,24 @@ def _answered(
 
 
 @lru_cache(maxsize=256)
-def _interval_when_unchanged(previous_seconds: int, cache_control: str | None) -> timedelta:
-    """``schedule.interval_after_success`` for a feed found unchanged: it follows from the
-    previous interval and the answer's Cache-Control alone, which most polls share."""
-    return schedule.interval_after_success(
-        (),
-        cache_control=cache_control,
-        previous=timedelta(seconds=previous_seconds),
-        changed=False,
-    )
+def _publisher_minimum(cache_control: str | None) -> int:
+    """``schedule.publisher_minimum`` of an answer's Cache-Control, in seconds: most polls of
+    a publisher's feeds share it."""
+    return int(schedule.publisher_minimum(None, cache_control).total_seconds())
 
 
 def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unchanged":
-    interval = _interval_when_unchanged(feed.poll_interval, cache_control)
+    minimum = _publisher_minimum(cache_control)
     if changes:  # a new address (301, 308): rare, recorded at once with it
-        record_polls([(feed.pk, interval, changes)], now, relaxed=True)
+        record_unchanged([(feed.pk, minimum)], now, changes=changes)
         return PollOutcome(status)
-    return _Unchanged(feed, status, interval)
+    return _Unchanged(feed, status, minimum)
 
 
 def _record_unchanged(unchanged: list[_Unchanged], now: datetime) -> None:
     """Record the successful polls of feeds found unchanged and release their leases: one
-    statement for them all, its commit not waiting for the disk."""
-    record_polls([(each.feed.pk, each.interval, {}) for each in unchanged], now, relaxed=True)
+    statement for them all (``record_unchanged``), its commit not waiting for the disk."""
+    record_unchanged([(each.feed.pk, each.minimum) for each in unchanged], now)
 
 
 def _failed(feed, now, message: str, *, retry_after=None, changes=None) -> PollOutcome:

@@ -21,13 +21,14 @@ from datetime import datetime, timedelta
 from itertools import chain
 from typing import Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from core.lib.bulk import (
     check_as_written,
     datetime_adapter,
     pipelined,
     relax_commit,
+    update_alike,
     update_rows,
 )
 
@@ -230,13 +231,10 @@ def _record(changed: Sequence[ChangedFeed], now: datetime, has_new: dict[int, bo
     record_polls(polls, now)
 
 
-def record_polls(
-    polls: Sequence[tuple[int, timedelta, dict]], now: datetime, *, relaxed: bool = False
-) -> None:
-    """Record successful polls and release their leases: each (feed id, its next interval,
-    the columns its poll learnt), in one UPDATE for the feeds whose polls learnt the same
-    columns (most often all of them). ``relaxed``: a statement of its own, its commit not
-    waiting for the disk (``core.lib.bulk.relax_commit``)."""
+def record_polls(polls: Sequence[tuple[int, timedelta, dict]], now: datetime) -> None:
+    """Record successful polls that brought documents and release their leases: each (feed
+    id, its next interval, the columns its poll learnt), in one UPDATE for the feeds whose
+    polls learnt the same columns (most often all of them)."""
     adapt = datetime_adapter()
     # By the columns the polls learnt (most often none but their schedule): each feed's row.
     groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
@@ -252,11 +250,41 @@ def record_polls(
     same = _success_values(now, adapt)
     for learnt_columns, rows in groups.items():
         columns = (*learnt_columns, *_SCHEDULE_COLUMNS)
-        update_rows(Feed, columns, rows, same=same, relaxed=relaxed)
+        update_rows(Feed, columns, rows, same=same)
 
 
 # What every successful poll writes of its own after what it learnt: its next schedule.
 _SCHEDULE_COLUMNS = ("poll_interval", "next_poll_at")
+
+
+def record_unchanged(
+    polls: Sequence[tuple[int, int]], now: datetime, *, changes: dict | None = None
+) -> None:
+    """Record successful polls that found their feeds unchanged (a 304, or the same body) and
+    release their leases: each (feed id, the publisher's minimum interval in seconds,
+    ``schedule.publisher_minimum``), with the columns they learnt (``changes``: a new
+    address). A feed's next interval follows from its previous one, so the database
+    computes it from the row (``schedule.unchanged_interval_sql``): the polls with the same
+    minimum, most often all of a batch, are one UPDATE with no value of each feed's own.
+    Each a statement of its own, its commit not waiting for the disk (``relax_commit``)."""
+    by_minimum: dict[int, list[int]] = defaultdict(list)
+    for feed_id, minimum in polls:
+        by_minimum[minimum].append(feed_id)
+    adapt = datetime_adapter()
+    vendor = connection.vendor
+    interval = schedule.unchanged_interval_sql(vendor)
+    computed = {"poll_interval": interval, "next_poll_at": schedule.next_poll_sql(vendor, interval)}
+    values = {**(changes or {}), **_success_values(now, adapt)}
+    for minimum, feed_ids in by_minimum.items():
+        update_alike(
+            Feed,
+            feed_ids,
+            values,
+            computed=computed,
+            # The interval's minimum, then the next poll's moment and its interval's minimum.
+            computed_params=[minimum, adapt(now), minimum],
+            relaxed=True,
+        )
 
 
 def _success_values(now: datetime, adapt) -> dict:

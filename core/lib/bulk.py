@@ -353,14 +353,18 @@ def _update_statement(
     relaxed: bool,
     vendor: str,
     keys: int = 1,
+    computed: tuple[tuple[str, str], ...] = (),
 ) -> str:
-    """UPDATE … SET the columns WHERE the primary key is one of ``keys`` values (on
-    PostgreSQL, more than one come as one array)."""
+    """UPDATE … SET the columns (and each ``computed`` column to its SQL) WHERE the primary
+    key is one of ``keys`` values (on PostgreSQL, more than one come as one array)."""
     database = _database()
     quote = database.ops.quote_name
     meta = model._meta
     table = quote(meta.db_table)
-    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    assignments = ", ".join(
+        [f"{quote(column)} = %s" for column in columns]
+        + [f"{quote(column)} = {sql}" for column, sql in computed]
+    )
     sql = f"UPDATE {table} SET {assignments}"
     if relaxed and vendor == "postgresql":
         sql += f" FROM {_RELAXED}"
@@ -469,6 +473,43 @@ def update_returning(
         sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, len(pks))
     params = [*values.values(), *key_params, *only_if_params]
     return _returning(model, sql, params, fields, as_rows)
+
+
+def update_alike(
+    model: type[Model],
+    pks: Sequence[int],
+    values: Mapping[str, Any],
+    *,
+    computed: Mapping[str, str] | None = None,
+    computed_params: Sequence = (),
+    relaxed: bool = False,
+) -> None:
+    """UPDATE the rows of these keys in one statement: each to the same ``values`` (by column,
+    as the database takes them) and each ``computed`` column to its SQL, which the database
+    computes from the row's own columns (its placeholders' parameters: ``computed_params``,
+    in order). For many rows whose new values follow from what they hold, where
+    ``update_rows`` would send a value per row (``relaxed`` as for ``update_one``)."""
+    if not pks:
+        return
+    database = _database()
+    if len(pks) == 1:
+        key_params = [pks[0]]
+    elif database.vendor == "postgresql":
+        key_params = [list(pks)]
+    else:
+        key_params = list(pks)
+    expressions = tuple((computed or {}).items())
+    sql = _update_statement(
+        model, tuple(values), "", relaxed, database.vendor, len(pks), computed=expressions
+    )
+    with closing(_driver_cursor(database)) as cursor:
+        _run(
+            database,
+            cursor,
+            _driver_sql(database, sql),
+            [*values.values(), *computed_params, *key_params],
+            prepare=True,
+        )
 
 
 def _chosen(model: type[Model], selected: QuerySet, database) -> tuple[str, list] | None:

@@ -12,6 +12,7 @@ from core.lib.bulk import (
     pipelined,
     relax_commit,
     select_rows,
+    update_alike,
     update_one,
     update_one_returning,
     update_returning,
@@ -243,3 +244,26 @@ def test_update_rows_gives_each_row_its_own_values_and_all_the_same_ones():
         assert feed.etag == "" and feed.lease_until is None
     untouched.refresh_from_db()
     assert untouched.etag == '"old"'
+
+
+def test_update_alike_sets_the_same_values_and_computes_the_others_from_each_row():
+    feeds = [FeedFactory(poll_interval=900 * (n + 1), etag='"old"') for n in range(3)]
+    untouched = FeedFactory(poll_interval=900, etag='"old"')
+
+    update_alike(
+        Feed,
+        [feed.pk for feed in feeds],
+        {"etag": "", "lease_until": None},
+        computed={"poll_interval": "poll_interval * 2 + CAST(%s AS integer)"},
+        computed_params=[1],
+        relaxed=True,
+    )
+
+    assert [Feed.objects.get(pk=feed.pk).poll_interval for feed in feeds] == [1801, 3601, 5401]
+    assert set(
+        Feed.objects.filter(pk__in=[f.pk for f in feeds]).values_list("etag", flat=True)
+    ) == {""}
+    untouched.refresh_from_db()
+    assert (untouched.poll_interval, untouched.etag) == (900, '"old"')
+    update_alike(Feed, [untouched.pk], {"etag": '"one"'})
+    assert Feed.objects.get(pk=untouched.pk).etag == '"one"'

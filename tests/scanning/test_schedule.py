@@ -8,7 +8,8 @@ import pytest
 from scanning import schedule
 from scanning.models import Feed
 from scanning.polling import poll_feed
-from tests.factories import SubscriptionFactory
+from scanning.storing import record_unchanged
+from tests.factories import FeedFactory, SubscriptionFactory
 
 from .feeds import RSS_TYPE, numbered_items, rss
 
@@ -43,11 +44,36 @@ def test_a_longer_ttl_or_max_age_is_respected_up_to_a_day():
     assert schedule.interval_after_success(hourly, ttl_minutes=60 * 24 * 7) == timedelta(hours=24)
 
 
-def test_an_unchanged_feed_is_polled_a_little_less_often_each_time():
-    previous = timedelta(hours=1)
-    assert schedule.interval_after_success((), previous=previous, changed=False) == timedelta(
-        minutes=90
-    )
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("previous", "minimum", "expected"),
+    [
+        (3600, 0, 5400),  # grows by half
+        (901, 0, 1351),  # in whole seconds, as stored
+        (600, 0, 900),  # not under 15 minutes
+        (80_000, 0, 86_400),  # not over a day
+        (3600, 4 * 3600, 4 * 3600),  # at least what the publisher asks
+    ],
+)
+def test_an_unchanged_feed_is_polled_a_little_less_often_each_time(previous, minimum, expected):
+    feed = FeedFactory(poll_interval=previous, lease_until=NOW)
+    other = FeedFactory(poll_interval=previous)
+    record_unchanged([(feed.pk, minimum)], NOW)
+    feed.refresh_from_db()
+    assert feed.poll_interval == expected
+    assert feed.lease_until is None and feed.last_success_at == NOW
+    # Jittered by up to a tenth either way.
+    assert NOW + timedelta(seconds=expected * 0.9) <= feed.next_poll_at
+    assert feed.next_poll_at <= NOW + timedelta(seconds=expected * 1.1)
+    assert Feed.objects.get(pk=other.pk).poll_interval == previous
+
+
+@pytest.mark.django_db
+def test_a_batch_of_unchanged_feeds_is_not_polled_in_lockstep():
+    feeds = [FeedFactory(poll_interval=3600) for _ in range(20)]
+    record_unchanged([(feed.pk, 0) for feed in feeds], NOW)
+    next_polls = set(Feed.objects.values_list("next_poll_at", flat=True))
+    assert len(next_polls) > 10
 
 
 def test_failures_back_off_exponentially_to_a_day_and_retry_after_wins_up_to_a_week():
