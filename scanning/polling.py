@@ -220,11 +220,9 @@ class LeasedFeed:
     url: str
     title: str
     site_url: str
-    state: str
     etag: str
     last_modified: str
     content_hash: str
-    poll_interval: int
     failing_since: datetime | None
     consecutive_failures: int
 
@@ -242,8 +240,11 @@ class LeasedFeed:
 
     @classmethod
     def from_message(cls, values: dict) -> "LeasedFeed":
-        since = values.get("failing_since")
-        return cls(**{**values, "failing_since": datetime.fromisoformat(since) if since else None})
+        # Only the names this release reads: a message queued by an earlier one may carry
+        # others.
+        read = {name: values[name] for name in ("id", *_POLL_READS) if name in values}
+        since = read.get("failing_since")
+        return cls(**{**read, "failing_since": datetime.fromisoformat(since) if since else None})
 
 
 # What a poll reads of the feed as it takes the lease: LeasedFeed's fields after the id, in

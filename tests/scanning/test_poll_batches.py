@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from scanning.models import Entry, Feed, FeedState, TriageItem
 from scanning.parsing import parse_feed
-from scanning.polling import poll_feed, poll_feeds
+from scanning.polling import LeasedFeed, poll_feed, poll_feeds
 from scanning.storing import ChangedFeed, store_changed
 from scanning.tasks import claim_due_feeds, dispatch_due_feeds, poll_claimed
 from tests.factories import OrganizationFactory, SubscriptionFactory
@@ -296,6 +296,16 @@ def test_a_leased_feed_holds_each_of_the_feeds_own_values_under_its_name(serve):
     for field in dataclasses.fields(leased):
         assert getattr(leased, field.name) == getattr(stored, field.name), field.name
     assert leased.failing_since == failing and leased.consecutive_failures == 4
+
+
+def test_a_poll_message_queued_by_an_earlier_release_is_still_read(serve):
+    feed = serve("/earlier.xml", rss(*numbered_items(1, prefix="Tidigare")))
+    (leased,) = claim_due_feeds(timezone.now())
+    # As an earlier release sent it: with values this one no longer reads.
+    message = {**leased.message(), "state": "active", "poll_interval": 3600}
+
+    assert LeasedFeed.from_message(message) == leased
+    assert LeasedFeed.from_message(message).pk == feed.pk
 
 
 def test_a_dispatcher_run_sends_the_longest_overdue_feeds_first_and_leaves_the_rest(
