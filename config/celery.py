@@ -19,8 +19,11 @@ def freeze_start_up_objects() -> None:
     out of the garbage collector's full collections: it lives as long as the process, and a
     full collection otherwise walks every one of those hundreds of thousands of objects,
     for nothing (about 50 ms, landing in the middle of a poll batch: bench/ingest.py).
-    What is garbage now is collected first."""
-    gc.collect()
+
+    No collection first: in a pool process forked from the worker, a collection would write
+    to every object it inherited, copying the parent's memory page by page, where freezing
+    only moves the garbage collector's lists (and spares those pages later collections
+    too). What little start-up garbage there is stays, once."""
     gc.freeze()
 
 

@@ -76,6 +76,23 @@ def test_each_feed_of_a_batch_gets_the_outcome_it_would_get_alone(serve):
         assert feed.poll_interval == min(before[pk] * 3 // 2, 24 * 3600)
 
 
+def test_each_unchanged_feed_of_a_batch_waits_at_least_what_its_publisher_asks(serve):
+    # Answered 304, one publisher asking for four hours (Cache-Control), one for nothing.
+    items = rss(*numbered_items(2, prefix="Cachad"))
+    asking = serve(
+        "/fyra-timmar.xml", items, etag='"a"', headers={"Cache-Control": "max-age=14400"}
+    )
+    silent = serve("/tyst.xml", items.replace("Cachad", "Tyst"), etag='"b"')
+    poll_feeds([asking.pk, silent.pk])
+    Feed.objects.update(poll_interval=3600)
+
+    batch = poll_feeds([asking.pk, silent.pk], force=True)
+
+    assert {o.status for o in batch.outcomes.values()} == {"not_modified"}
+    intervals = dict(Feed.objects.values_list("pk", "poll_interval"))
+    assert intervals == {asking.pk: 4 * 3600, silent.pk: 5400}
+
+
 def test_a_batch_of_unchanged_feeds_costs_one_lease_and_one_record(
     serve, django_assert_num_queries
 ):
