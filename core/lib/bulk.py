@@ -464,12 +464,7 @@ def update_returning(
     else:
         if not pks:
             return []
-        if len(pks) == 1:
-            key_params = [pks[0]]
-        elif database.vendor == "postgresql":
-            key_params = [list(pks)]
-        else:
-            key_params = list(pks)
+        key_params = _key_params(pks, database.vendor)
         sql = _update_statement(model, tuple(values), only_if, relaxed, database.vendor, len(pks))
     params = [*values.values(), *key_params, *only_if_params]
     return _returning(model, sql, params, fields, as_rows)
@@ -492,12 +487,7 @@ def update_alike(
     if not pks:
         return
     database = _database()
-    if len(pks) == 1:
-        key_params = [pks[0]]
-    elif database.vendor == "postgresql":
-        key_params = [list(pks)]
-    else:
-        key_params = list(pks)
+    key_params = _key_params(pks, database.vendor)
     expressions = tuple((computed or {}).items())
     sql = _update_statement(
         model, tuple(values), "", relaxed, database.vendor, len(pks), computed=expressions
@@ -510,6 +500,15 @@ def update_alike(
             [*values.values(), *computed_params, *key_params],
             prepare=True,
         )
+
+
+def _key_params(pks: Sequence[int], vendor: str) -> list:
+    """The keys as the parameters of ``_update_statement``'s WHERE for ``len(pks)`` keys."""
+    if len(pks) == 1:
+        return [pks[0]]
+    if vendor == "postgresql":
+        return [list(pks)]
+    return list(pks)
 
 
 def _chosen(model: type[Model], selected: QuerySet, database) -> tuple[str, list] | None:
