@@ -220,9 +220,11 @@ class LeasedFeed:
     url: str
     title: str
     site_url: str
+    state: str
     etag: str
     last_modified: str
     content_hash: str
+    poll_interval: int
     failing_since: datetime | None
     consecutive_failures: int
 
@@ -240,8 +242,8 @@ class LeasedFeed:
 
     @classmethod
     def from_message(cls, values: dict) -> "LeasedFeed":
-        # Only the names this release reads: a message queued by an earlier one may carry
-        # others.
+        # Only the names this release reads: a message sent by another release (a dispatcher
+        # upgraded before its workers) may carry others.
         read = {name: values[name] for name in ("id", *_POLL_READS) if name in values}
         since = read.get("failing_since")
         return cls(**{**read, "failing_since": datetime.fromisoformat(since) if since else None})
