@@ -27,13 +27,9 @@ def freeze_start_up_objects() -> None:
     gc.freeze()
 
 
+# Each of the prefork pool's processes once started (Django set up by then), and the worker's
+# own process, where tasks run with the solo and threads pools.
 @worker_process_init.connect
-def _pool_process_started(**_kwargs):
-    # Each of the prefork pool's processes, once started (Django set up by then).
-    freeze_start_up_objects()
-
-
 @worker_ready.connect
-def _worker_ready(**_kwargs):
-    # The worker's own process: where tasks run with the solo and threads pools.
+def _worker_started(**_kwargs):
     freeze_start_up_objects()

@@ -135,7 +135,7 @@ def _atom_text(element: ET.Element | None) -> str:
 
 
 def _atom_link(element: ET.Element, base: str) -> str:
-    return _alternate_href(element.findall(f"{ATOM}link"), base)
+    return _alternate_href(element.findall(_ATOM_LINK), base)
 
 
 def _alternate_href(links: list[ET.Element], base: str) -> str:
@@ -146,14 +146,11 @@ def _alternate_href(links: list[ET.Element], base: str) -> str:
     return ""
 
 
-# An entry's children read by _atom_entry: the first of each (its links, all; the name of
-# the first author that has one).
-_ATOM_ENTRY_PARTS = {f"{ATOM}{name}": name for name in ("id", "title", "published", "updated")} | {
-    f"{ATOM}content": "content",
-    f"{ATOM}summary": "summary",
+# An entry's children read by _atom_entry: the first of each of these, every link, and the
+# name of the first author that has one.
+_ATOM_ENTRY_PARTS = {
+    f"{ATOM}{name}": name for name in ("id", "title", "published", "updated", "content", "summary")
 }
-
-
 _ATOM_LINK, _ATOM_AUTHOR, _ATOM_NAME = f"{ATOM}link", f"{ATOM}author", f"{ATOM}name"
 
 

@@ -233,7 +233,6 @@ def test_update_rows_gives_each_row_its_own_values_and_all_the_same_ones():
         ("poll_interval", "next_poll_at"),
         rows,
         same={"etag": "", "lease_until": None},
-        relaxed=True,
     )
     for n, feed in enumerate(feeds):
         feed.refresh_from_db()
