@@ -36,13 +36,16 @@ def publishing_interval(dates: Iterable[datetime | None]) -> timedelta:
 
 def publisher_minimum(ttl_minutes: int | None, cache_control: str | None) -> timedelta:
     """The longest wait the publisher asked for (RSS ttl, Cache-Control max-age), or zero."""
-    asked = timedelta(0)
+    longest = int(MAX_INTERVAL.total_seconds())
+    asked = 0
     if ttl_minutes and ttl_minutes > 0:
-        asked = timedelta(minutes=ttl_minutes)
+        asked = min(ttl_minutes, longest) * 60
     match = _MAX_AGE.search(cache_control or "")
     if match:
-        asked = max(asked, timedelta(seconds=int(match.group(1))))
-    return min(asked, MAX_INTERVAL)
+        asked = max(asked, int(match.group(1)))
+    # Capped before it becomes a timedelta: a publisher may write any number of digits, more
+    # than a timedelta holds.
+    return timedelta(seconds=min(asked, longest))
 
 
 def interval_after_success(

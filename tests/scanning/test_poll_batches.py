@@ -93,6 +93,20 @@ def test_each_unchanged_feed_of_a_batch_waits_at_least_what_its_publisher_asks(s
     assert intervals == {asking.pk: 4 * 3600, silent.pk: 5400}
 
 
+def test_a_publisher_asking_for_an_absurd_wait_gets_a_day_and_spoils_no_batch(serve):
+    huge = "9" * 40
+    items = rss(*numbered_items(2, prefix="Evig"), extra=f"<ttl>{huge}</ttl>")
+    forever = serve("/evig.xml", items, etag='"e"', headers={"Cache-Control": f"max-age={huge}"})
+    other = serve("/annan.xml", rss(*numbered_items(2, prefix="Vanlig")), etag='"v"')
+
+    first = poll_feeds([forever.pk, other.pk])  # stored: the ttl read
+    again = poll_feeds([forever.pk, other.pk], force=True)  # 304: the max-age read
+
+    assert {o.status for o in first.outcomes.values()} == {"ok"}
+    assert {o.status for o in again.outcomes.values()} == {"not_modified"}
+    assert Feed.objects.get(pk=forever.pk).poll_interval == 24 * 3600
+
+
 def test_a_batch_of_unchanged_feeds_costs_one_lease_and_one_record(
     serve, django_assert_num_queries
 ):
