@@ -91,8 +91,10 @@ def interval_after_failure(failures: int, retry_after: float | None = None) -> t
     """Exponential backoff: 15 min, 30 min, 1 h, … up to a day; Retry-After when longer."""
     backoff = min(MIN_INTERVAL * (2 ** min(max(failures - 1, 0), 10)), MAX_INTERVAL)
     if retry_after is not None:
-        # The server's own word wins, within reason: a week at most.
-        backoff = max(backoff, min(timedelta(seconds=retry_after), MAX_RETRY_AFTER))
+        # The server's own word wins, within reason: a week at most (capped before it becomes
+        # a timedelta: a header may hold more digits than one holds).
+        longest = MAX_RETRY_AFTER.total_seconds()
+        backoff = max(backoff, timedelta(seconds=min(retry_after, longest)))
     return backoff
 
 

@@ -158,6 +158,16 @@ def test_429_and_503_wait_as_long_as_retry_after_says(subscribed, status):
     assert feed.last_error and feed.state == FeedState.ACTIVE
 
 
+@pytest.mark.parametrize("wait", ["9" * 40, "9" * 400])
+def test_a_retry_after_past_any_calendar_waits_a_week(subscribed, wait):
+    feed = subscribed("/evig-paus.xml", "Busy", status=503, headers={"Retry-After": wait})
+    outcome = poll_feed(feed.pk, force=True)
+    feed.refresh_from_db()
+    assert outcome.failed and "503" in feed.last_error
+    assert timezone.now() + timedelta(days=6) < feed.next_poll_at
+    assert feed.next_poll_at <= timezone.now() + timedelta(days=7)
+
+
 def test_errors_back_off_exponentially_and_are_told_in_words(subscribed):
     feed = subscribed("/trasig.xml", "Oops", status=500)
     waits = []
