@@ -97,7 +97,7 @@ def _read(value: str) -> datetime | None:
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     try:
         moment = parsedate_to_datetime(_numeric_zone(value))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
     else:
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -106,7 +106,7 @@ def _read(value: str) -> datetime | None:
         return None
     try:
         return datetime(*parsed[:6], tzinfo=UTC)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -118,7 +118,10 @@ def parse_date(value: str, *, now: datetime | None = None) -> datetime | None:
     moment = _read(value)
     if moment is None:
         return None
-    moment = moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # the first or last day a datetime holds, moved past it
+        return None
     now = now or datetime.now(UTC)
     if moment < EARLIEST or moment > now + FUTURE_SLACK:
         return None

@@ -39,7 +39,7 @@ def _normalise(label: str | None) -> str | None:
         return None
     try:
         name = codecs.lookup(label.strip()).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
     return "cp1252" if name in _WINDOWS_1252_ALIASES else name
 
@@ -57,7 +57,7 @@ def _decode(body: bytes, encoding: str) -> str | None:
         return _decode_1252(body)
     try:
         return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: the codec "undefined" decodes nothing
         return None
 
 

@@ -12,14 +12,38 @@ on which reader happened to read the feed. Links are made absolute here instead;
 in the document is still applied by feedparser.
 """
 
+import logging
+import re
+
 import feedparser
 
 from .feed_html import text_as_html
-from .feed_raw import RawEntry, RawFeed, resolve
-from .feed_xml import MINUTES_PER
+from .feed_raw import RawEntry, RawFeed, resolve, ttl_minutes
 
 UTF8_XML = "application/xml; charset=utf-8"
 HTML_TYPES = {"text/html", "application/xhtml+xml", "html", "xhtml"}
+# A character reference, with too many digits to be one in the last alternative.
+_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));|&#[xX]?[0-9a-fA-F]{9,};")
+
+logger = logging.getLogger(__name__)
+
+
+def _character_or_nothing(match: re.Match) -> bytes:
+    hexadecimal, decimal = match.groups()
+    if hexadecimal is None and decimal is None:
+        return b""
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return b""
+    return match.group()
+
+
+def _references_to_characters(document: bytes) -> bytes:
+    """The document without references to what is no character: NUL (which no database
+    column holds), half a surrogate pair, a number past U+10FFFF. feedparser decodes a
+    reference with chr() and fails on the whole document at one of the latter. (The fast
+    reader never gets them: XML forbids them, so such a document is not well-formed.)"""
+    return _REFERENCE.sub(_character_or_nothing, document) if b"&#" in document else document
 
 
 def _as_html(detail) -> str:
@@ -30,15 +54,11 @@ def _as_html(detail) -> str:
 
 
 def _ttl(feed) -> int | None:
-    ttl = str(feed.get("ttl") or "").strip()
-    if ttl.isdigit():
-        return int(ttl)
-    period = str(feed.get("sy_updateperiod") or "").strip().lower()
-    if period not in MINUTES_PER:
-        return None
-    frequency = str(feed.get("sy_updatefrequency") or "1").strip()
-    frequency_n = int(frequency) if frequency.isdigit() and int(frequency) > 0 else 1
-    return max(1, MINUTES_PER[period] // frequency_n)
+    return ttl_minutes(
+        str(feed.get("ttl") or ""),
+        str(feed.get("sy_updateperiod") or ""),
+        str(feed.get("sy_updatefrequency") or ""),
+    )
 
 
 def _entry(item, url: str) -> RawEntry:
@@ -65,12 +85,18 @@ def _entry(item, url: str) -> RawEntry:
 def read_with_feedparser(document: bytes, *, url: str) -> tuple[RawFeed, bool]:
     """The feed feedparser finds in a UTF-8 document, and whether it recognised a feed at all
     (a version, or at least one entry)."""
-    result = feedparser.parse(
-        document,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-        response_headers={"content-type": UTF8_XML},
-    )
+    try:
+        result = feedparser.parse(
+            _references_to_characters(document),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+            response_headers={"content-type": UTF8_XML},
+        )
+    except Exception:
+        # feedparser reads what no other reader would, and has failures of its own on such
+        # input; one is a document that cannot be read, not a poll that crashes.
+        logger.warning("feedparser failed on a document", exc_info=True)
+        return RawFeed(), False
     feed = result.get("feed", {})
     raw = RawFeed(
         title=_as_html(feed.get("title_detail")),

@@ -76,7 +76,10 @@ def clean_html(fragment: str, *, base_url: str = "") -> str:
         # Relative links: cleaned again by a sanitiser that resolves them against this base
         # (the result is as if it had been used from the start; only absolute links are
         # otherwise left).
-        cleaned = _cleaner(url_relative=("rewrite_with_base", base_url)).clean(fragment)
+        try:
+            cleaned = _cleaner(url_relative=("rewrite_with_base", base_url)).clean(fragment)
+        except ValueError:  # a base nh3 does not take for an address ("http://a^b/"): dropped
+            cleaned = _DROPPING_RELATIVE.clean(fragment)
     return cleaned.strip()
 
 

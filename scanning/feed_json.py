@@ -3,6 +3,8 @@ as the XML readers."""
 
 import json
 
+from core.lib.text import storable
+
 from .feed_html import text_as_html
 from .feed_raw import RawEntry, RawFeed, resolve
 
@@ -15,7 +17,7 @@ class NotAJsonFeed(ValueError):
 
 
 def _string(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return storable(value.strip()) if isinstance(value, str) else ""
 
 
 def _author(item: dict) -> str:
@@ -35,7 +37,7 @@ def _entry(item: dict, url: str) -> RawEntry:
     entry_id = item.get("id")
     return RawEntry(
         # The spec allows a number as id; it is the same identity written as text.
-        entry_id=str(entry_id).strip() if isinstance(entry_id, str | int) else "",
+        entry_id=storable(str(entry_id).strip()) if isinstance(entry_id, str | int) else "",
         title_html=text_as_html(_string(item.get("title"))),
         link=link,
         content_html=content,

@@ -53,7 +53,6 @@ FEED_ACCEPT = (
 
 ADDRESS_INVALID = _("Enter the full address of the feed or page, starting with https://.")
 NO_FEED = _("The address gives a web page that announces no feed.")
-FETCH_FAILED = _("The address could not be fetched: %(reason)s")
 ALREADY_FOLLOWED = _("Your organisation already follows this feed (as “%(name)s”).")
 NAME_MISSING = _("Give the feed a name.")
 AREA_NOT_OURS = _("Choose one of your organisation's areas.")
@@ -102,9 +101,7 @@ def _fetch(url: str):
             decompress=True,
         )
     except FetchError as failed:
-        raise ValidationError(
-            {"url": [FETCH_FAILED % {"reason": describe_fetch_error(failed)}]}
-        ) from None
+        raise ValidationError({"url": [describe_fetch_error(failed)]}) from None
 
 
 def _parse(result):

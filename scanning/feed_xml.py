@@ -14,7 +14,7 @@ ElementTree never loads external entities or DTDs.
 import xml.etree.ElementTree as ET
 
 from .feed_html import text_as_html
-from .feed_raw import RawEntry, RawFeed, resolve
+from .feed_raw import RawEntry, RawFeed, resolve, ttl_minutes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -24,8 +24,6 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 SY = "{http://purl.org/rss/1.0/modules/syndication/}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-
-MINUTES_PER = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 
 
 def _text(element: ET.Element | None) -> str:
@@ -40,27 +38,28 @@ def _text(element: ET.Element | None) -> str:
         if isinstance(node.tag, str) and node.tag[0] == "{":
             node.tag = node.tag.split("}", 1)[1]
         node.attrib.pop(XML_BASE, None)
-    inner = (element.text or "") + "".join(
-        ET.tostring(child, encoding="unicode") for child in element
-    )
+    try:
+        inner = (element.text or "") + "".join(
+            ET.tostring(child, encoding="unicode") for child in element
+        )
+    except RecursionError:
+        # Markup nested thousands deep (ElementTree writes it out recursively): no reader's
+        # HTML, so its text alone.
+        return text_as_html("".join(element.itertext()).strip())
     return inner.strip()
 
 
 def _base(element: ET.Element, parent_base: str) -> str:
     declared = element.get(XML_BASE)
-    return resolve(parent_base, declared) if declared else parent_base
+    return (resolve(parent_base, declared) or parent_base) if declared else parent_base
 
 
 def _ttl(channel: ET.Element) -> int | None:
-    ttl = channel.findtext("ttl") or ""
-    if ttl.strip().isdigit():
-        return int(ttl)
-    period = (channel.findtext(f"{SY}updatePeriod") or "").strip().lower()
-    if period not in MINUTES_PER:
-        return None
-    frequency = (channel.findtext(f"{SY}updateFrequency") or "1").strip()
-    frequency_n = int(frequency) if frequency.isdigit() and int(frequency) > 0 else 1
-    return max(1, MINUTES_PER[period] // frequency_n)
+    return ttl_minutes(
+        channel.findtext("ttl") or "",
+        channel.findtext(f"{SY}updatePeriod") or "",
+        channel.findtext(f"{SY}updateFrequency") or "",
+    )
 
 
 def _rss_item(item: ET.Element, base: str, ns: str) -> RawEntry:

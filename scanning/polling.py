@@ -20,6 +20,7 @@ is a feed whose next poll fetches and stores the same entries again, once. Nothi
 good and nothing is stored twice.
 """
 
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +29,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 import xxhash
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,9 +39,10 @@ from django.utils.translation import override
 
 from core.lib.bulk import datetime_adapter, update_returning
 from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
+from core.lib.text import storable
 
 from . import schedule
-from .errors import describe_fetch_error
+from .errors import NOT_STORABLE, UNHANDLED, describe_fetch_error
 from .models import Feed, FeedState, lease_held
 from .parsing import FeedParseError, parse_feed
 from .storing import ChangedFeed, record_unchanged, release_leases, store_changed
@@ -48,6 +52,14 @@ ACCEPT = (
     "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 MAX_REDIRECTS = 5
+# The longest address a feed's row holds (Feed.url): a move to a longer one is not followed.
+URL_MAX = 2000
+# The statuses whose Retry-After a poll honours: "too many requests" and "unavailable".
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+logger = logging.getLogger(__name__)
+# What stops a batch as a whole, never one feed's failure: the task's time is up.
+BATCH_STOPS = (SoftTimeLimitExceeded,)
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,7 @@ def poll_leased(
         with override(settings.LANGUAGE_CODE):
             for feed, answer, seconds in answers:
                 answered = time.perf_counter()
-                outcome = _settle(feed, now, answer)
+                outcome = _settled(feed, now, answer)
                 spent = time.perf_counter() - answered
                 if isinstance(outcome, _Unchanged):
                     unchanged.append((outcome, seconds, spent))
@@ -166,6 +178,14 @@ def poll_leased(
                     except FeedParseError as exc:
                         unparsable[each.feed.pk] = str(exc)
                         continue
+                    except BATCH_STOPS:
+                        raise
+                    except Exception:
+                        # A document no reader's rule foresaw: this feed's failure, not
+                        # its batch's (the batch is still stored, in this transaction).
+                        logger.exception("polling feed %s: reading it failed", each.feed.pk)
+                        unparsable[each.feed.pk] = str(UNHANDLED)
+                        continue
                     finally:
                         parsing[each.feed.pk] = time.perf_counter() - started
                     yield change
@@ -183,6 +203,11 @@ def poll_leased(
                     outcomes[pk] = replace(failed, fetch_seconds=seconds, answer_seconds=spent)
                     continue
                 result = stored[pk]
+                if result.refused:
+                    held.discard(pk)
+                    failed = _failed(each.feed, now, str(NOT_STORABLE))
+                    outcomes[pk] = replace(failed, fetch_seconds=seconds, answer_seconds=spent)
+                    continue
                 outcomes[pk] = (
                     PollOutcome("skipped", error="stored meanwhile by another worker")
                     if result.skipped
@@ -325,13 +350,12 @@ def _take_leases(
 
 def _not_leased(feed_ids: list[int], now: datetime) -> dict[int, PollOutcome]:
     """Why each feed was not leased: another worker holds it, or it is not due (or no longer
-    exists). One that is not due is released (``release_leases``), so the dispatcher sends
-    it when it is. Rare: the dispatcher sends due feeds with their leases taken."""
+    exists). Nothing is written: a lease not held has run out, and counts as free already.
+    Rare: the dispatcher sends due feeds with their leases taken."""
     if not feed_ids:
         return {}
     leases = dict(Feed.objects.filter(pk__in=feed_ids).values_list("pk", "lease_until"))
     held = {pk for pk, until in leases.items() if lease_held(until, now)}
-    release_leases([pk for pk in leases if pk not in held])
     return {pk: SKIPPED_HELD if pk in held else SKIPPED_NOT_DUE for pk in feed_ids}
 
 
@@ -354,6 +378,12 @@ def _exchange(feed: LeasedFeed) -> tuple[LeasedFeed, FetchResult | FetchError, f
             decompress=True,
         )
     except FetchError as exc:
+        answer = exc
+    except BATCH_STOPS:
+        raise
+    except Exception as exc:
+        # fetch() makes every failure it knows a FetchError; this is one nobody foresaw, and
+        # it is this feed's, not its batch's. (Logged where the batch settles its answers.)
         answer = exc
     return feed, answer, time.perf_counter() - started
 
@@ -378,13 +408,33 @@ class _Unchanged:
     minimum: int  # the publisher's minimum interval, in seconds (its Cache-Control)
 
 
+def _settled(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchanged | _Fetched":
+    """``_settle``, where anything it did not foresee in the answer fails this feed alone (as
+    any other error, backing off) and is logged, rather than failing the batch, which would
+    then be sent again as it is, and fail again, at every dispatch."""
+    try:
+        if isinstance(answer, Exception) and not isinstance(answer, FetchError):
+            raise answer
+        return _settle(feed, now, answer)
+    except BATCH_STOPS:
+        raise
+    except Exception:
+        logger.exception("polling feed %s: its answer could not be handled", feed.pk)
+        return _failed(feed, now, str(UNHANDLED))
+
+
 def _settle(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchanged | _Fetched":
     """What the answer means for the feed, recorded if it failed; a feed unchanged, or
     changed, is recorded, or stored, with the batch's others."""
+    if isinstance(answer, FetchError):
+        # In English, with what the server sent, for the operator; the feed's health gets a
+        # sentence in words (describe_fetch_error).
+        logger.info("polling feed %s: %s", feed.pk, answer)
     if isinstance(answer, BadResponse):
         if answer.status == 410:
             return _gone(feed, now)
-        return _failed(feed, now, describe_fetch_error(answer), retry_after=answer.retry_after)
+        wait = answer.retry_after if answer.status in RETRY_AFTER_STATUSES else None
+        return _failed(feed, now, describe_fetch_error(answer), retry_after=wait)
     if isinstance(answer, FetchError):
         return _failed(feed, now, describe_fetch_error(answer))
     return _answered(feed, now, answer)
@@ -418,8 +468,8 @@ class _Fetched:
         )
         learnt = {
             **self.changes,
-            "etag": (result.headers.get("ETag") or "")[:500],
-            "last_modified": (result.headers.get("Last-Modified") or "")[:100],
+            "etag": storable(result.headers.get("ETag") or "")[:500],
+            "last_modified": storable(result.headers.get("Last-Modified") or "")[:100],
             "content_hash": self.digest,
         }
         return ChangedFeed(self.feed, parsed, learnt, self.cache_control)
@@ -429,7 +479,7 @@ def _answered(
     feed: LeasedFeed, now: datetime, result: FetchResult
 ) -> "PollOutcome | _Unchanged | _Fetched":
     changes: dict = {}
-    moved = result.moved_to and result.moved_to != feed.url
+    moved = result.moved_to and result.moved_to != feed.url and _storable_url(result.moved_to)
     # Another feed may already have the new address; then both stay as they are.
     if moved and not Feed.objects.filter(url=result.moved_to).exclude(pk=feed.pk).exists():
         changes["url"] = result.moved_to
@@ -443,6 +493,12 @@ def _answered(
     return _Fetched(feed, result, digest, changes, cache_control)
 
 
+def _storable_url(url: str) -> bool:
+    """Whether a feed's row can hold the address it moved to: one longer than the column,
+    or with a character no column holds, is not followed (the old address still answers)."""
+    return len(url) <= URL_MAX and storable(url) == url
+
+
 @lru_cache(maxsize=256)
 def _publisher_minimum(cache_control: str | None) -> int:
     """``schedule.publisher_minimum`` of an answer's Cache-Control, in seconds: most polls of
@@ -453,7 +509,11 @@ def _publisher_minimum(cache_control: str | None) -> int:
 def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unchanged":
     minimum = _publisher_minimum(cache_control)
     if changes:  # a new address (301, 308): rare, recorded at once with it
-        record_unchanged([(feed.pk, minimum)], now, changes=changes)
+        try:
+            record_unchanged([(feed.pk, minimum)], now, changes=changes)
+        except IntegrityError:
+            # Another feed took the address since this poll checked: both stay as they are.
+            record_unchanged([(feed.pk, minimum)], now)
         return PollOutcome(status)
     return _Unchanged(feed, status, minimum)
 
@@ -465,6 +525,8 @@ def _record_unchanged(unchanged: list[_Unchanged], now: datetime) -> None:
 
 
 def _failed(feed, now, message: str, *, retry_after=None, changes=None) -> PollOutcome:
+    # An error may quote what a server sent (an address with a NUL in it).
+    message = storable(message)
     failures = feed.consecutive_failures + 1
     failing_since = feed.failing_since or now
     interval = schedule.interval_after_failure(failures, retry_after)
@@ -475,18 +537,22 @@ def _failed(feed, now, message: str, *, retry_after=None, changes=None) -> PollO
             "error": message,
             "date": timezone.localtime(failing_since).strftime("%Y-%m-%d"),
         }
-    Feed.objects.filter(pk=feed.pk).update(
-        **(changes or {}),
-        state=state,
-        last_polled_at=now,
-        last_error=message,
-        last_error_at=now,
-        consecutive_failures=failures,
-        failing_since=failing_since,
-        next_poll_at=now + interval,
-        lease_until=None,
-        queued_at=None,
-    )
+    failure = {
+        "state": state,
+        "last_polled_at": now,
+        "last_error": message,
+        "last_error_at": now,
+        "consecutive_failures": failures,
+        "failing_since": failing_since,
+        "next_poll_at": now + interval,
+        "lease_until": None,
+        "queued_at": None,
+    }
+    try:
+        Feed.objects.filter(pk=feed.pk).update(**(changes or {}), **failure)
+    except IntegrityError:
+        # Its new address was taken by another feed since this poll checked: it keeps its own.
+        Feed.objects.filter(pk=feed.pk).update(**failure)
     return PollOutcome("error", error=message)
 
 

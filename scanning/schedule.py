@@ -18,7 +18,7 @@ MAX_INTERVAL = timedelta(hours=24)
 DEFAULT_INTERVAL = timedelta(hours=1)
 MAX_RETRY_AFTER = timedelta(days=7)
 _LATEST = 10
-_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE | re.ASCII)
 
 
 def _bounded(interval: timedelta) -> timedelta:
@@ -42,9 +42,10 @@ def publisher_minimum(ttl_minutes: int | None, cache_control: str | None) -> tim
         asked = min(ttl_minutes, longest) * 60
     match = _MAX_AGE.search(cache_control or "")
     if match:
-        asked = max(asked, int(match.group(1)))
-    # Capped before it becomes a timedelta: a publisher may write any number of digits, more
-    # than a timedelta holds.
+        # A publisher may write any number of digits: more than a timedelta holds, or than
+        # Python reads as a number (4,300). Capped before either.
+        digits = match.group(1)
+        asked = max(asked, int(digits) if len(digits) <= 9 else longest)
     return timedelta(seconds=min(asked, longest))
 
 

@@ -14,6 +14,7 @@ mid-ingest leaves the feeds as they were, due again once their leases run out. I
 not wait for the disk (``core.lib.bulk.relax_commit``; why that is safe: ``scanning.polling``).
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 from itertools import chain
 from typing import Protocol
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from core.lib.bulk import (
     check_as_written,
@@ -37,6 +38,8 @@ from .fanout import QueuePlacer, QueueReads, queue_reads_send
 from .ingest import EntrySender, SentEntries, StoredEntry
 from .models import Feed, FeedState
 from .parsing import ParsedFeed
+
+logger = logging.getLogger(__name__)
 
 
 class PolledFeed(Protocol):
@@ -68,11 +71,13 @@ class ChangedFeed:
 class Stored:
     """What storing a changed feed did: entries new to every organisation, and entries the
     feed carried before or that joined a story an organisation had (``duplicates``);
-    ``skipped`` if it could not be stored (see ``store_changed``)."""
+    ``skipped`` if another writer stored it meanwhile, ``refused`` if the database refused its
+    values (see ``store_changed``)."""
 
     new: int = 0
     duplicates: int = 0
     skipped: bool = False
+    refused: bool = False
 
 
 def store_parsed(feed: PolledFeed, parsed: ParsedFeed, now: datetime, **kwargs) -> Stored:
@@ -96,16 +101,23 @@ def store_changed(changed: Iterable[ChangedFeed], now: datetime) -> dict[int, St
     taken: list[ChangedFeed] = []
     try:
         return _store_together(feeds, taken, now)
-    except IntegrityError:
+    except (IntegrityError, DataError) as error:
         # Not expected: a second writer that ignored the lease waits for our entries and
-        # leaves them out, and only a poll's own new entries get queue items. Should a
-        # constraint still refuse a row, nothing of the batch was stored; each feed is then
-        # stored on its own, so only the feed that caused it waits for its next poll.
+        # leaves them out, only a poll's own new entries get queue items, and the readers
+        # leave out what no column holds. Should the database still refuse a row, nothing of
+        # the batch was stored; each feed is then stored on its own, so only the feed that
+        # caused it waits for its next poll: released (a constraint: another writer's row
+        # may be why), or failed as the caller records it (a value: it would be refused
+        # again).
         every = [*taken, *feeds]
         if len(every) > 1:
             return {pk: stored for one in every for pk, stored in store_changed([one], now).items()}
-        release_leases([every[0].feed.pk])
-        return {every[0].feed.pk: Stored(skipped=True)}
+        pk = every[0].feed.pk
+        if isinstance(error, DataError):
+            logger.exception("storing feed %s: the database refused its values", pk)
+            return {pk: Stored(refused=True)}
+        release_leases([pk])
+        return {pk: Stored(skipped=True)}
 
 
 def _store_together(

@@ -19,6 +19,7 @@ Every failure is a ``FetchError`` whose message says what went wrong in plain wo
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -28,7 +29,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from email.message import Message
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 
@@ -45,11 +46,19 @@ _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fetch-dns")
 
 
 class FetchError(Exception):
-    """The address could not be fetched; ``str(error)`` says why, for people to read."""
+    """The address could not be fetched; ``str(error)`` says why, in English for a log, and
+    ``why`` in one word for whoever words it for people (``scanning.errors``):
 
-    def __init__(self, message: str, *, url: str = ""):
+    - AddressRefused: "scheme", "credentials", "port", "private", "invalid";
+    - ConnectionFailed: "no_such_host", "unreachable";
+    - BadResponse: "status" (``status`` says which), "redirect_nowhere", "redirect_loop",
+      "invalid_http", "unreadable".
+    """
+
+    def __init__(self, message: str, *, url: str = "", why: str = ""):
         super().__init__(message)
         self.url = url
+        self.why = why
 
 
 class AddressRefused(FetchError):
@@ -77,10 +86,11 @@ class BadResponse(FetchError):
         message: str,
         *,
         url: str = "",
+        why: str = "status",
         status: int | None = None,
         retry_after: float | None = None,
     ):
-        super().__init__(message, url=url)
+        super().__init__(message, url=url, why=why)
         self.status = status
         # Seconds the server asked us to wait (Retry-After, with 429 and 503), when it said.
         self.retry_after = retry_after
@@ -137,53 +147,81 @@ def fetch(
     all FetchError.
     """
     deadline = time.monotonic() + timeout
-    first_url = url
     request_headers = {
         "User-Agent": USER_AGENT,
         "Accept": "*/*",
         "Accept-Encoding": "gzip, deflate" if decompress else "identity",
         **(headers or {}),
     }
-    moved_to: str | None = None
-    moving = True  # still on the leading run of permanent redirects
     try:
-        for _hop in range(max_redirects + 1):
-            result = _get(url, request_headers, deadline, max_bytes, truncate, decompress)
-            if result.status not in REDIRECT_STATUSES:
-                break
-            location = result.headers.get("Location")
-            if not location:
-                raise BadResponse(
-                    f"{url} redirects ({result.status}) without saying where to",
-                    url=url,
-                    status=result.status,
-                )
-            next_url = urljoin(url, location.strip())
-            moving = moving and result.status in PERMANENT_REDIRECTS
-            if moving:
-                moved_to = next_url
-            if _origin(next_url) != _origin(url):
-                request_headers = {
-                    name: value
-                    for name, value in request_headers.items()
-                    if name.lower() not in CREDENTIAL_HEADERS
-                }
-            url = next_url
-        else:
-            raise BadResponse(
-                f"{first_url} redirects more than {max_redirects} times", url=first_url
-            )
+        result, moved_to = _follow(
+            url, request_headers, deadline, max_bytes, truncate, decompress, max_redirects
+        )
     except (_DeadlinePassed, TimeoutError):
         raise FetchTimeout(
-            f"{first_url} did not answer completely in time ({timeout:g} s)", url=first_url
+            f"{url} did not answer completely in time ({timeout:g} s)", url=url
+        ) from None
+    except (ValueError, OverflowError) as exc:
+        # An answer no rule here foresaw (a header the standard library cannot read): a
+        # failed fetch like any other, so that whoever asked is told, not handed a crash.
+        raise BadResponse(
+            f"{url}: the answer could not be read ({type(exc).__name__}: {exc})",
+            url=url,
+            why="unreadable",
         ) from None
     if result.status == 304 or 200 <= result.status < 300:
         return replace(result, moved_to=moved_to)
     raise BadResponse(
-        f"{url} answered with status {result.status}",
-        url=url,
+        f"{result.url} answered with status {result.status}",
+        url=result.url,
         status=result.status,
         retry_after=retry_after_seconds(result.headers.get("Retry-After")),
+    )
+
+
+def _follow(
+    url, request_headers, deadline, max_bytes, truncate, decompress, max_redirects
+) -> tuple[FetchResult, str | None]:
+    """The answer after following up to ``max_redirects`` redirects, and where the address
+    has moved for good (``FetchResult.moved_to``)."""
+    first_url = url
+    moved_to: str | None = None
+    moving = True  # still on the leading run of permanent redirects
+    for _hop in range(max_redirects + 1):
+        result = _get(url, request_headers, deadline, max_bytes, truncate, decompress)
+        if result.status not in REDIRECT_STATUSES:
+            return result, moved_to
+        location = result.headers.get("Location")
+        if not location:
+            raise BadResponse(
+                f"{url} redirects ({result.status}) without saying where to",
+                url=url,
+                why="redirect_nowhere",
+                status=result.status,
+            )
+        try:
+            next_url = urljoin(url, location.strip())
+        except ValueError:  # "http://[oops/": not an address at all
+            raise BadResponse(
+                f"{url} redirects ({result.status}) to {location!r}, which is not an address",
+                url=url,
+                why="redirect_nowhere",
+                status=result.status,
+            ) from None
+        moving = moving and result.status in PERMANENT_REDIRECTS
+        if moving:
+            moved_to = next_url
+        if _origin(next_url) != _origin(url):
+            request_headers = {
+                name: value
+                for name, value in request_headers.items()
+                if name.lower() not in CREDENTIAL_HEADERS
+            }
+        url = next_url
+    raise BadResponse(
+        f"{first_url} redirects more than {max_redirects} times",
+        url=first_url,
+        why="redirect_loop",
     )
 
 
@@ -193,10 +231,11 @@ def retry_after_seconds(value: str | None) -> float | None:
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        # Only ASCII digits are a number here ("²" is a digit to str.isdigit, not to float).
+        return float(value) if value.isascii() else None
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # Overflow: a year past 9999
         return None
     if when is None or when.tzinfo is None:
         return None
@@ -272,13 +311,17 @@ def _check_url(url: str) -> tuple[str, str, int]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
-        raise AddressRefused(f"Only absolute http(s) addresses are fetched, not {url!r}", url=url)
+        raise AddressRefused(
+            f"Only absolute http(s) addresses are fetched, not {url!r}", url=url, why="scheme"
+        )
     if parts.username or parts.password:
-        raise AddressRefused("Addresses with a user name or password are not fetched", url=url)
+        raise AddressRefused(
+            "Addresses with a user name or password are not fetched", url=url, why="credentials"
+        )
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
-        raise AddressRefused(f"{url!r} has an invalid port", url=url) from None
+        raise AddressRefused(f"{url!r} has an invalid port", url=url, why="port") from None
     return scheme, parts.hostname, port
 
 
@@ -303,15 +346,19 @@ def _resolve(url: str, host: str, port: int, deadline: float) -> str:
     except FutureTimeout:
         raise _DeadlinePassed from None
     except (OSError, UnicodeError) as exc:
-        raise ConnectionFailed(f"{host} could not be found: {exc}", url=url) from None
+        raise ConnectionFailed(
+            f"{host} could not be found: {exc}", url=url, why="no_such_host"
+        ) from None
     addresses = [info[4][0] for info in infos]
     if not addresses:
-        raise ConnectionFailed(f"{host} has no address", url=url)
+        raise ConnectionFailed(f"{host} has no address", url=url, why="no_such_host")
     if not private_host_allowed(host, port):
         for address in addresses:
             if not is_public_address(address):
                 raise AddressRefused(
-                    f"{host} resolves to {address}, which is not a public address", url=url
+                    f"{host} resolves to {address}, which is not a public address",
+                    url=url,
+                    why="private",
                 )
     return addresses[0]
 
@@ -375,12 +422,13 @@ def _get(url, headers, deadline, max_bytes, truncate, decompress=False) -> Fetch
     scheme, host, port = _check_url(url)
     address = _resolve(url, host, port, deadline)
     connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    target = _request_target(url)
     try:
         connection = connection_class(host, port, address, deadline)
     except http.client.InvalidURL as exc:
-        raise AddressRefused(f"{url!r} is not a valid address: {exc}", url=url) from None
+        raise AddressRefused(
+            f"{url!r} is not a valid address: {exc}", url=url, why="invalid"
+        ) from None
     try:
         connection.request("GET", target, headers=headers)
         response = connection.getresponse()
@@ -400,23 +448,53 @@ def _get(url, headers, deadline, max_bytes, truncate, decompress=False) -> Fetch
             truncated=truncated,
         )
     except http.client.InvalidURL as exc:
-        raise AddressRefused(f"{url!r} is not a valid address: {exc}", url=url) from None
+        raise AddressRefused(
+            f"{url!r} is not a valid address: {exc}", url=url, why="invalid"
+        ) from None
     except http.client.HTTPException as exc:
         raise BadResponse(
-            f"{url} did not answer with valid HTTP ({type(exc).__name__})", url=url
+            f"{url} did not answer with valid HTTP ({type(exc).__name__})",
+            url=url,
+            why="invalid_http",
         ) from None
     except (_DeadlinePassed, TimeoutError):
         raise
     except OSError as exc:
-        raise ConnectionFailed(f"Could not connect to {host}: {exc}", url=url) from None
+        raise ConnectionFailed(
+            f"Could not connect to {host}: {exc}", url=url, why="unreachable"
+        ) from None
     finally:
         connection.close()
 
 
+# Characters outside ASCII, which an address written as an IRI may hold (``/flöde.xml``).
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _request_target(url: str) -> str:
+    """The path and query to request, characters outside ASCII percent-encoded as UTF-8, as
+    a browser sends them (HTTP's request line is ASCII). Anything else is sent as written:
+    what http.client refuses in it (spaces, control characters) stays refused."""
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if target.isascii():
+        return target
+    return _NOT_ASCII.sub(lambda match: quote(match.group()), target)
+
+
+def _declared_length(response) -> int | None:
+    """Content-Length, or None where it is missing or not ASCII digits. More than 18 digits
+    count as 10**18, too large anyway (Python refuses to read a number of over 4,300)."""
+    declared = response.getheader("Content-Length", "").strip()
+    if not (declared.isascii() and declared.isdigit()):
+        return None
+    return int(declared) if len(declared) <= 18 else 10**18
+
+
 def _read_body(url, response, max_bytes, truncate) -> tuple[bytes, bool]:
     too_large = ResponseTooLarge(f"{url} is larger than {max_bytes} bytes", url=url)
-    declared = response.getheader("Content-Length", "")
-    if not truncate and declared.strip().isdigit() and int(declared) > max_bytes:
+    declared = _declared_length(response)
+    if not truncate and declared is not None and declared > max_bytes:
         raise too_large
     body = bytearray()
     # One byte past the cap tells "exactly max_bytes" from "more than that".
@@ -458,7 +536,9 @@ def _read_decompressed(url, response, max_bytes, encoding) -> bytes:
                 data = decoder.unconsumed_tail
         body += decoder.flush()
     except zlib.error:
-        raise BadResponse(f"{url} sent a body that could not be decompressed", url=url) from None
+        raise BadResponse(
+            f"{url} sent a body that could not be decompressed", url=url, why="unreadable"
+        ) from None
     if len(body) > max_bytes:
         raise too_large
     return bytes(body)

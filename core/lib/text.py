@@ -18,3 +18,15 @@ def strip_bidi_controls(text: str) -> str:
     if not isinstance(text, str):
         return text
     return BIDI_CONTROLS.sub("", text)
+
+
+# What no text column holds: NUL (PostgreSQL refuses it) and halves of a surrogate pair (no
+# characters at all: UTF-8 cannot encode them, nor can nh3 take them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """The text without what no column holds, for text from outside that may carry it: a
+    JSON Feed's escapes ("\\u0000", "\\ud800"), an HTTP header, an error that quotes an
+    address a server sent."""
+    return _UNSTORABLE.sub("", text)

@@ -248,7 +248,7 @@ def test_several_announced_feeds_are_offered_as_a_choice(client_for, kommun, mem
             {"body": page_announcing()},
             "The address gives a web page that announces no feed.",
         ),
-        ("/saknas.xml", None, "The address could not be fetched:"),
+        ("/saknas.xml", None, "There is nothing at this address (404 Not Found)."),
     ],
 )
 def test_an_address_without_a_feed_is_a_field_error(
