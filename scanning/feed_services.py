@@ -14,7 +14,7 @@ A refused change raises ``ValidationError`` keyed by field and stores nothing.
 
 import ipaddress
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -87,7 +87,25 @@ def _check_address(url: str, *, field_name: str = "url") -> str:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         raise ValidationError({field_name: [ADDRESS_INVALID]}) from None
-    return url
+    return feed_address(url)
+
+
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def feed_address(url: str) -> str:
+    """The address one feed is known by however it was written, so that it is followed once:
+    scheme and host in lower case (neither tells anything apart), no default port, "/" for
+    no path, no #fragment (never sent to the server). The path and query stay as written:
+    a server may tell those apart. For an address already checked to be one."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    userinfo, at, host = parts.netloc.rpartition("@")
+    host = host.lower()
+    default_port = _DEFAULT_PORTS.get(scheme, "")
+    if default_port and host.endswith(default_port):
+        host = host[: -len(default_port)]
+    return urlunsplit((scheme, f"{userinfo}{at}{host}", parts.path or "/", parts.query, ""))
 
 
 def _fetch(url: str):
@@ -112,7 +130,9 @@ def _parse(result):
 
 def _found(url: str, parsed: ParsedFeed) -> FoundFeed:
     title = strip_bidi_controls(parsed.title or "").strip()
-    return FoundFeed(url=url, title=title[:300], site_url=(parsed.site_url or "")[:2000])
+    return FoundFeed(
+        url=feed_address(url), title=title[:300], site_url=(parsed.site_url or "")[:2000]
+    )
 
 
 def _not_a_feed(broken: FeedParseError) -> ValidationError:
@@ -337,19 +357,20 @@ def subscriptions_import(*, organization: Organization, outlines, created_by=Non
     result = ImportResult()
     seen: set[str] = set()
     followed = {
-        s.feed.url: s
+        feed_address(s.feed.url): s
         for s in Subscription.objects.filter(organization=organization).select_related("feed")
     }
     for outline in outlines:
-        url = outline.url.strip()
+        written = outline.url.strip()
+        refusal = _import_refusal(written)
+        if refusal is not None:
+            result.refused.append((written, str(refusal)))
+            continue
+        url = feed_address(written)
         if url in seen:
-            result.refused.append((url, str(DUPLICATE_IN_FILE)))
+            result.refused.append((written, str(DUPLICATE_IN_FILE)))
             continue
         seen.add(url)
-        refusal = _import_refusal(url)
-        if refusal is not None:
-            result.refused.append((url, str(refusal)))
-            continue
         if url in followed:
             result.already.append(followed[url])
             continue

@@ -164,6 +164,38 @@ def test_a_feed_already_followed_is_refused_with_our_name_for_it(kommun, page_se
     ]
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "HTTP://127.0.0.1:{port}/rss.xml",
+        "http://127.0.0.1:{port}/rss.xml#top",
+        " http://127.0.0.1:{port}/rss.xml",
+    ],
+)
+def test_a_feed_written_another_way_is_the_feed_already_followed(kommun, page_server, written):
+    url = page_server.add("/rss.xml", rss(), content_type=RSS_TYPE)
+    services.subscription_add(organization=kommun, url=url, name="Länsstyrelsen")
+
+    with pytest.raises(ValidationError) as refused:
+        services.subscription_add(organization=kommun, url=written.format(port=page_server.port))
+
+    assert "already follows this feed" in errors_on(refused.value)[0]
+    assert Feed.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "written, known_as",
+    [
+        ("HTTPS://Exempel.SE:443/Flode.xml#nytt", "https://exempel.se/Flode.xml"),
+        ("http://exempel.se", "http://exempel.se/"),
+        ("http://exempel.se:8080/rss?kategori=Skola", "http://exempel.se:8080/rss?kategori=Skola"),
+    ],
+)
+def test_an_address_is_known_by_one_way_of_writing_it(written, known_as):
+    # Path and query as written: a server may tell /Flode.xml from /flode.xml.
+    assert services.feed_address(written) == known_as
+
+
 def test_a_page_whose_feed_we_follow_is_refused_too(kommun, page_server):
     page_server.add("/rss.xml", rss(), content_type=RSS_TYPE)
     page_url = page_server.add("/", page_announcing("/rss.xml"))

@@ -83,6 +83,7 @@ def test_import_sorts_added_already_followed_and_refused(
     client_for, kommun, members, django_capture_on_commit_callbacks
 ):
     followed = SubscriptionFactory(organization=kommun, name="Redan här")
+    written_again = followed.feed.url.replace("https://", "HTTPS://") + "#senaste"
     data = opml(
         '<outline text="Kategori">',
         '  <outline type="rss" text="SKR" xmlUrl="https://skr.se/rss.xml" htmlUrl="https://skr.se/"/>',
@@ -94,6 +95,8 @@ def test_import_sorts_added_already_followed_and_refused(
         '<outline type="rss" text="Intern" xmlUrl="http://10.0.0.5/feed"/>',
         '<outline type="rss" text="Lokal" xmlUrl="http://localhost:8000/feed"/>',
         '<outline type="rss" text="SKR igen" xmlUrl="https://skr.se/rss.xml"/>',
+        '<outline type="rss" text="SKR versaler" xmlUrl="HTTPS://SKR.se/rss.xml#senaste"/>',
+        f'<outline type="rss" text="Gammal versal" xmlUrl="{written_again}"/>',
     )
     with django_capture_on_commit_callbacks() as callbacks:
         response = upload(client_for(members["scanner"]), kommun, data)
@@ -108,12 +111,14 @@ def test_import_sorts_added_already_followed_and_refused(
         ("http://10.0.0.5/feed", "an address on a private network"),
         ("http://localhost:8000/feed", "an address on a private network"),
         ("https://skr.se/rss.xml", "listed more than once in the file"),
+        ("HTTPS://SKR.se/rss.xml#senaste", "listed more than once in the file"),
+        (written_again, "listed more than once in the file"),
     ]
     # Nothing fetched now: the first poll of the one new feed is queued.
     assert len(callbacks) == 1
     page = response.content.decode()
     assert "1 feed added" in page
-    assert "5 addresses refused" in page
+    assert "7 addresses refused" in page
 
 
 def test_a_private_address_listed_as_allowed_is_imported(client_for, kommun, members, settings):
