@@ -23,6 +23,7 @@ TRYOUT_EXAMPLES = 5
 
 class FeedStatus:
     POLLED = "polled"
+    ERRING = "erring"  # polled, but its last poll failed: backing off, and tried again
     PAUSED = "paused"  # by the organisation
     GONE = "gone"  # the publisher answered 410
     FAILING = "failing"  # the pipeline stopped after weeks of failures
@@ -62,7 +63,9 @@ def subscription_status(subscription: Subscription) -> str:
         return FeedStatus.GONE
     if state == FeedState.FAILING:
         return FeedStatus.FAILING
-    return FeedStatus.PAUSED if subscription.paused else FeedStatus.POLLED
+    if subscription.paused:
+        return FeedStatus.PAUSED
+    return FeedStatus.ERRING if subscription.feed.consecutive_failures else FeedStatus.POLLED
 
 
 @dataclass
@@ -77,8 +80,10 @@ def rule_tryout(
     membership: Membership, *, kind: str, phrase: str, subscription: Subscription | None = None
 ) -> TryOut:
     """What the unsaved rule would do, with the rules already there, to the organisation's
-    items of the last 30 days not promoted (those of ``subscription`` only, for a feed's
-    rule): how many an exclude rule would hide, or how many an include rule would keep."""
+    items of the last 30 days that are in the queue or kept out by a rule (those of
+    ``subscription`` only, for a feed's rule): how many an exclude rule would hide, or how
+    many an include rule would keep. Items already decided (promoted, dismissed) are not
+    the queue's any more, and a rule does nothing to them."""
     before = rulebook_for(membership.organization_id)
     after = rulebook_for(membership.organization_id)
     rule = Rule(kind=kind, phrase=phrase)
@@ -89,7 +94,7 @@ def rule_tryout(
     items = (
         visible_triage_items(membership)
         .filter(published_at__gte=timezone.now() - TRYOUT_WINDOW)
-        .exclude(state=TriageState.PROMOTED)
+        .filter(state__in=(TriageState.NEW, TriageState.FILTERED))
     )
     if subscription is not None:
         items = items.filter(subscription=subscription)
@@ -108,6 +113,7 @@ def rule_tryout(
             counts = not kept and before.kept(subscription_id, text)
         if counts:
             affected += 1
-            if len(examples) < TRYOUT_EXAMPLES:
+            # Two items of one title (a story two feeds told differently) are one example.
+            if len(examples) < TRYOUT_EXAMPLES and title not in examples:
                 examples.append(title)
     return TryOut(kind=kind, considered=considered, affected=affected, examples=examples)

@@ -142,7 +142,18 @@ def feed_remove(request, pk):
 def feed_fetch_now(request, pk):
     subscription = _subscription(request, pk)
     names = {"name": subscription.name}
-    if services.feed_fetch_now(feed=subscription.feed):
+    started = services.feed_fetch_now(feed=subscription.feed)
+    if subscription.paused:
+        # Its items are kept out of the queue while it is paused (the list says so).
+        if started:
+            message = _(
+                "Fetching “%(name)s” now. It is paused, so its new items stay out of the "
+                "queue until you resume it."
+            )
+        else:
+            message = _("“%(name)s” is already being fetched.")
+        messages.info(request, message % names)
+    elif started:
         messages.success(
             request, _("Fetching “%(name)s” now; new items appear in the queue.") % names
         )

@@ -156,18 +156,21 @@ def test_the_list_shows_each_feed_with_its_health(client_for, kommun, other_komm
 
 
 @pytest.mark.parametrize(
-    ("feed_state", "paused", "words"),
+    ("feed_state", "paused", "failures", "words"),
     [
-        (FeedState.ACTIVE, False, "Polled"),
-        (FeedState.ACTIVE, True, "Paused by you"),
-        (FeedState.GONE, False, "Removed by the publisher"),
-        (FeedState.FAILING, False, "Paused after failing for weeks"),
+        (FeedState.ACTIVE, False, 0, '<span class="badge">Polled</span>'),
+        # A feed that fails does not look healthy until it has failed for weeks.
+        (FeedState.ACTIVE, False, 2, '<span class="badge">Last poll failed</span>'),
+        (FeedState.ACTIVE, True, 0, '<span class="badge">Paused by you</span>'),
+        (FeedState.GONE, False, 0, '<span class="badge">Removed by the publisher</span>'),
+        (FeedState.FAILING, False, 9, '<span class="badge">Paused after failing for weeks'),
     ],
 )
-def test_the_list_says_the_state_in_words(client_for, kommun, members, feed_state, paused, words):
-    subscription = SubscriptionFactory(
-        organization=kommun, feed=FeedFactory(state=feed_state), paused=paused
-    )
+def test_the_list_says_the_state_in_words(
+    client_for, kommun, members, feed_state, paused, failures, words
+):
+    feed = FeedFactory(state=feed_state, consecutive_failures=failures)
+    subscription = SubscriptionFactory(organization=kommun, feed=feed, paused=paused)
     page = client_for(members["scanner"]).get(feeds_url(kommun)).content.decode()
     assert words in page
     resume = reverse("scanning:feed_resume_polling", args=[kommun.slug, subscription.pk])
@@ -339,6 +342,20 @@ def test_fetch_now_says_so(client_for, kommun, members, django_capture_on_commit
         response = client_for(members["scanner"]).post(url)
     assert len(callbacks) == 1
     assert messages_of(response) == ["Fetching “SCB” now; new items appear in the queue."]
+
+
+def test_fetch_now_on_a_paused_feed_says_its_items_stay_out_of_the_queue(
+    client_for, kommun, members, django_capture_on_commit_callbacks
+):
+    subscription = SubscriptionFactory(organization=kommun, name="SCB", paused=True)
+    url = reverse("scanning:feed_fetch_now", args=[kommun.slug, subscription.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client_for(members["scanner"]).post(url)
+    assert len(callbacks) == 1
+    assert messages_of(response) == [
+        "Fetching “SCB” now. It is paused, so its new items stay out of the queue until you "
+        "resume it."
+    ]
 
 
 def test_fetch_now_on_a_feed_a_poll_already_holds_says_so_and_sends_no_second_poll(

@@ -175,3 +175,12 @@ def test_titles_with_control_characters_still_make_valid_opml(db):
     data = opml_document([subscription], title="Kungsbacka \x01")
     (feed,) = parse_opml(data)
     assert feed.title == "Nyheter med <taggar> & \"citat\" 'och' mer"
+
+
+def test_a_file_listing_no_feeds_says_why_nothing_was_added(client_for, kommun, members):
+    data = opml('<outline text="Bara en rubrik"/>')
+
+    page = upload(client_for(members["scanner"]), kommun, data).content.decode()
+
+    assert "0 feeds added" in page
+    assert "The file lists no feed addresses (outlines with an xmlUrl)" in page

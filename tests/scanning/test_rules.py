@@ -58,6 +58,21 @@ def test_try_it_counts_what_an_exclude_rule_would_hide(client_for, kommun, membe
     assert not KeywordRule.objects.exists()
 
 
+def test_try_it_counts_only_what_is_still_the_queues(client_for, kommun, members, queue):
+    # A dismissed item has left the queue: a rule would hide nothing more of it. Two items
+    # of one title (two feeds telling one story differently) are one example.
+    item(kommun, queue["news"], "Sport: derby i helgen")
+    item(kommun, queue["news"], "Sport på fritids", state=TriageState.DISMISSED)
+
+    response = client_for(members["scanner"]).post(
+        rules_url(kommun), {"kind": "exclude", "phrase": "sport", "try": "1"}
+    )
+
+    tryout = response.context["tryout"]
+    assert (tryout.affected, tryout.considered) == (3, 5)
+    assert tryout.examples == ["Sport: derby i helgen", "Sport i skolan på schemat"]
+
+
 def test_try_it_counts_what_an_include_rule_would_keep(client_for, kommun, members, queue):
     response = client_for(members["scanner"]).post(
         rules_url(kommun),
