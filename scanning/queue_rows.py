@@ -10,6 +10,7 @@ template's filters did; an entry's summary is HTML that nh3 cleaned when it was 
 """
 
 from html import escape
+from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -36,6 +37,8 @@ class QueueItems:
         self._zone = timezone.get_current_timezone()
         self._csrf = escape(csrf_token)
         self._back_to = escape(back_to)
+        # The promote form returns to this page of the queue once the signal is logged.
+        self._promote_query = f"?{urlencode({'next': back_to})}" if back_to else ""
         self._new_tab = escape(gettext("(opens in a new tab)"))
         self._unfollowed = gettext("Feed no longer followed")
         self._other_unfollowed = gettext("a feed no longer followed")
@@ -90,7 +93,8 @@ class QueueItems:
             f'        <label for="select-{pk}">{self._select}'
             f'<span class="visually-hidden">: {title}</span></label>\n'
             "      </span>\n"
-            f'      <a class="button" href="{escape(self._promote(pk))}" data-promote'
+            f'      <a class="button" href="{escape(self._promote(pk) + self._promote_query)}"'
+            " data-promote"
             f' aria-label="{self._promote_label % {"title": title}}">{self._promote_text}</a>\n'
             f'      <form method="post" action="{dismiss}" class="inline-form"\n'
             f'            hx-post="{dismiss}" hx-target="closest li" hx-swap="outerHTML"'

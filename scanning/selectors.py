@@ -112,6 +112,23 @@ def waiting_items(membership) -> QuerySet[TriageItem]:
     )
 
 
+# What "Dismissed" lists: the latest decisions, as far back as the queue shows items.
+DISMISSED_SHOWN = 100
+
+
+def recently_dismissed(membership) -> list[TriageItem]:
+    """The organisation's items dismissed (by anyone) that the queue would still show if put
+    back, the latest decision first: for a dismissal regretted after the next one, when the
+    Undo beside it has gone. At most DISMISSED_SHOWN."""
+    items = (
+        visible_triage_items(membership)
+        .filter(state=TriageState.DISMISSED, published_at__gte=oldest_shown())
+        .select_related("entry", "subscription", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+    return list(items[:DISMISSED_SHOWN])
+
+
 # Counted no further: "more than 1,000 waiting" says all a scanner needs, and counting 100,000
 # rows on every page and every decision would be most of the page's time.
 WAITING_COUNT_LIMIT = 1000

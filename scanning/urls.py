@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<id:pk>/promote/", queue.promote, name="promote"),
     path("items/dismiss/", queue.dismiss_selected, name="dismiss_selected"),
     path("items/undo/", queue.undo, name="undo"),
+    path("items/dismissed/", queue.dismissed, name="dismissed"),
     path("shortcuts/", queue.shortcuts, name="shortcuts"),
     # --- feeds.py: the organisation's feeds, their health, OPML, keyword rules ---
     path("feeds/", feeds.feeds, name="feeds"),

@@ -7,7 +7,7 @@ leaves, the status region says what happened with an Undo button); without JavaS
 same forms post, and the queue comes back with a message.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -36,9 +36,11 @@ from signals.services import MAX_DESCRIPTION_LENGTH
 from ..models import TriageItem, TriageState
 from ..queue_forms import QueueFilterForm, ShortcutForm
 from ..selectors import (
+    DISMISSED_SHOWN,
     WAITING_COUNT_LIMIT,
     Cursor,
     queue_page,
+    recently_dismissed,
     shortcuts_on,
     waiting_count,
 )
@@ -113,17 +115,23 @@ def queue(request):
     return response
 
 
-def _back_to_queue(request):
-    """Where a decision made without JavaScript returns: the queue page the form was on."""
+def _queue_place(request) -> str:
+    """The queue page a decision was made from (its filters and page), as its form or link
+    said (``next``); the queue's first page if it said none, or somewhere else."""
     queue_url = reverse("scanning:queue", args=[request.organization.slug])
-    target = request.POST.get("next", "")
+    target = request.POST.get("next") or request.GET.get("next", "")
     if (
         isinstance(target, str)
         and target.startswith(queue_url)
         and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
     ):
-        return redirect(target)
-    return redirect(queue_url)
+        return target
+    return queue_url
+
+
+def _back_to_queue(request):
+    """Where a decision made without JavaScript returns: the queue page the form was on."""
+    return redirect(_queue_place(request))
 
 
 def _get_item(request, pk: int) -> TriageItem:
@@ -195,6 +203,8 @@ def dismiss_selected(request):
         context.update(
             {"oob": True, "dismissed": dismissed, "skipped": skipped, "status_oob": True}
         )
+        if not chosen:
+            context["text"] = _("Select the items to dismiss first.")
         return render(request, f"{QUEUE_TEMPLATE}#results", context)
     if dismissed:
         messages.success(request, _dismissed_with_undo(request, dismissed))
@@ -243,6 +253,27 @@ def undo(request):
     return _back_to_queue(request)
 
 
+@organization_required("triage")
+@require_GET
+def dismissed(request):
+    """The latest dismissals, each with "Put back in the queue" (``undo``): the way back to a
+    dismissal made before the last one."""
+    items = recently_dismissed(request.membership)
+    names = MemberNames(request.membership)
+    for item in items:
+        item.source_url = http_link(item.entry.link)
+        item.decided_by_name = (
+            _("you")
+            if item.decided_by_id == request.user.pk
+            else names(item.decided_by) or _("someone")
+        )
+    return render(
+        request,
+        "scanning/dismissed.html",
+        {"items": items, "here": request.get_full_path(), "limit": DISMISSED_SHOWN},
+    )
+
+
 def _restored_text(items: list[TriageItem]) -> str:
     if len(items) == 1:
         return format_html(_("“{title}” is back in the queue."), title=items[0].entry.title)
@@ -283,10 +314,12 @@ def promote(request, pk: int):
     )
     item = get_visible_or_404(items, pk=pk)
     slug = request.organization.slug
+    back = _queue_place(request)
     context = {
         "item": item,
-        "form_action": reverse("scanning:promote", args=[slug, item.pk]),
-        "cancel_url": reverse("scanning:queue", args=[slug]),
+        "form_action": reverse("scanning:promote", args=[slug, item.pk])
+        + f"?{urlencode({'next': back})}",
+        "cancel_url": back,
         "source_url": http_link(item.entry.link),
         "signal": None,
         "conflict": None,
@@ -308,10 +341,18 @@ def promote(request, pk: int):
             except ValidationError as exc:
                 attach_errors(exc, form, formset)
             else:
+                # Back to triage where the reader was, the signal a link away.
                 messages.success(
-                    request, _("The item is promoted to a signal and has left the queue.")
+                    request,
+                    format_html(
+                        _("“{title}” is logged as a signal ({link}) and has left the queue."),
+                        title=signal.title,
+                        link=format_html(
+                            '<a href="{}">{}</a>', signal.get_absolute_url(), _("see the signal")
+                        ),
+                    ),
                 )
-                return redirect(signal)
+                return redirect(back)
     else:
         form = SignalForm(membership=request.membership, initial=_signal_initial(item))
         formset = SourceFormSet(prefix="sources", form_kwargs={"initial": _source_initial(item)})

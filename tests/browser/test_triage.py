@@ -105,6 +105,11 @@ def test_a_scanner_triages_ten_items_by_keyboard(page, members, ten, login_as, a
     settle(page)
     assert page.locator(".queue-item").count() == 7
     assert [state(item) for item in ten[:3]] == [TriageState.DISMISSED] * 3
+    # Shift+D again, with nothing selected: the status says to select first.
+    with page.expect_response(lambda r: "/items/dismiss/" in r.url):
+        press(page, "Shift+D")
+    page.locator("#queue-status p").wait_for()
+    assert page.locator(".queue-item").count() == 7
 
     # d on two more, each time focus stays in the list.
     press(page, "j")
@@ -129,7 +134,7 @@ def test_a_scanner_triages_ten_items_by_keyboard(page, members, ten, login_as, a
     target = focused_item(page)
     with page.expect_navigation():
         page.keyboard.press("p")
-    assert page.url.endswith(f"/scanning/items/{target}/promote/")
+    assert f"/scanning/items/{target}/promote/?next=" in page.url
     assert_accessible(page)
     page.locator("#id_motivation:focus").wait_for()
     page.keyboard.type("Våra förvaltningar frågar efter just detta.")
@@ -144,13 +149,22 @@ def test_a_scanner_triages_ten_items_by_keyboard(page, members, ten, login_as, a
 
     signal = Signal.objects.get()
     promoted = TriageItem.objects.get(pk=target)
-    assert page.url.endswith(f"/kungsbacka/signals/{signal.pk}/")
     assert promoted.state == TriageState.PROMOTED and promoted.signal == signal
     assert signal.motivation == "Våra förvaltningar frågar efter just detta."
     assert signal.sources.get().url == promoted.entry.link
-
-    page.goto(QUEUE)
+    # Back in the queue, where the triage goes on, the new signal a link away.
+    assert page.url.endswith(QUEUE)
+    page.locator(f'.messages a[href="/kungsbacka/signals/{signal.pk}/"]').wait_for()
     assert page.locator(".queue-item").count() == 4
+    assert_accessible(page)
+
+    # The items dismissed on the way can all be put back, not only the last.
+    page.goto(QUEUE + "items/dismissed/")
+    assert page.locator(".dismissed-item").count() == 5
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator(".dismissed-item button").last.click()
+    assert page.locator(".dismissed-item").count() == 4
 
 
 def test_with_shortcuts_off_the_keys_do_nothing(page, members, ten, login_as, assert_accessible):

@@ -2,8 +2,10 @@
 
 import re
 from datetime import date, datetime
+from urllib.parse import quote, urlencode
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -148,7 +150,8 @@ def test_the_promote_form_is_filled_in_from_the_entry(client_for, story, members
     assert re.search(r'<input type="radio" name="level" value="inner"[^>]* checked', html)
     area = story.subscription.area
     assert re.search(rf'<option value="{area.pk}" selected>', html)
-    assert f'action="{promote_url(story)}"' in html
+    queue = reverse("scanning:queue", args=[story.organization.slug])
+    assert f'action="{promote_url(story)}?next={quote(queue, safe="")}"' in html
     assert "From the feed" in html
 
 
@@ -168,10 +171,15 @@ def test_promoting_through_the_page_goes_to_the_new_signal(client_for, story, me
         "sources-0-name": "SKR nyheter",
         "sources-0-published_on": "2025-03-04",
     }
-    response = client.post(promote_url(story), data)
+    # From the queue's second page, filtered: back there once the signal is logged.
+    queue = reverse("scanning:queue", args=[story.organization.slug])
+    place = f"{queue}?level=inner&before=abc"
+    response = client.post(f"{promote_url(story)}?{urlencode({'next': place})}", data)
     signal = Signal.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == signal.get_absolute_url()
+    assert response["Location"] == place
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert f'<a href="{signal.get_absolute_url()}">see the signal</a>' in message
     assert signal.area == area
     assert signal.sources.get().published_on == date(2025, 3, 4)
     story.refresh_from_db()
