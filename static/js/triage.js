@@ -8,6 +8,9 @@
   var queue = null;
   // Where focus goes once a dismissed row has left (its neighbour), set before the request.
   var focusAfterSwap = null;
+  // A page link's words for the status region ("Older items are shown"), set before the
+  // request: the new page starts at its first item, said aloud.
+  var pageTurned = null;
 
   function items() {
     return Array.prototype.slice.call(document.querySelectorAll("#queue-results .queue-item"));
@@ -95,6 +98,10 @@
   // A row's Dismiss (by key or by click): focus moves on to the next row once it has gone.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
+    if (form && form.matches && form.matches("[data-page-link]")) {
+      pageTurned = form.getAttribute("data-announce") || "";
+      return;
+    }
     if (form && form.matches && form.matches("[data-dismiss-form]")) {
       focusAfterSwap = neighbour(form.closest(".queue-item") || form);
     } else if (form && form.closest && form.closest("#queue-status, .messages, #queue-selection")) {
@@ -102,8 +109,30 @@
     }
   });
 
+  // After a page link: the new page's first item, its list at the top of the view, and the
+  // status region saying which page it is.
+  function showTurnedPage() {
+    var words = pageTurned;
+    pageTurned = null;
+    var list = document.querySelector("#queue-results .queue-list");
+    if (list) list.scrollIntoView({ block: "start" });
+    if (items().length) focusItem(items()[0]);
+    else focusEmpty();
+    var status = document.getElementById("queue-status");
+    if (status && words) status.textContent = words;
+  }
+
+  // Nothing left to focus in the list: its "empty" sentence, so focus is not lost to <body>.
+  function focusEmpty() {
+    var empty = document.querySelector("#queue-results .empty");
+    if (!empty) return;
+    empty.setAttribute("tabindex", "-1");
+    empty.focus();
+  }
+
   // After an undo, the restored item; after a dismissal, the row's neighbour.
   function restoreFocus() {
+    if (pageTurned !== null) { showTurnedPage(); return; }
     var place = document.getElementById("queue-place");
     var restored = place && place.getAttribute("data-focus-item");
     if (restored) {
@@ -119,6 +148,7 @@
     focusAfterSwap = null;
     if (target && document.contains(target)) focusItem(target);
     else if (items().length) focusItem(items()[0]);
+    else focusEmpty();
   }
   document.addEventListener("htmx:afterSettle", restoreFocus);
   // A dismissed row is swapped for nothing, so no settle event reaches the document from it;
@@ -135,6 +165,7 @@
   function refillWhenEmpty() {
     var list = document.querySelector("#queue-results .queue-list");
     if (!list || list.querySelector("li") || !window.htmx) return;
+    pageTurned = "";  // focus to what comes: the first item, or why the queue is empty
     window.htmx.ajax("GET", window.location.href, { target: "#queue-results", swap: "innerHTML" });
   }
 

@@ -105,11 +105,6 @@ def test_a_scanner_triages_ten_items_by_keyboard(page, members, ten, login_as, a
     settle(page)
     assert page.locator(".queue-item").count() == 7
     assert [state(item) for item in ten[:3]] == [TriageState.DISMISSED] * 3
-    # Shift+D again, with nothing selected: the status says to select first.
-    with page.expect_response(lambda r: "/items/dismiss/" in r.url):
-        press(page, "Shift+D")
-    page.locator("#queue-status p").wait_for()
-    assert page.locator(".queue-item").count() == 7
 
     # d on two more, each time focus stays in the list.
     press(page, "j")
@@ -200,7 +195,51 @@ def test_dismissing_the_last_item_says_the_queue_is_empty(page, members, ten, lo
     empty = page.get_by_text("Inkorgen är tom: alla poster är omhändertagna.")
     empty.wait_for()
     assert page.locator(".queue-item").count() == 0
+    page.locator("#queue-results .empty:focus").wait_for()  # focus is not lost to <body>
     # Undo is still offered, and brings the item back.
     page.get_by_role("button", name="Ångra").click()
     page.locator(f'.queue-item[data-item="{ten[0].pk}"]').wait_for()
     assert state(ten[0]) == TriageState.NEW
+
+
+def test_a_page_of_older_items_starts_at_its_first_item_said_aloud(
+    page, kommun, members, login_as, assert_accessible
+):
+    subscription = SubscriptionFactory(organization=kommun, name="SKR nyheter")
+    now = timezone.now()
+    items = [
+        TriageItemFactory(
+            organization=kommun,
+            subscription=subscription,
+            entry=EntryFactory(
+                feed=subscription.feed, title=f"Post {n}", published_at=now - timedelta(hours=n)
+            ),
+        )
+        for n in range(1, 31)
+    ]
+    login_as(page, members["scanner"].username)
+    page.goto(QUEUE)
+
+    older = page.get_by_role("link", name="Äldre poster")
+    older.scroll_into_view_if_needed()
+    with page.expect_response(lambda r: "before=" in r.url):
+        older.click()
+    settle(page)
+
+    wait_for_focus(page, items[25].pk)  # the 26th newest: the second page's first
+    assert page.locator("#queue-status").inner_text() == "Äldre poster visas."
+    top = page.evaluate("() => document.querySelector('.queue-list').getBoundingClientRect().top")
+    assert 0 <= top < 200
+    assert_accessible(page)
+
+
+def test_shift_d_with_nothing_selected_says_to_select_first(page, members, ten, login_as):
+    login_as(page, members["scanner"].username)
+    page.goto(QUEUE)
+    press(page, "j")
+
+    with page.expect_response(lambda r: "/items/dismiss/" in r.url):
+        press(page, "Shift+D")
+
+    page.get_by_text("Markera först de poster som ska avfärdas.").wait_for()
+    assert page.locator(".queue-item").count() == 10
