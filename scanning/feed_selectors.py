@@ -12,7 +12,7 @@ from organizations.models import Membership
 
 from .keywords import Rule
 from .models import FeedState, RuleKind, Subscription, TriageState
-from .rulebook import item_text, rulebook_for
+from .rulebook import RuleBook, item_text, rulebook_for
 from .visibility import visible_entries, visible_subscriptions, visible_triage_items
 
 # Entries per week are counted over four weeks, so one busy day does not decide the figure.
@@ -74,6 +74,8 @@ class TryOut:
     considered: int  # the items the rule was tried on
     affected: int  # newly hidden by an exclude rule; kept with an include rule
     examples: list[str] = field(default_factory=list)
+    # Matched by an exclude rule, but hidden already by the rules there are.
+    already_hidden: int = 0
 
 
 def rule_tryout(
@@ -101,19 +103,29 @@ def rule_tryout(
     rows = items.order_by("-published_at", "-pk").values_list(
         "subscription_id", "entry__title", "entry__summary_text"
     )
-    considered, affected, examples = 0, 0, []
+    alone = RuleBook(general=[rule])
+    considered, affected, already_hidden, examples = 0, 0, 0, []
     for subscription_id, title, summary in rows.iterator(chunk_size=2000):
         considered += 1
         text = item_text(title, summary)
         kept = after.kept(subscription_id, text)
         if kind == RuleKind.INCLUDE:
             counts = kept
+        elif kept:
+            counts = False
         else:
             # Hidden by this rule, not by one already there.
-            counts = not kept and before.kept(subscription_id, text)
+            counts = before.kept(subscription_id, text)
+            already_hidden += not counts and not alone.kept(subscription_id, text)
         if counts:
             affected += 1
             # Two items of one title (a story two feeds told differently) are one example.
             if len(examples) < TRYOUT_EXAMPLES and title not in examples:
                 examples.append(title)
-    return TryOut(kind=kind, considered=considered, affected=affected, examples=examples)
+    return TryOut(
+        kind=kind,
+        considered=considered,
+        affected=affected,
+        examples=examples,
+        already_hidden=already_hidden,
+    )

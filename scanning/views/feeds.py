@@ -220,11 +220,19 @@ def _tryout_text(tryout) -> str:
             "Would keep only %(count)d items of %(total)d from the last 30 days.",
             tryout.affected,
         ) % {"count": tryout.affected, "total": tryout.considered}
-    return ngettext(
+    text = ngettext(
         "Would hide %(count)d item of %(total)d from the last 30 days.",
         "Would hide %(count)d items of %(total)d from the last 30 days.",
         tryout.affected,
     ) % {"count": tryout.affected, "total": tryout.considered}
+    if tryout.already_hidden:
+        # "0 of 98" alone would read as a rule that matches nothing.
+        text += " " + ngettext(
+            "It also matches %(count)d item your other rules already hide.",
+            "It also matches %(count)d items your other rules already hide.",
+            tryout.already_hidden,
+        ) % {"count": tryout.already_hidden}
+    return text
 
 
 @organization_required(MANAGE)

@@ -73,6 +73,19 @@ def test_try_it_counts_only_what_is_still_the_queues(client_for, kommun, members
     assert tryout.examples == ["Sport: derby i helgen", "Sport i skolan på schemat"]
 
 
+def test_try_it_says_what_the_rules_there_already_hide(client_for, kommun, members, queue):
+    KeywordRuleFactory(organization=kommun, kind=RuleKind.EXCLUDE, phrase="derby")
+
+    response = client_for(members["scanner"]).post(
+        rules_url(kommun), {"kind": "exclude", "phrase": "sport", "try": "1"}
+    )
+
+    assert (
+        "Would hide 1 item of 4 from the last 30 days. It also matches 1 item your other rules "
+        "already hide."
+    ) in response.content.decode()
+
+
 def test_try_it_counts_what_an_include_rule_would_keep(client_for, kommun, members, queue):
     response = client_for(members["scanner"]).post(
         rules_url(kommun),
