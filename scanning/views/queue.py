@@ -20,7 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
@@ -263,9 +263,9 @@ def dismissed(request):
     for item in items:
         item.source_url = http_link(item.entry.link)
         item.decided_by_name = (
-            _("you")
+            pgettext("dismissed by", "you")
             if item.decided_by_id == request.user.pk
-            else names(item.decided_by) or _("someone")
+            else names(item.decided_by) or pgettext("dismissed by", "someone")
         )
     return render(
         request,
