@@ -9,6 +9,12 @@ from django.conf import settings
 LOCALE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES"
 
 
+def _quoted(body: str, keyword: str) -> str:
+    """The string after ``keyword`` (msgid, msgctxt), its quoted lines joined; "" if none."""
+    match = re.search(rf'^{keyword} ((?:".*"\n?)+)', body + "\n", re.MULTILINE)
+    return "".join(re.findall(r'"(.*)"', match.group(1))) if match else ""
+
+
 def _po_entries():
     """(msgid, translated?) for each non-obsolete entry of the .po, header excluded."""
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
@@ -19,9 +25,12 @@ def _po_entries():
             continue
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
         body = "\n".join(line for line in lines if not line.startswith("#"))
-        msgid = "".join(re.findall(r'"(.*)"', body.split("msgstr")[0].split("msgid_plural")[0]))
+        msgid = _quoted(body, "msgid")
         if not msgid:
             continue  # the header
+        context = _quoted(body, "msgctxt")
+        if context:  # pgettext: the compiled catalogue keys it as context, EOT, msgid
+            msgid = f"{context}\x04{msgid}"
         msgstrs = re.findall(r'msgstr(?:\[\d\])? ((?:".*"\n?)+)', body + "\n")
         translated = all("".join(re.findall(r'"(.*)"', m)) for m in msgstrs) and bool(msgstrs)
         entries.append((msgid, translated and not fuzzy))
