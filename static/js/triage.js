@@ -9,8 +9,12 @@
   // Where focus goes once a dismissed row has left (its neighbour), set before the request.
   var focusAfterSwap = null;
   // A page link's words for the status region ("Older items are shown"), set before the
-  // request: the new page starts at its first item, said aloud.
+  // request, and that request: once its page has settled (not any other swap meanwhile, such
+  // as the dismissal that emptied the list), it starts at its first item, said aloud.
   var pageTurned = null;
+  var pageRequest = null;
+  // The list is being refilled (refillWhenEmpty): its request turns the page, wordlessly.
+  var refilling = false;
 
   function items() {
     return Array.prototype.slice.call(document.querySelectorAll("#queue-results .queue-item"));
@@ -98,8 +102,10 @@
   // A row's Dismiss (by key or by click): focus moves on to the next row once it has gone.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
-    if (form && form.matches && form.matches("[data-page-link]")) {
-      pageTurned = form.getAttribute("data-announce") || "";
+    if (refilling || (form && form.matches && form.matches("[data-page-link]"))) {
+      pageTurned = refilling ? "" : form.getAttribute("data-announce") || "";
+      pageRequest = event.detail.xhr;
+      refilling = false;
       return;
     }
     if (form && form.matches && form.matches("[data-dismiss-form]")) {
@@ -114,6 +120,7 @@
   function showTurnedPage() {
     var words = pageTurned;
     pageTurned = null;
+    pageRequest = null;
     var list = document.querySelector("#queue-results .queue-list");
     if (list) list.scrollIntoView({ block: "start" });
     if (items().length) focusItem(items()[0]);
@@ -131,8 +138,11 @@
   }
 
   // After an undo, the restored item; after a dismissal, the row's neighbour.
-  function restoreFocus() {
-    if (pageTurned !== null) { showTurnedPage(); return; }
+  function restoreFocus(event) {
+    if (pageRequest) {
+      if (event && event.detail && event.detail.xhr === pageRequest) showTurnedPage();
+      return;
+    }
     var place = document.getElementById("queue-place");
     var restored = place && place.getAttribute("data-focus-item");
     if (restored) {
@@ -165,7 +175,7 @@
   function refillWhenEmpty() {
     var list = document.querySelector("#queue-results .queue-list");
     if (!list || list.querySelector("li") || !window.htmx) return;
-    pageTurned = "";  // focus to what comes: the first item, or why the queue is empty
+    refilling = true;  // focus to what comes: the first item, or why the queue is empty
     window.htmx.ajax("GET", window.location.href, { target: "#queue-results", swap: "innerHTML" });
   }
 
