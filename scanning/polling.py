@@ -412,15 +412,16 @@ def _settled(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchang
     """``_settle``, where anything it did not foresee in the answer fails this feed alone (as
     any other error, backing off) and is logged, rather than failing the batch, which would
     then be sent again as it is, and fail again, at every dispatch."""
-    try:
-        if isinstance(answer, Exception) and not isinstance(answer, FetchError):
-            raise answer
-        return _settle(feed, now, answer)
-    except BATCH_STOPS:
-        raise
-    except Exception:
-        logger.exception("polling feed %s: its answer could not be handled", feed.pk)
-        return _failed(feed, now, str(UNHANDLED))
+    failure = answer  # the exchange's own failure, that fetch() did not foresee
+    if isinstance(answer, FetchResult | FetchError):
+        try:
+            return _settle(feed, now, answer)
+        except BATCH_STOPS:
+            raise
+        except Exception as exc:
+            failure = exc
+    logger.error("polling feed %s: its answer could not be handled", feed.pk, exc_info=failure)
+    return _failed(feed, now, str(UNHANDLED))
 
 
 def _settle(feed: LeasedFeed, now: datetime, answer) -> "PollOutcome | _Unchanged | _Fetched":
@@ -509,11 +510,9 @@ def _publisher_minimum(cache_control: str | None) -> int:
 def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unchanged":
     minimum = _publisher_minimum(cache_control)
     if changes:  # a new address (301, 308): rare, recorded at once with it
-        try:
-            record_unchanged([(feed.pk, minimum)], now, changes=changes)
-        except IntegrityError:
-            # Another feed took the address since this poll checked: both stay as they are.
-            record_unchanged([(feed.pk, minimum)], now)
+        _with_new_address(
+            changes, lambda learnt: record_unchanged([(feed.pk, minimum)], now, changes=learnt)
+        )
         return PollOutcome(status)
     return _Unchanged(feed, status, minimum)
 
@@ -548,12 +547,20 @@ def _failed(feed, now, message: str, *, retry_after=None, changes=None) -> PollO
         "lease_until": None,
         "queued_at": None,
     }
-    try:
-        Feed.objects.filter(pk=feed.pk).update(**(changes or {}), **failure)
-    except IntegrityError:
-        # Its new address was taken by another feed since this poll checked: it keeps its own.
-        Feed.objects.filter(pk=feed.pk).update(**failure)
+    _with_new_address(
+        changes or {}, lambda learnt: Feed.objects.filter(pk=feed.pk).update(**learnt, **failure)
+    )
     return PollOutcome("error", error=message)
+
+
+def _with_new_address(changes: dict, write) -> None:
+    """``write(changes)``, or, should another feed have taken the new address (``url``)
+    since this poll checked it was free (``_answered``), ``write`` without it: both feeds
+    then stay as they are."""
+    try:
+        write(changes)
+    except IntegrityError:
+        write({name: value for name, value in changes.items() if name != "url"})
 
 
 def _gone(feed: LeasedFeed, now: datetime) -> PollOutcome:

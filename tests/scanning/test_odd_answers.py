@@ -325,3 +325,30 @@ def test_values_the_database_refuses_fail_that_feed_alone(serve, poll_beside, mo
         assert feed.consecutive_failures == 1 and not Entry.objects.filter(feed=feed).exists()
     else:
         assert outcome.line() == "ok: 1 new, 0 duplicates"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_to_an_address_another_feed_takes_meanwhile_keeps_both(
+    serve, poll_beside, page_server, monkeypatch
+):
+    import scanning.polling as polling
+
+    page_server.add("/ny.xml", rss(*numbered_items(2, prefix="Ny")), content_type=RSS_TYPE)
+    moved = serve("/gammal.xml", status=301, content_type=None, headers={"Location": "/ny.xml"})
+    poll_feeds([moved.pk])  # stored from the new address, and moved there
+    Feed.objects.filter(pk=moved.pk).update(
+        url=page_server.url("/gammal.xml"), next_poll_at=timezone.now()
+    )
+    record = polling.record_unchanged
+
+    def another_worker_first(*args, **kwargs):
+        # Another worker's feed takes the address between this poll's check and its write.
+        Feed.objects.get_or_create(url=page_server.url("/ny.xml"))
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(polling, "record_unchanged", another_worker_first)
+
+    outcome = poll_beside(moved)
+
+    assert outcome.status in ("not_modified", "unchanged")
+    assert moved.url == page_server.url("/gammal.xml") and moved.last_success_at is not None
