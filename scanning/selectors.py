@@ -143,7 +143,8 @@ def waiting_count(membership) -> int:
         )
         return items.order_by().values_list("pk")[: WAITING_COUNT_LIMIT + 1]
 
-    key = ("queue_waiting", membership.organization_id, membership.role)
+    # The limit is in the SQL, so in its key too (a test lowers it).
+    key = ("queue_waiting", membership.organization_id, membership.role, WAITING_COUNT_LIMIT)
     return len(compiled_rows(TriageItem._default_manager.db, key, build, (oldest_shown(),)))
 
 
