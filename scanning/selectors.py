@@ -80,7 +80,11 @@ class Cursor:
         """The cursor a link carried, or None for anything no link of ours writes."""
         micros_text, dash, pk_text = (token or "").partition("-")
         pk = parse_id(pk_text)
-        if not dash or pk is None or not micros_text.isascii() or not micros_text.isdigit():
+        # Microseconds since 1970 have 17 digits until the year 5138; int() would
+        # refuse a string of over 4,300 digits with a ValueError.
+        if not dash or pk is None or len(micros_text) > 18:
+            return None
+        if not micros_text.isascii() or not micros_text.isdigit():
             return None
         try:
             when = EPOCH + timedelta(microseconds=int(micros_text))

@@ -53,6 +53,8 @@ from .factories import (
 from .test_url_access import product_views, walk
 
 HUGE = "9999999999999999999999999"
+# Longer than int() converts (4,300 digits): a ValueError, where HUGE is only out of range.
+ENDLESS = "9" * 5_000
 MANAGEMENT_FORM = [f"sources-{name}" for name in ("TOTAL_FORMS", "INITIAL_FORMS")]
 
 
@@ -135,6 +137,7 @@ BODIES = {
     "empty": ({}, None),
     "without management form": (PLAUSIBLE, None),
     "huge ints": (_every_field(HUGE), None),
+    "endless ints": (_every_field(ENDLESS), None),
     "negative ints": (_every_field("-1"), None),
     "strings for ints": (_every_field("abc"), None),
     "overlong strings": (_every_field("å" * 5_000), None),
@@ -249,7 +252,7 @@ def organization_urls(kommun, world) -> list[str]:
 # Every body is posted; the ones that matter most also as an htmx request (some views answer
 # those with a fragment) and as a query string (the list's filters, the CSV's).
 AS_HTMX = {"empty", "without management form", "huge ints"}
-AS_QUERY = {"huge ints", "strings for ints", "NUL bytes", "repeated keys"}
+AS_QUERY = {"huge ints", "endless ints", "strings for ints", "NUL bytes", "repeated keys"}
 
 
 # A refused request is refused before anything reads its body: another organisation's admin

@@ -17,7 +17,9 @@ def parse_id(value) -> int | None:
         number = value
     else:
         text = str(value or "").strip()
-        if not text.isascii() or not text.isdigit():
+        # Length first: int() refuses a string of over 4,300 digits (ValueError), and no id
+        # has more than 19.
+        if len(text) > 19 or not text.isascii() or not text.isdigit():
             return None
         number = int(text)
     return number if 1 <= number <= MAX_ID else None
