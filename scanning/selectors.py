@@ -394,10 +394,19 @@ def queue_page(
     return QueuePage(
         items=items,
         older=Cursor.of(items[-1]) if items and more_older else None,
-        # A page reached through "older" has newer items above it (unless all were decided
-        # meanwhile, when the newer page is simply the first one).
-        newer=Cursor.of(items[0], newer=True) if items and cursor is not None else None,
+        newer=_newer_than(items, cursor),
     )
+
+
+def _newer_than(items: list[TriageItem], cursor: Cursor | None) -> Cursor | None:
+    """Where "newer" leads from a page reached through "older": above its first item, or, on
+    a page left empty (its items decided, the last one dismissed), above where it starts. A
+    newer page that is not full is simply the first one."""
+    if cursor is None:
+        return None
+    if items:
+        return Cursor.of(items[0], newer=True)
+    return Cursor(published_at=cursor.published_at, pk=cursor.pk, newer=True)
 
 
 def queue_subscriptions(membership) -> QuerySet[Subscription]:

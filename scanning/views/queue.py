@@ -7,7 +7,7 @@ leaves, the status region says what happened with an Undo button); without JavaS
 same forms post, and the queue comes back with a message.
 """
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -83,6 +83,9 @@ def _queue_context(request, data) -> dict:
     place = QueryDict(mutable=True)
     if cursor is not None:
         place["after" if cursor.newer else "before"] = cursor.token()
+    queue_url = reverse("scanning:queue", args=[request.organization.slug])
+    here = params.copy()
+    here.update(place)
     return {
         "form": form,
         "filters": form.filters,
@@ -92,7 +95,10 @@ def _queue_context(request, data) -> dict:
         "items": page.items,
         "waiting": waiting_count(request.membership),
         "waiting_limit": WAITING_COUNT_LIMIT,
-        "queue_url": reverse("scanning:queue", args=[request.organization.slug]),
+        "queue_url": queue_url,
+        # This list's own address (its filters and page), where a decision made from it
+        # returns: also after htmx has swapped in a list the page was not loaded with.
+        "here": queue_url + (f"?{here.urlencode()}" if here else ""),
     }
 
 
@@ -104,12 +110,9 @@ def queue(request):
     if results_only:
         context["oob"] = True
         response = render(request, f"{QUEUE_TEMPLATE}#results", context)
-        query = context["params"].copy()
-        query.update(context["place"])
-        push_url(response, context["queue_url"] + (f"?{query.urlencode()}" if query else ""))
+        push_url(response, context["here"])
     else:
         context["shortcuts_on"] = shortcuts_on(request.user)
-        context["here"] = request.get_full_path()
         response = render(request, QUEUE_TEMPLATE, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -123,10 +126,18 @@ def _queue_place(request) -> str:
     if (
         isinstance(target, str)
         and target.startswith(queue_url)
+        and not _dot_segments(target)
         and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
     ):
         return target
     return queue_url
+
+
+def _dot_segments(target: str) -> bool:
+    """Whether the path climbs out of where it starts ("/org/scanning/../../admin/"), as a
+    browser would resolve it, percent-encoded dots included."""
+    path = unquote(urlsplit(target).path)
+    return any(segment in (".", "..") for segment in path.split("/"))
 
 
 def _back_to_queue(request):

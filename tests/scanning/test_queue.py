@@ -305,6 +305,26 @@ def test_an_htmx_filter_swaps_only_the_results_and_pushes_the_url(client_for, me
     assert response["HX-Push-Url"] == f"{QUEUE}?level=near"
 
 
+def test_a_list_swapped_in_by_htmx_sends_its_decisions_back_to_itself(client_for, members, mixed):
+    # Promote's Cancel and Save, and Dismiss without JavaScript, return to the filtered list
+    # the item was on, not to the unfiltered first page.
+    response = client_for(members[Role.SCANNER]).get(QUEUE, {"level": Level.NEAR}, headers=HTMX)
+    html = response.content.decode()
+    assert f"?next={QUEUE.replace('/', '%2F')}%3Flevel%3Dnear" in html
+    assert f'name="next" value="{QUEUE}?level=near"' in html
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["/kungsbacka/scanning/../../admin/", "/kungsbacka/scanning/%2e%2e/%2E%2E/admin/"],
+)
+def test_a_decision_never_returns_outside_the_queue(client_for, kommun, members, forged):
+    waiting = item(kommun, "Ensam")
+    response = client_for(members[Role.SCANNER]).post(dismiss_url(waiting), {"next": forged})
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+
+
 # --- keyset paging ----------------------------------------------------------------------------
 
 
@@ -329,6 +349,19 @@ def test_older_keeps_the_place_when_items_above_are_dismissed(client_for, kommun
     )
     # Everything newer than the page: the top of the queue again, without the dismissed five.
     assert titles(client.get(newer)) == [f"Nyhet {n:02d}" for n in range(5, 30)]
+
+
+def test_an_older_page_left_empty_says_so_and_leads_back(client_for, kommun, members):
+    # Its last items dismissed, or a link kept from long ago: the queue itself is not empty.
+    item(kommun, "Ensam")
+    response = client_for(members[Role.SCANNER]).get(QUEUE, {"before": "1000-1"})
+    html = response.content.decode()
+    assert titles(response) == []
+    assert "No older items." in html
+    assert "every item has been dealt with" not in html
+    assert f'href="{QUEUE}"' in html
+    newer = re.search(r'rel="prev" href="([^"]+)"', html)[1].replace("&amp;", "&")
+    assert titles(client_for(members[Role.SCANNER]).get(newer)) == ["Ensam"]
 
 
 def test_a_malformed_cursor_shows_the_first_page(client_for, kommun, members):
