@@ -61,3 +61,37 @@ def test_user_text_is_isolated(page, login_as, members, signal, assert_accessibl
     page.goto(signal.get_absolute_url() + "history/")
     assert page.locator("h1 bdi").inner_text() == signal.title
     assert_accessible(page)
+
+
+def test_a_long_feed_name_wraps_on_the_scanning_pages(page, kommun, login_as, members):
+    from scanning.models import TriageState
+
+    from ..factories import EntryFactory, KeywordRuleFactory, SubscriptionFactory, TriageItemFactory
+
+    name = WORD[:200]  # the most a feed's name holds
+    subscription = SubscriptionFactory(organization=kommun, name=name)
+    KeywordRuleFactory(organization=kommun, subscription=subscription, phrase=WORD[:200])
+    TriageItemFactory(
+        organization=kommun,
+        subscription=subscription,
+        entry=EntryFactory(feed=subscription.feed, title=WORD),
+    )
+    TriageItemFactory(
+        organization=kommun,
+        subscription=subscription,
+        entry=EntryFactory(feed=subscription.feed, title="Avfärdad"),
+        state=TriageState.DISMISSED,
+        decided_by=members["scanner"],
+    )
+    page.set_viewport_size({"width": 320, "height": 640})
+    login_as(page, members["scanner"].username)
+    for path in ("feeds/", "feeds/rules/", "", "items/dismissed/"):
+        page.goto(f"/kungsbacka/scanning/{path}")
+        assert name in page.locator("main").inner_text()
+        assert _overflow(page) <= 0, f"{path} is {_overflow(page)}px wider than the screen"
+    # A message that quotes the name: pausing the feed.
+    page.goto("/kungsbacka/scanning/feeds/")
+    page.locator("main form[action$='/pause/'] button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert name in page.locator(".messages").inner_text()
+    assert _overflow(page) <= 0, f"the message is {_overflow(page)}px wider than the screen"
