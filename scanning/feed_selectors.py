@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organizations.models import Membership
 
+from .feed_services import feed_address
 from .keywords import Rule, matches
 from .models import FeedState, RuleKind, Subscription, TriageState
 from .rulebook import item_text, rulebook_for
@@ -128,3 +129,11 @@ def rule_tryout(
         examples=examples,
         already_hidden=already_hidden,
     )
+
+
+def followed_addresses(membership: Membership) -> set[str]:
+    """The addresses of the feeds the organisation follows, as ``feed_address`` writes them."""
+    return {
+        feed_address(url)
+        for url in visible_subscriptions(membership).values_list("feed__url", flat=True)
+    }

@@ -61,14 +61,23 @@ PHRASE_TOO_LONG = _("Keep the phrase to at most %(limit)d characters.")
 PHRASE_LIMIT = 200
 RULE_EXISTS = _("This rule exists already.")
 FEED_NOT_OURS = _("Choose one of your organisation's feeds.")
+# As long as an address column holds (Feed.url): a longer one is refused, never cut.
+ADDRESS_LIMIT = 2000
+ADDRESS_TOO_LONG = _("The address is longer than %(limit)d characters, more than Spaning keeps.")
+# What a page announcing many feeds offers to choose from: the first ones, which a site
+# lists first; a page listing hundreds is a list of others' feeds, not its own.
+CHOICES_SHOWN = 20
 
 
 class FeedChoiceNeeded(Exception):
-    """The address is a web page announcing several feeds: the person chooses one."""
+    """The address is a web page announcing several feeds: the person chooses one. With the
+    titles the page gives them, and whether it announces more than CHOICES_SHOWN."""
 
-    def __init__(self, feed_links: list[str]):
+    def __init__(self, feed_links: list[str], feed_titles: dict[str, str] | None = None):
         super().__init__("The page announces several feeds")
-        self.feed_links = feed_links
+        self.feed_links = feed_links[:CHOICES_SHOWN]
+        self.more = len(feed_links) > CHOICES_SHOWN
+        self.feed_titles = feed_titles or {}
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,14 @@ def _check_address(url: str, *, field_name: str = "url") -> str:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         raise ValidationError({field_name: [ADDRESS_INVALID]}) from None
-    return feed_address(url)
+    return _storable_address(feed_address(url), field_name=field_name)
+
+
+def _storable_address(url: str, *, field_name: str = "url") -> str:
+    """``url`` if the database can keep it (ADDRESS_LIMIT), else ``ValidationError``."""
+    if len(url) > ADDRESS_LIMIT:
+        raise ValidationError({field_name: [ADDRESS_TOO_LONG % {"limit": ADDRESS_LIMIT}]})
+    return url
 
 
 _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
@@ -130,8 +146,11 @@ def _parse(result):
 
 def _found(url: str, parsed: ParsedFeed) -> FoundFeed:
     title = strip_bidi_controls(parsed.title or "").strip()
+    # The address it moved to, or the one a page announced, may be longer than any typed.
     return FoundFeed(
-        url=feed_address(url), title=title[:300], site_url=(parsed.site_url or "")[:2000]
+        url=_storable_address(feed_address(url)),
+        title=title[:300],
+        site_url=(parsed.site_url or "")[:2000],
     )
 
 
@@ -151,13 +170,14 @@ def feed_find(*, url: str) -> FoundFeed:
         # A feed that has moved for good is followed at its new address.
         return _found(result.moved_to or url, _parse(result))
     except NotAFeed as page:
-        links = list(dict.fromkeys(page.feed_links))
+        titles = page.feed_titles
+        links = [link for link in page.feed_links if len(feed_address(link)) <= ADDRESS_LIMIT]
     except FeedParseError as broken:
         raise _not_a_feed(broken) from None
     if not links:
         raise ValidationError({"url": [NO_FEED]})
     if len(links) > 1:
-        raise FeedChoiceNeeded(links)
+        raise FeedChoiceNeeded(links, titles)
     # The one announced feed is fetched and checked before anyone follows it.
     feed_url = links[0]
     result = _fetch(feed_url)
@@ -317,6 +337,7 @@ def feed_resume_polling(*, feed: Feed) -> Feed:
 NOT_HTTP = _("not an http or https address")
 INVALID_ADDRESS = _("not a valid address")
 PRIVATE_ADDRESS = _("an address on a private network")
+IMPORT_TOO_LONG = _("an address of over %(limit)d characters")
 DUPLICATE_IN_FILE = _("listed more than once in the file")
 
 
@@ -339,6 +360,8 @@ def _import_refusal(url: str):
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     except (ValidationError, ValueError):
         return INVALID_ADDRESS
+    if len(feed_address(url)) > ADDRESS_LIMIT:
+        return IMPORT_TOO_LONG % {"limit": ADDRESS_LIMIT}
     host = (parts.hostname or "").lower()
     if private_host_allowed(host, port):
         return None

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from django.utils.translation import gettext_lazy as _
 
 from .feed_dates import parse_date
-from .feed_discovery import discover_feed_links
+from .feed_discovery import discover_feed_links, discover_feeds
 from .feed_encoding import charset_of, decode_body
 from .feed_fallback import read_with_feedparser
 from .feed_html import TEXT_MAX, clean_html, clean_html_text, plain_text
@@ -61,9 +61,10 @@ class FeedParseError(Exception):
 class NotAFeed(FeedParseError):
     """An HTML page, with the addresses of the feeds it announces (maybe none)."""
 
-    def __init__(self, feed_links: list[str]):
+    def __init__(self, feeds: dict[str, str]):
         super().__init__(HTML_PAGE)
-        self.feed_links = feed_links
+        self.feed_links = list(feeds)
+        self.feed_titles = {link: title for link, title in feeds.items() if title}
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _read(body: bytes, *, url: str, content_type: str, charset: str | None) -> R
         except NotAJsonFeed:
             raise FeedParseError(BAD_JSON) from None
     if _HTML_START.match(start):
-        raise NotAFeed(discover_feed_links(body, url=url))
+        raise NotAFeed(discover_feeds(body, url=url))
     document = _xml_document(text)
     raw = read_xml(document, url=url)
     if raw is not None:
@@ -166,7 +167,7 @@ def _read(body: bytes, *, url: str, content_type: str, charset: str | None) -> R
     if recognised:
         return raw
     if "<html" in text[:4096].lower():
-        raise NotAFeed(discover_feed_links(body, url=url))
+        raise NotAFeed(discover_feeds(body, url=url))
     raise FeedParseError(MALFORMED if start.startswith("<") else NOT_A_FEED)
 
 

@@ -19,7 +19,7 @@ from organizations.access import get_visible_or_404, organization_required
 
 from .. import feed_services as services
 from ..feed_forms import FeedAddForm, FeedEditForm, OPMLImportForm, RuleForm
-from ..feed_selectors import rule_tryout, subscriptions_with_health
+from ..feed_selectors import followed_addresses, rule_tryout, subscriptions_with_health
 from ..models import FeedState, RuleKind
 from ..opml import OPMLError, opml_document, parse_opml
 from ..visibility import visible_keyword_rules, visible_subscriptions
@@ -58,11 +58,7 @@ def feed_add(request):
                 created_by=request.user,
             )
         except services.FeedChoiceNeeded as page:
-            return render(
-                request,
-                "scanning/feeds_choice.html",
-                {"form": form, "feed_links": page.feed_links, "page_url": data["url"]},
-            )
+            return _feed_choice(request, form, page, data["url"])
         except ValidationError as refused:
             attach_errors(refused, form)
         else:
@@ -73,6 +69,31 @@ def feed_add(request):
             )
             return _to_feeds(request)
     return render(request, "scanning/feeds_form.html", {"form": form, "adding": True})
+
+
+def _feed_choice(request, form, page: services.FeedChoiceNeeded, page_url: str):
+    """The feeds a page announces, to choose one: each with the page's title for it, those
+    already followed shown but not offered, the first one not followed chosen."""
+    followed = followed_addresses(request.membership)
+    choices = [
+        {
+            "url": link,
+            "title": page.feed_titles.get(link, ""),
+            "followed": services.feed_address(link) in followed,
+        }
+        for link in page.feed_links
+    ]
+    first = next((choice for choice in choices if not choice["followed"]), None)
+    if first is not None:
+        first["checked"] = True
+    context = {
+        "form": form,
+        "choices": choices,
+        "can_choose": first is not None,
+        "more": page.more,
+        "page_url": page_url,
+    }
+    return render(request, "scanning/feeds_choice.html", context)
 
 
 @organization_required(MANAGE)

@@ -1,6 +1,8 @@
 """The feeds pages: who gets in, the list with each feed's health, adding by address (with the
 choice of announced feeds), editing, pausing, removing, fetching now, resuming polling."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import resolve, reverse
@@ -215,6 +217,49 @@ def test_adding_by_a_page_that_announces_the_feed(client_for, kommun, members, p
     response = client_for(members["editor"]).post(add_url(kommun), {"url": page, "name": ""})
     assert response.status_code == 302
     assert Subscription.objects.get(organization=kommun).feed.url == page_server.url("/nyheter.rss")
+
+
+def test_the_choice_names_each_feed_and_does_not_offer_one_already_followed(
+    client_for, kommun, members, page_server
+):
+    page_server.add("/a.rss", rss("Nyheter"), content_type=RSS_TYPE)
+    page_server.add("/b.rss", rss("Pressmeddelanden"), content_type=RSS_TYPE)
+    SubscriptionFactory(
+        organization=kommun, feed=FeedFactory(url=page_server.url("/a.rss")), name="Nyheter"
+    )
+    page = page_server.add("/", page_announcing("/a.rss", "/b.rss"))
+    response = client_for(members["scanner"]).post(add_url(kommun), {"url": page})
+    html = response.content.decode()
+    # The titles the page gives its feeds (page_announcing: "Flöde 1", "Flöde 2").
+    assert "Flöde 1" in html and "Flöde 2" in html
+    a, b = (
+        re.search(rf'<input type="radio" name="url" value="{page_server.url(path)}"[^>]*>', html)[0]
+        for path in ("/a.rss", "/b.rss")
+    )
+    assert "disabled" in a and "checked" not in a
+    assert "checked" in b and "disabled" not in b
+    assert "Already followed" in html
+
+
+def test_a_page_announcing_hundreds_of_feeds_offers_the_first_twenty(
+    client_for, kommun, members, page_server
+):
+    hrefs = [f"/flode-{n}.rss" for n in range(300)] + ["/x" * 1100]
+    page = page_server.add("/", page_announcing(*hrefs))
+    html = client_for(members["scanner"]).post(add_url(kommun), {"url": page}).content.decode()
+    assert html.count('type="radio"') == 20
+    assert "the first 20 are shown" in html
+
+
+def test_an_announced_address_longer_than_kept_is_not_offered(
+    client_for, kommun, members, page_server
+):
+    page_server.add("/a.rss", rss("Nyheter"), content_type=RSS_TYPE)
+    page = page_server.add("/", page_announcing("/a.rss", "/" + "a" * 2100))
+    response = client_for(members["scanner"]).post(add_url(kommun), {"url": page})
+    # The one feed left is followed at once.
+    assert response.status_code == 302
+    assert Subscription.objects.get(organization=kommun).feed.url == page_server.url("/a.rss")
 
 
 def test_several_announced_feeds_are_offered_as_a_choice(client_for, kommun, members, page_server):

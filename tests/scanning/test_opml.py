@@ -121,6 +121,18 @@ def test_import_sorts_added_already_followed_and_refused(
     assert "7 addresses refused" in page
 
 
+def test_an_address_longer_than_kept_is_refused_and_the_rest_imported(client_for, kommun, members):
+    too_long = "https://example.se/" + "a" * 2000
+    data = opml(
+        f'<outline type="rss" text="Lång" xmlUrl="{too_long}"/>',
+        '<outline type="rss" text="SKR" xmlUrl="https://skr.se/rss.xml"/>',
+    )
+    result = upload(client_for(members["scanner"]), kommun, data).context["result"]
+    assert [s.name for s in result.added] == ["SKR"]
+    assert result.refused == [(too_long, "an address of over 2000 characters")]
+    assert not Feed.objects.filter(url=too_long).exists()
+
+
 def test_a_private_address_listed_as_allowed_is_imported(client_for, kommun, members, settings):
     settings.FETCH_ALLOW_PRIVATE_HOSTS = ["intranet.kungsbacka.local:443"]
     data = opml('<outline xmlUrl="https://intranet.kungsbacka.local/nyheter.rss" text="Intranät"/>')
