@@ -339,6 +339,10 @@ INVALID_ADDRESS = _("not a valid address")
 PRIVATE_ADDRESS = _("an address on a private network")
 IMPORT_TOO_LONG = _("an address of over %(limit)d characters")
 DUPLICATE_IN_FILE = _("listed more than once in the file")
+# New feeds one import follows, so one request stays a few seconds long and queues a
+# bounded number of first polls; a longer file is imported again for the rest (those added
+# count as followed then). A municipality's whole list fits once over.
+IMPORT_LIMIT = 300
 
 
 @dataclass
@@ -347,6 +351,8 @@ class ImportResult:
     already: list[Subscription] = field(default_factory=list)
     # (address, why it was refused)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    # New feeds of the file not followed this time (past IMPORT_LIMIT).
+    left: int = 0
 
 
 def _import_refusal(url: str):
@@ -396,6 +402,9 @@ def subscriptions_import(*, organization: Organization, outlines, created_by=Non
         seen.add(url)
         if url in followed:
             result.already.append(followed[url])
+            continue
+        if len(result.added) >= IMPORT_LIMIT:
+            result.left += 1
             continue
         title = strip_bidi_controls(outline.title or "").strip()[:300]
         with transaction.atomic():

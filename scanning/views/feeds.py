@@ -228,7 +228,8 @@ def opml_import(request):
             result = services.subscriptions_import(
                 organization=request.organization, outlines=outlines, created_by=request.user
             )
-    return render(request, "scanning/opml_import.html", {"form": form, "result": result})
+    context = {"form": form, "result": result, "import_limit": services.IMPORT_LIMIT}
+    return render(request, "scanning/opml_import.html", context)
 
 
 # --- Keyword rules ---------------------------------------------------------------------------

@@ -133,6 +133,27 @@ def test_an_address_longer_than_kept_is_refused_and_the_rest_imported(client_for
     assert not Feed.objects.filter(url=too_long).exists()
 
 
+def test_a_long_file_is_imported_in_parts_and_nothing_is_lost(
+    client_for, kommun, members, monkeypatch
+):
+    monkeypatch.setattr("scanning.feed_services.IMPORT_LIMIT", 3)
+    data = opml(
+        *(
+            f'<outline type="rss" text="Flöde {n}" xmlUrl="https://ex.se/{n}.rss"/>'
+            for n in range(5)
+        )
+    )
+    client = client_for(members["scanner"])
+    first = upload(client, kommun, data)
+    assert [s.name for s in first.context["result"].added] == ["Flöde 0", "Flöde 1", "Flöde 2"]
+    assert "2 more new feeds in the file were not added this time" in first.content.decode()
+    second = upload(client, kommun, data).context["result"]
+    assert [s.name for s in second.added] == ["Flöde 3", "Flöde 4"]
+    assert len(second.already) == 3
+    assert second.left == 0
+    assert Subscription.objects.filter(organization=kommun).count() == 5
+
+
 def test_a_private_address_listed_as_allowed_is_imported(client_for, kommun, members, settings):
     settings.FETCH_ALLOW_PRIVATE_HOSTS = ["intranet.kungsbacka.local:443"]
     data = opml('<outline xmlUrl="https://intranet.kungsbacka.local/nyheter.rss" text="Intranät"/>')
