@@ -71,7 +71,8 @@ class RuleForm(forms.Form):
         max_length=200,
         help_text=_(
             "Whole words, in the title or summary. End with * for every word that starts "
-            "so: “skol*” matches “skolan” and “skolverket”."
+            "so: “skol*” matches “skolan” and “skolverket”; begin with * for every word that "
+            "ends so: “*skola” matches “förskola”."
         ),
     )
     subscription = forms.ModelChoiceField(

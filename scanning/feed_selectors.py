@@ -8,12 +8,14 @@ from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.lib.text import swedish_key
 from organizations.models import Membership
 
 from .feed_services import feed_address
 from .keywords import Rule, matches
 from .models import FeedState, RuleKind, Subscription, TriageState
 from .rulebook import item_text, rulebook_for
+from .selectors import oldest_shown
 from .visibility import visible_entries, visible_subscriptions, visible_triage_items
 
 # Entries per week are counted over four weeks, so one busy day does not decide the figure.
@@ -43,15 +45,16 @@ def subscriptions_with_health(membership: Membership) -> list[Subscription]:
     ``waiting`` (items of it in the queue). One query whatever their number."""
     since = timezone.now() - RATE_WINDOW
     entries = visible_entries(membership).filter(feed_id=OuterRef("feed_id"), fetched_at__gte=since)
+    # As the queue counts them: not those past its age limit, which it no longer shows.
     waiting = visible_triage_items(membership).filter(
-        subscription_id=OuterRef("pk"), state=TriageState.NEW
+        subscription_id=OuterRef("pk"), state=TriageState.NEW, published_at__gte=oldest_shown()
     )
     subscriptions = list(
         visible_subscriptions(membership)
         .select_related("feed", "area")
         .annotate(recent_entries=_count(entries), waiting=_count(waiting))
-        .order_by("name", "pk")
     )
+    subscriptions.sort(key=lambda subscription: (swedish_key(subscription.name), subscription.pk))
     for subscription in subscriptions:
         subscription.status = subscription_status(subscription)
         subscription.entries_per_week = subscription.recent_entries / 4

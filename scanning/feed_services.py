@@ -427,9 +427,14 @@ def subscriptions_import(*, organization: Organization, outlines, created_by=Non
 # --- Keyword rules ---------------------------------------------------------------------------
 
 
+_QUOTES = "\"'“”„«»‘’"
+
+
 def rule_phrase(phrase: str) -> str:
     """The phrase as stored, or ``ValidationError`` on ``phrase``."""
     phrase = " ".join(strip_bidi_controls(phrase or "").split())
+    # Quotes, as a search box takes them for "this phrase exactly": a phrase here always is.
+    phrase = " ".join(phrase.strip(_QUOTES).split())
     if not phrase.strip("* "):
         raise ValidationError({"phrase": [PHRASE_MISSING]})
     if len(phrase) > PHRASE_LIMIT:

@@ -2,8 +2,8 @@
 
 A phrase matches whole words, ignoring case, in an item's title and summary: "skola" matches
 "Skola" and "ny skola," but not "skolan" or "folkhögskola". Swedish compounds are why a phrase
-may end in ``*``: "skol*" matches "skolan" and "skolverket". Spaces in a phrase match any
-whitespace. Python's ``\\w`` is Unicode-aware, so å, ä and ö are letters of a word.
+may end in ``*``: "skol*" matches "skolan" and "skolverket"; or begin with one: "*skola" matches
+"förskola" and "folkhögskola". Spaces in a phrase match any whitespace. Python's ``\\w`` is Unicode-aware, so å, ä and ö are letters of a word.
 
 The verdict: an item matching any exclude rule is hidden; where include rules exist, an item
 must match at least one of them. Subscription rules and the organisation's own apply together.
@@ -24,11 +24,12 @@ class Rule:
 @lru_cache(maxsize=2048)
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
     words = phrase.strip()
-    prefix = words.endswith("*")
-    words = words.rstrip("*").strip()
-    body = r"\s+".join(re.escape(word) for word in words.split())
-    end = r"\w*" if prefix else r"(?!\w)"
-    return re.compile(rf"(?<!\w){body}{end}", re.IGNORECASE)
+    # "*skola": any word that ends so. The match still starts where a word does, so a long
+    # word is tried once, not from each of its letters.
+    start = r"(?<!\w)\w*" if words.startswith("*") else r"(?<!\w)"
+    end = r"\w*" if words.endswith("*") else r"(?!\w)"
+    body = r"\s+".join(re.escape(word) for word in words.strip("*").split())
+    return re.compile(rf"{start}{body}{end}", re.IGNORECASE)
 
 
 def matches(phrase: str, text: str) -> bool:

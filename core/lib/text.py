@@ -30,3 +30,13 @@ def storable(text: str) -> str:
     JSON Feed's escapes ("\\u0000", "\\ud800"), an HTTP header, an error that quotes an
     address a server sent."""
     return _UNSTORABLE.sub("", text)
+
+
+# Å, Ä and Ö are letters of their own after Z in Swedish (Unicode's order puts Ä before Å).
+_SWEDISH_LAST = str.maketrans({"å": "z\U0010fff0", "ä": "z\U0010fff1", "ö": "z\U0010fff2"})
+
+
+def swedish_key(text: str) -> str:
+    """A sort key for names in Swedish alphabetical order, ignoring case: "bidi" before
+    "Testflöde", "Ystad" before "Ängelholm" before "Östra"."""
+    return text.casefold().translate(_SWEDISH_LAST)

@@ -291,7 +291,10 @@ def rules(request):
         except ValidationError as refused:
             attach_errors(refused, form)
     if request.htmx and "try" in request.POST:
-        return render(request, "scanning/rules.html#tryout", {"tryout": tryout, "form": form})
+        # Swapped in alone, the try-out says what is wrong with the rule; on a whole page
+        # the form's summary and fields already do.
+        context = {"tryout": tryout, "form": form, "swapped": True}
+        return render(request, "scanning/rules.html#tryout", context)
     all_rules = visible_keyword_rules(request.membership).select_related("subscription")
     general = [rule for rule in all_rules if rule.subscription_id is None]
     per_feed = sorted(

@@ -1,4 +1,4 @@
-from core.lib.text import strip_bidi_controls
+from core.lib.text import strip_bidi_controls, swedish_key
 from core.templatetags.user_text import isolate
 
 CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -21,3 +21,15 @@ def test_isolate_wraps_escaped_text_without_controls_in_bdi():
     assert isolate("<b>\u202eA & B</b>") == "<bdi>&lt;b&gt;A &amp; B&lt;/b&gt;</bdi>"
     assert isolate("") == ""
     assert isolate(None) == ""
+
+
+def test_swedish_order_puts_the_three_letters_after_z_ignoring_case():
+    names = ["Östra", "ängelholm", "Zon", "Åre", "alingsås", "Borås"]
+    assert sorted(names, key=swedish_key) == [
+        "alingsås",
+        "Borås",
+        "Zon",
+        "Åre",
+        "ängelholm",
+        "Östra",
+    ]

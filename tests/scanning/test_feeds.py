@@ -157,6 +157,26 @@ def test_the_list_shows_each_feed_with_its_health(client_for, kommun, other_komm
     assert "Polled" in page
 
 
+def test_the_list_is_in_swedish_alphabetical_order_and_counts_as_the_queue(
+    client_for, kommun, members, settings
+):
+    for name in ("Östra", "bidi", "Ängelholm", "Testflöde", "Åre", "ystad"):
+        subscription = SubscriptionFactory(organization=kommun, name=name)
+    # An item past the queue's age limit is not shown there, so it does not wait here either.
+    TriageItemFactory(
+        organization=kommun,
+        subscription=subscription,
+        entry=EntryFactory(
+            feed=subscription.feed,
+            published_at=timezone.now()
+            - timezone.timedelta(days=settings.SCANNING_QUEUE_MAX_AGE_DAYS + 1),
+        ),
+    )
+    shown = client_for(members["scanner"]).get(feeds_url(kommun)).context["subscriptions"]
+    assert [s.name for s in shown] == ["bidi", "Testflöde", "ystad", "Åre", "Ängelholm", "Östra"]
+    assert [s.waiting for s in shown] == [0] * 6
+
+
 @pytest.mark.parametrize(
     ("feed_state", "paused", "failures", "words"),
     [

@@ -183,6 +183,21 @@ def test_a_phrase_must_be_words(client_for, kommun, members, phrase, error):
     assert not KeywordRule.objects.exists()
 
 
+def test_a_refused_rule_is_explained_once_by_the_form_and_once_by_try_it(
+    client_for, kommun, members
+):
+    client = client_for(members["scanner"])
+    page = client.post(rules_url(kommun), {"kind": "exclude", "phrase": "*"}).content.decode()
+    # The summary at the top of the form and the field: not a third time below it.
+    assert page.count("Write a word or phrase.") == 2
+    fragment = client.post(
+        rules_url(kommun),
+        {"kind": "exclude", "phrase": "*", "try": "1"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert fragment.count("Write a word or phrase.") == 1
+
+
 def test_bidi_controls_are_stripped_from_a_phrase(kommun):
     rule = services.rule_create(organization=kommun, kind="exclude", phrase="sk\u202eola")
     assert rule.phrase == "skola"
