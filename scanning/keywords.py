@@ -3,7 +3,8 @@
 A phrase matches whole words, ignoring case, in an item's title and summary: "skola" matches
 "Skola" and "ny skola," but not "skolan" or "folkhögskola". Swedish compounds are why a phrase
 may end in ``*``: "skol*" matches "skolan" and "skolverket"; or begin with one: "*skola" matches
-"förskola" and "folkhögskola". Spaces in a phrase match any whitespace. Python's ``\\w`` is Unicode-aware, so å, ä and ö are letters of a word.
+"förskola" and "folkhögskola". Spaces in a phrase match any whitespace. Python's ``\\w`` is
+Unicode-aware, so å, ä and ö are letters of a word.
 
 The verdict: an item matching any exclude rule is hidden; where include rules exist, an item
 must match at least one of them. Subscription rules and the organisation's own apply together.
