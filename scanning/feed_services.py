@@ -13,6 +13,7 @@ A refused change raises ``ValidationError`` keyed by field and stores nothing.
 """
 
 import ipaddress
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -432,7 +433,8 @@ _QUOTES = "\"'“”„«»‘’"
 
 def rule_phrase(phrase: str) -> str:
     """The phrase as stored, or ``ValidationError`` on ``phrase``."""
-    phrase = " ".join(strip_bidi_controls(phrase or "").split())
+    # Composed (NFC), as the entries' text is (scanning.parsing).
+    phrase = unicodedata.normalize("NFC", " ".join(strip_bidi_controls(phrase or "").split()))
     # Quotes, as a search box takes them for "this phrase exactly": a phrase here always is.
     phrase = " ".join(phrase.strip(_QUOTES).split())
     if not phrase.strip("* "):

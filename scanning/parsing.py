@@ -10,6 +10,7 @@ their identity here, the same way whichever reader found them:
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -151,6 +152,11 @@ def _http_url(address: str, base: str) -> str:
 
 def _read(body: bytes, *, url: str, content_type: str, charset: str | None) -> RawFeed:
     text = decode_body(body, charset=charset or charset_of(content_type))
+    # "ä" may come as "a" and a combining diaeresis (NFD, as some systems on a Mac write
+    # it): composed, it is one letter to the rules' word boundaries, to search and to
+    # de-duplication. Most feeds are composed already, which is quick to tell.
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     start = _first_markup(text)
     if start.startswith(("{", "[")) or (not start and "json" in content_type.lower()):
         try:

@@ -1,6 +1,8 @@
 """The triage queue's forms: the filters (read from the query string) and the member's
 shortcut setting. Forms only read input; ``triage_services`` writes."""
 
+import unicodedata
+
 from django import forms
 from django.http import QueryDict
 from django.utils.functional import cached_property
@@ -25,8 +27,9 @@ class QueueFilterForm(forms.Form):
         label=_("Search titles and summaries"),
         required=False,
         strip=True,
-        max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        # No max_length: a longer search (pasted, or a forged link) is cut in clean_q, not
+        # dropped while its text stays in the box.
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
     subscription = forms.TypedChoiceField(
         label=_("Feed"), required=False, coerce=int, empty_value=None, widget=QuickSelect
@@ -52,6 +55,10 @@ class QueueFilterForm(forms.Form):
             *[(pk, strip_bidi_controls(name)) for pk, name in choices.areas],
         ]
         self.fields["level"].choices = [("", _("All levels")), *Level.choices]
+
+    def clean_q(self) -> str:
+        # The entries' text is stored composed (NFC, scanning.parsing): so is what is sought.
+        return unicodedata.normalize("NFC", self.cleaned_data["q"][:MAX_QUERY_LENGTH])
 
     def _value(self, name):
         if not self.is_valid() and name in self.errors:

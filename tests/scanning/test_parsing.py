@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from scanning.keywords import matches
 from scanning.parsing import (
     FeedParseError,
     NotAFeed,
@@ -295,6 +296,16 @@ def test_utf8_with_and_without_bom(bom):
 def test_document_declared_utf8_served_with_a_default_latin1_charset():
     body = rss(item(title="Skärgården"), prolog='<?xml version="1.0" encoding="utf-8"?>')
     assert one(body, content_type="text/xml; charset=ISO-8859-1").title == "Skärgården"
+
+
+def test_letters_written_decomposed_are_stored_composed():
+    # "ö" as "o" and a combining diaeresis (NFD): one letter to rules, search and dedup.
+    decomposed = "Ny fo\u0308rskola i A\u030asa"
+    entry = one(rss(item(title=decomposed, description=f"<p>{decomposed}</p>")))
+    assert entry.title == "Ny förskola i Åsa"
+    assert entry.summary_text == "Ny förskola i Åsa"
+    assert matches("förskola", entry.title)
+    assert not matches("skola", entry.title)
 
 
 def test_undeclared_latin1_bytes_are_still_read():

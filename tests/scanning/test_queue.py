@@ -277,6 +277,17 @@ def test_the_feed_dropdown_follows_following_renaming_and_removing(
     assert ">Länsstyrelsen</option>" in client.get(QUEUE).content.decode()
 
 
+def test_a_search_written_decomposed_or_overlong_is_still_a_search(
+    client_for, kommun, members, mixed
+):
+    item(kommun, "Ny förskola i Åsa")
+    client = client_for(members[Role.SCANNER])
+    # "ö" typed as "o" and a combining diaeresis finds the composed "ö" of the entries.
+    assert titles(client.get(QUEUE, {"q": "fo\u0308rskola"})) == ["Ny förskola i Åsa"]
+    # Past 200 characters the search is cut there, not dropped while the box still shows it.
+    assert titles(client.get(QUEUE, {"q": "vattenbrist" + " x" * 300})) == []
+
+
 def test_a_search_of_several_words_needs_them_all_and_punctuation_finds_nothing(
     client_for, members, mixed
 ):
