@@ -242,3 +242,17 @@ def test_visitors_who_are_not_logged_in_see_no_menu(client, db):
 
     assert nav_links(client.get("/accounts/login/")) == []
     assert sv("Log out") not in html
+
+
+def test_opening_a_buttons_address_explains_itself_in_swedish(client_for, members, kommun):
+    from .factories import SubscriptionFactory
+
+    subscription = SubscriptionFactory(organization=kommun)
+    response = client_for(members["scanner"]).get(
+        f"/kungsbacka/scanning/feeds/{subscription.pk}/pause/"
+    )
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    html = response.content.decode()
+    assert "Adressen är en knapp, inte en sida" in html
+    assert "<title>" in html
