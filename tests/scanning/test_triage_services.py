@@ -210,6 +210,15 @@ def test_an_empty_motivation_shows_the_form_again(client_for, story, members):
     assert story.state == TriageState.NEW
 
 
+def test_opening_promote_for_a_dismissed_item_says_where_to_put_it_back(client_for, story, members):
+    item_dismiss(item=story, user=members["editor"])
+    html = client_for(members["scanner"]).get(promote_url(story)).content.decode()
+    assert "already dismissed this item" in html
+    assert reverse("scanning:dismissed", args=["kungsbacka"]) in html
+    # Nothing was attempted, so nothing is said about logging twice.
+    assert "Nothing was logged twice" not in html
+
+
 @pytest.mark.parametrize("role", [Role.MANAGEMENT, Role.STAFF])
 def test_other_roles_cannot_promote(client_for, story, members, role):
     assert client_for(members[role]).get(promote_url(story)).status_code == 403
