@@ -155,7 +155,9 @@ def feed_remove(request, pk):
             _("Your organisation no longer follows “%(name)s”.") % {"name": subscription.name},
         )
         return _to_feeds(request)
-    return render(request, "scanning/feeds_remove.html", {"subscription": subscription})
+    rules = visible_keyword_rules(request.membership).filter(subscription=subscription)
+    context = {"subscription": subscription, "rules": list(rules.order_by("phrase"))}
+    return render(request, "scanning/feeds_remove.html", context)
 
 
 @organization_required(MANAGE)

@@ -400,6 +400,17 @@ def test_removing_asks_first_and_then_empties_the_queue_of_it(client_for, kommun
     assert Feed.objects.filter(pk=subscription.feed_id).exists()
 
 
+def test_removing_names_the_rules_that_go_with_the_feed(client_for, kommun, members):
+    subscription = SubscriptionFactory(organization=kommun)
+    KeywordRuleFactory(organization=kommun, subscription=subscription, phrase="sport")
+    KeywordRuleFactory(organization=kommun, phrase="allmän regel")
+    url = reverse("scanning:feed_remove", args=[kommun.slug, subscription.pk])
+    html = client_for(members["scanner"]).get(url).content.decode()
+    assert "Its keyword rule is removed with it:" in html
+    assert "sport" in html
+    assert "allmän regel" not in html
+
+
 def test_fetch_now_says_so(client_for, kommun, members, django_capture_on_commit_callbacks):
     subscription = SubscriptionFactory(organization=kommun, name="SCB")
     url = reverse("scanning:feed_fetch_now", args=[kommun.slug, subscription.pk])
