@@ -54,6 +54,9 @@ FEED_ACCEPT = (
 
 ADDRESS_INVALID = _("Enter the full address of the feed or page, starting with https://.")
 NO_FEED = _("The address gives a web page that announces no feed.")
+ANNOUNCED_NOT_FETCHED = _(
+    "The page announces the feed %(feed)s, which could not be fetched: %(why)s"
+)
 ALREADY_FOLLOWED = _("Your organisation already follows this feed (as “%(name)s”).")
 NAME_MISSING = _("Give the feed a name.")
 AREA_NOT_OURS = _("Choose one of your organisation's areas.")
@@ -181,7 +184,14 @@ def feed_find(*, url: str) -> FoundFeed:
         raise FeedChoiceNeeded(links, titles)
     # The one announced feed is fetched and checked before anyone follows it.
     feed_url = links[0]
-    result = _fetch(feed_url)
+    try:
+        result = _fetch(feed_url)
+    except ValidationError as refused:
+        # Said of the feed, not of the page the person typed, which answered well.
+        (why,) = refused.message_dict["url"]
+        raise ValidationError(
+            {"url": [ANNOUNCED_NOT_FETCHED % {"feed": feed_url, "why": why}]}
+        ) from None
     try:
         return _found(result.moved_to or feed_url, _parse(result))
     except FeedParseError as broken:  # NotAFeed included: a page announcing a page

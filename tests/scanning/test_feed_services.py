@@ -110,6 +110,18 @@ def test_an_announced_feed_that_is_no_feed_is_refused(kommun, page_server):
     assert not Feed.objects.exists()
 
 
+def test_an_announced_feed_on_a_private_network_is_named_in_the_refusal(kommun, page_server):
+    url = page_server.add("/", page_announcing("http://10.0.0.1/feed.rss"))
+    with pytest.raises(ValidationError) as refused:
+        services.subscription_add(organization=kommun, url=url)
+    (message,) = errors_on(refused.value)
+    assert message.startswith(
+        "The page announces the feed http://10.0.0.1/feed.rss, which could not be fetched: "
+        "The address leads into a private network"
+    )
+    assert not Feed.objects.exists()
+
+
 def test_a_missing_page_is_refused_in_words(kommun, page_server):
     with pytest.raises(ValidationError) as refused:
         services.subscription_add(organization=kommun, url=page_server.url("/finns-inte.xml"))
