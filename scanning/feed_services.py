@@ -517,10 +517,19 @@ def rules_reapply(*, organization: Organization) -> Reapplied:
             to_hide.append(pk)
         elif state == TriageState.FILTERED and kept:
             to_restore.append(pk)
-    for pks, state in ((to_hide, TriageState.FILTERED), (to_restore, TriageState.NEW)):
-        # In slices: SQLite allows only so many parameters in one statement.
-        for start in range(0, len(pks), 500):
-            TriageItem.objects.filter(pk__in=pks[start : start + 500]).update(
-                state=state, updated_at=timezone.now()
-            )
-    return Reapplied(hidden=len(to_hide), restored=len(to_restore))
+    return Reapplied(
+        hidden=_move(to_hide, TriageState.NEW, TriageState.FILTERED),
+        restored=_move(to_restore, TriageState.FILTERED, TriageState.NEW),
+    )
+
+
+def _move(pks: list[int], was: str, state: str) -> int:
+    """Move the items from state ``was`` to ``state``, those still in ``was``: a scanner may
+    have dismissed or promoted one since it was read, and their decision stands."""
+    moved = 0
+    # In slices: SQLite allows only so many parameters in one statement.
+    for start in range(0, len(pks), 500):
+        moved += TriageItem.objects.filter(pk__in=pks[start : start + 500], state=was).update(
+            state=state, updated_at=timezone.now()
+        )
+    return moved

@@ -1,13 +1,18 @@
 """Keyword rules: adding with a try-out, re-applying to the queue, removing, validation."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from scanning import feed_services as services
 from scanning.models import KeywordRule, RuleKind, TriageItem, TriageState
+from scanning.triage_services import item_dismiss, item_promote
+from signals.models import Level
+from signals.services import SourceData
 
 from ..factories import EntryFactory, KeywordRuleFactory, SubscriptionFactory, TriageItemFactory
+from .meanwhile import right_after_the_first_read
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -243,3 +248,29 @@ def test_the_rules_page_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(7):
         response = client.get(rules_url(kommun))
     assert len(response.context["per_feed"]) == 15
+
+
+def test_a_decision_made_while_the_rules_are_reapplied_stands(kommun, members, queue):
+    """A scanner dismisses and promotes items a new rule matches, between the rules' read of
+    the queue and their write: what the scanner decided is what stays."""
+    dismissed, promoted = queue["items"][1], queue["items"][2]
+
+    def scanner_decides():
+        item_dismiss(item=dismissed, user=members["scanner"])
+        item_promote(
+            item=promoted,
+            user=members["scanner"],
+            title="Derby i helgen",
+            motivation="Publiken behöver en plan.",
+            level=Level.OUTER,
+            sources=[SourceData(url="https://example.se/derby", name="Sport")],
+        )
+
+    table = TriageItem._meta.db_table
+    with connection.execute_wrapper(right_after_the_first_read(table, scanner_decides)):
+        services.rule_create(organization=kommun, kind="exclude", phrase="sport")
+    assert TriageItem.objects.get(pk=dismissed.pk).state == TriageState.DISMISSED
+    promoted = TriageItem.objects.get(pk=promoted.pk)
+    assert promoted.state == TriageState.PROMOTED and promoted.signal is not None
+    # The sport item nobody decided is hidden.
+    assert TriageItem.objects.get(pk=queue["items"][5].pk).state == TriageState.FILTERED
