@@ -296,11 +296,20 @@ def subscription_update(
 
 def subscription_set_paused(*, subscription: Subscription, paused: bool) -> Subscription:
     """A paused subscription keeps its items; new entries of the feed do not reach the queue
-    until it is resumed, and then those of the recent past that it missed do."""
+    until it is resumed, and then those of the recent past that it missed do.
+
+    Only the call that changes the row does anything more: of two resumes at once (a double
+    click, two tabs) one puts the missed entries in the queue and the other finds the feed
+    resumed already, instead of both placing them and the second failing on the first's."""
+    with transaction.atomic():
+        # Conditional: the row's lock makes a second resume wait for the first's commit and
+        # then change nothing.
+        changed = Subscription.objects.filter(pk=subscription.pk, paused=not paused).update(
+            paused=paused, updated_at=timezone.now()
+        )
+        if changed and not paused:
+            items_backfill(subscription=subscription)
     subscription.paused = paused
-    subscription.save(update_fields=["paused", "updated_at"])
-    if not paused:
-        items_backfill(subscription=subscription)
     return subscription
 
 

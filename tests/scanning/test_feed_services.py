@@ -3,12 +3,23 @@ organisations, pausing, removing, resuming polling, keyword rules re-applied to 
 
 Everything fetched is served over real HTTP by the test page server."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone, translation
 
 from scanning import feed_services as services
-from scanning.models import Feed, FeedState, KeywordRule, Subscription, TriageItem, TriageState
+from scanning.models import (
+    Feed,
+    FeedState,
+    KeywordRule,
+    Subscription,
+    TriageItem,
+    TriageItemEntry,
+    TriageState,
+)
 from signals.models import Area, Level
 
 from ..factories import (
@@ -20,6 +31,7 @@ from ..factories import (
     TriageItemFactory,
 )
 from .feed_bodies import ATOM_TYPE, RSS_TYPE, atom, page_announcing, rss
+from .meanwhile import in_thread
 
 
 @pytest.fixture(autouse=True)
@@ -303,6 +315,47 @@ def test_removing_takes_waiting_items_out_and_keeps_decided_ones(kommun, other_k
     # The feed stays for the other organisation.
     assert Feed.objects.filter(pk=other.feed_id).exists()
     assert Subscription.objects.filter(pk=other.pk).exists()
+
+
+def _at_the_same_update(table: str, barrier: threading.Barrier):
+    """A database execute wrapper: the first UPDATE of ``table`` waits until the other
+    thread reaches its own, so that both are sent at once."""
+    done = False
+
+    def wrapper(execute, sql, params, many, context):
+        nonlocal done
+        if not done and sql.lstrip().upper().startswith("UPDATE") and f'"{table}"' in sql:
+            done = True
+            barrier.wait()
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+# Two requests at once on two connections: what PostgreSQL's row lock decides.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_resuming_twice_at_once_fills_the_queue_once(kommun):
+    """A double click on "Resume" (or two tabs): no error, and each missed entry once."""
+    subscription = SubscriptionFactory(organization=kommun, paused=True)
+    for n in range(3):
+        EntryFactory(feed=subscription.feed, title=f"Nyhet {n} om skolan")
+    barrier = threading.Barrier(2, timeout=5)
+
+    def resume():
+        with connection.execute_wrapper(_at_the_same_update(Subscription._meta.db_table, barrier)):
+            services.subscription_set_paused(
+                subscription=Subscription.objects.get(pk=subscription.pk), paused=False
+            )
+
+    first, first_raised = in_thread(resume)
+    second, second_raised = in_thread(resume)
+    first.join(10)
+    second.join(10)
+    assert first_raised == second_raised == []
+    assert TriageItem.objects.filter(organization=kommun).count() == 3
+    assert TriageItemEntry.objects.filter(organization=kommun).count() == 3
+    assert not Subscription.objects.get(pk=subscription.pk).paused
 
 
 @pytest.mark.parametrize("state", [FeedState.GONE, FeedState.FAILING])
