@@ -12,11 +12,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from signals.models import Signal
 from signals.services import signal_create
 
 from .models import ShortcutPreference, TriageItem, TriageState
+
+ITEM_GONE = _("This item is no longer in the queue.")
 
 
 class ItemAlreadyDecided(Exception):
@@ -37,13 +40,27 @@ class ItemNotUndoable(Exception):
         self.item = item
 
 
+class ItemGone(Exception):
+    """The item left the queue undecided while the person had it in front of them: its feed
+    was removed, or it grew too old for the queue (``ITEM_GONE`` says so). ``item`` is the
+    caller's object, as it was."""
+
+    def __init__(self, item: TriageItem):
+        super().__init__(f"Triage item {item.pk} is no longer stored.")
+        self.item = item
+
+
 def _current(item: TriageItem) -> TriageItem:
-    return TriageItem.objects.select_related("decided_by", "signal").get(pk=item.pk)
+    current = TriageItem.objects.select_related("decided_by", "signal").filter(pk=item.pk).first()
+    if current is None:
+        raise ItemGone(item)
+    return current
 
 
 def _claim(item: TriageItem, state: str, *, user) -> datetime:
     """Move a waiting item to ``state`` in the database and return when, or raise
-    ``ItemAlreadyDecided``. The caller's object is left as it was."""
+    ``ItemAlreadyDecided`` (``ItemGone`` for an item no longer stored). The caller's object is
+    left as it was."""
     now = timezone.now()
     claimed = TriageItem.objects.filter(pk=item.pk, state=TriageState.NEW).update(
         state=state, decided_by=user, decided_at=now, updated_at=now
@@ -80,7 +97,7 @@ def items_dismiss(*, items: Iterable[TriageItem], user) -> list[int]:
 
 def item_undo(*, item: TriageItem, user) -> TriageItem:
     """Put a dismissed item back in the queue. An item already back is left as it is; a
-    promoted one raises ``ItemNotUndoable``."""
+    promoted one raises ``ItemNotUndoable``, one no longer stored ``ItemGone``."""
     now = timezone.now()
     restored = TriageItem.objects.filter(pk=item.pk, state=TriageState.DISMISSED).update(
         state=TriageState.NEW, decided_by=None, decided_at=None, updated_at=now
@@ -99,8 +116,9 @@ def item_promote(*, item: TriageItem, user, **signal_fields: Any) -> Signal:
     and take it out of the queue, in one transaction.
 
     The item is claimed first (NEW → PROMOTED), so a second scanner promoting or dismissing it
-    at the same moment gets ``ItemAlreadyDecided`` and no second signal is made. If the signal
-    is refused (``ValidationError``), the claim is rolled back with it: the item waits again.
+    at the same moment gets ``ItemAlreadyDecided`` (``ItemGone`` if the item left the queue
+    meanwhile) and no second signal is made. If the signal is refused (``ValidationError``),
+    the claim is rolled back with it: the item waits again.
     """
     with transaction.atomic():
         now = _claim(item, TriageState.PROMOTED, user=user)

@@ -45,7 +45,9 @@ from ..selectors import (
     waiting_count,
 )
 from ..triage_services import (
+    ITEM_GONE,
     ItemAlreadyDecided,
+    ItemGone,
     ItemNotUndoable,
     item_dismiss,
     item_promote,
@@ -167,7 +169,7 @@ def decided_message(request, item: TriageItem) -> str:
         )
     if item.state == TriageState.DISMISSED:
         return format_html(_("{who} already dismissed this item."), who=who)
-    return _("This item is no longer in the queue.")
+    return str(ITEM_GONE)
 
 
 def _status(request, context: dict, *, template_part: str = "status", status: int = 200):
@@ -188,14 +190,19 @@ def dismiss(request, pk: int):
     try:
         item_dismiss(item=item, user=request.user)
     except ItemAlreadyDecided as decided:
-        text = decided_message(request, decided.item)
-        if request.htmx:
-            return _status(request, {"text": text})
-        messages.warning(request, text)
-        return _back_to_queue(request)
+        return _not_dismissed(request, decided_message(request, decided.item))
+    except ItemGone:
+        return _not_dismissed(request, str(ITEM_GONE))
     if request.htmx:
         return _status(request, {"dismissed": [item]})
     messages.success(request, _dismissed_with_undo(request, [item]))
+    return _back_to_queue(request)
+
+
+def _not_dismissed(request, text: str):
+    if request.htmx:
+        return _status(request, {"text": text})
+    messages.warning(request, text)
     return _back_to_queue(request)
 
 
@@ -253,6 +260,8 @@ def undo(request):
             restored.append(item_undo(item=item, user=request.user))
         except ItemNotUndoable as exc:
             refused.append(decided_message(request, exc.item))
+        except ItemGone:
+            refused.append(str(ITEM_GONE))
     if request.htmx:
         context = _queue_context(request, request.POST)
         context.update({"oob": True, "status_oob": True, "restored": restored, "refused": refused})
@@ -348,6 +357,9 @@ def promote(request, pk: int):
                 )
             except ItemAlreadyDecided as exc:
                 context["decided"] = decided_message(request, exc.item)
+                return render(request, PROMOTE_TEMPLATE, context)
+            except ItemGone:
+                context["decided"] = str(ITEM_GONE)
                 return render(request, PROMOTE_TEMPLATE, context)
             except ValidationError as exc:
                 attach_errors(exc, form, formset)

@@ -23,6 +23,7 @@ from scanning.opml import OutlineFeed
 from signals.models import Area, Level
 
 from ..factories import EntryFactory, SubscriptionFactory, TriageItemFactory
+from .meanwhile import right_after_the_first_read
 
 QUEUE = reverse("scanning:queue", args=["kungsbacka"])
 SCANNING_GROUP = [Role.SCANNER, Role.EDITOR, Role.ADMIN]
@@ -454,6 +455,42 @@ def test_a_second_dismissal_is_told_who_was_first(client_for, kommun, members):
     client_for(members[Role.EDITOR]).post(dismiss_url(story))
     response = client_for(members[Role.SCANNER]).post(dismiss_url(story), headers=HTMX)
     assert "Editor-kungsbacka already dismissed this item." in response.content.decode()
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_dismissing_an_item_whose_feed_was_removed_meanwhile_says_so(
+    client_for, kommun, members, htmx
+):
+    """The feed's removal lands between the page's read of the item and the dismissal."""
+    story = item(kommun, "Borttagen under tiden")
+    client = client_for(members[Role.SCANNER])
+    removed = right_after_the_first_read(
+        TriageItem._meta.db_table,
+        lambda: subscription_remove(subscription=story.subscription),
+    )
+    with connection.execute_wrapper(removed):
+        response = client.post(dismiss_url(story), headers=HTMX if htmx else {})
+    if not htmx:
+        assert response.status_code == 302
+        response = client.get(response["Location"])
+    assert response.status_code == 200
+    assert "This item is no longer in the queue." in response.content.decode()
+
+
+def test_undoing_a_dismissal_of_an_item_deleted_meanwhile_says_so(client_for, kommun, members):
+    """Retention deletes the dismissed item between the page's read of it and the undo."""
+    story = item(kommun, "För gammal")
+    client = client_for(members[Role.SCANNER])
+    client.post(dismiss_url(story))
+    deleted = right_after_the_first_read(
+        TriageItem._meta.db_table, lambda: TriageItem.objects.filter(pk=story.pk).delete()
+    )
+    with connection.execute_wrapper(deleted):
+        response = client.post(
+            reverse("scanning:undo", args=["kungsbacka"]), {"items": story.pk}, headers=HTMX
+        )
+    assert response.status_code == 200
+    assert "This item is no longer in the queue." in response.content.decode()
 
 
 def test_undo_with_htmx_brings_the_row_back_and_focuses_it(client_for, kommun, members):

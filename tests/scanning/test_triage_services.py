@@ -7,13 +7,15 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from organizations.roles import Role
+from scanning.feed_services import subscription_remove
 from scanning.models import TriageItem, TriageState
 from scanning.triage_services import (
     ItemAlreadyDecided,
+    ItemGone,
     ItemNotUndoable,
     item_dismiss,
     item_promote,
@@ -24,6 +26,7 @@ from signals.models import Area, Level, Signal
 from signals.services import SourceData
 
 from ..factories import EntryFactory, SubscriptionFactory, TriageItemFactory
+from .meanwhile import right_after_the_first_read
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -133,6 +136,24 @@ def test_a_refused_signal_leaves_the_item_waiting_and_no_signal(story, members):
     assert not Signal.objects.exists()
 
 
+@pytest.mark.parametrize("decision", ["dismiss", "undo", "promote"])
+def test_a_decision_on_an_item_no_longer_stored_is_told_so(story, members, decision):
+    """The item was deleted while the scanner looked at it (its feed removed, or too old for
+    the queue): the scanner is told, and nothing is made."""
+    scanner = members[Role.SCANNER]
+    if decision == "undo":
+        item_dismiss(item=story, user=scanner)
+    TriageItem.objects.filter(pk=story.pk).delete()
+    with pytest.raises(ItemGone):
+        if decision == "dismiss":
+            item_dismiss(item=story, user=scanner)
+        elif decision == "undo":
+            item_undo(item=story, user=scanner)
+        else:
+            item_promote(item=story, user=scanner, **signal_fields(story))
+    assert not Signal.objects.exists()
+
+
 # --- the promote page ---------------------------------------------------------------------
 
 
@@ -191,6 +212,29 @@ def test_promoting_through_the_page_goes_to_the_new_signal(client_for, story, me
     assert "already promoted this item" in html
     assert f'href="{signal.get_absolute_url()}"' in html
     assert Signal.objects.count() == 1
+
+
+def test_promoting_an_item_whose_feed_was_removed_meanwhile_says_so(client_for, story, members):
+    """The feed's removal lands between the page's read of the item and the promotion."""
+    data = {
+        "title": story.entry.title,
+        "motivation": "Det här berör våra skolor.",
+        "level": Level.INNER,
+        "status": "logged",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-0-url": story.entry.link,
+    }
+    client = client_for(members[Role.SCANNER])
+    removed = right_after_the_first_read(
+        TriageItem._meta.db_table,
+        lambda: subscription_remove(subscription=story.subscription),
+    )
+    with connection.execute_wrapper(removed):
+        response = client.post(promote_url(story), data)
+    assert response.status_code == 200
+    assert "This item is no longer in the queue." in response.content.decode()
+    assert not Signal.objects.exists()
 
 
 def test_an_empty_motivation_shows_the_form_again(client_for, story, members):
