@@ -40,6 +40,7 @@ from .models import (
     RuleKind,
     Subscription,
     TriageItem,
+    TriageItemEntry,
     TriageState,
     lease_held,
 )
@@ -313,19 +314,94 @@ def subscription_set_paused(*, subscription: Subscription, paused: bool) -> Subs
     return subscription
 
 
+WAITING = (TriageState.NEW, TriageState.FILTERED)
+
+
 @transaction.atomic
 def subscription_remove(*, subscription: Subscription) -> None:
     """Stop following the feed. Its items still waiting (new, or hidden by a rule) leave the
-    queue; promoted and dismissed items stay as the record of what was decided, and signals
-    are untouched. The ``Feed`` row stays for other organisations: the pipeline stops polling
-    a feed nobody follows."""
-    TriageItem.objects.filter(
-        organization_id=subscription.organization_id,
-        subscription=subscription,
-        state__in=[TriageState.NEW, TriageState.FILTERED],
-    ).delete()
-    organization_data_changed(organization_id=subscription.organization_id)
+    queue, except a story another feed the organisation follows carried too: that feed keeps
+    it. Promoted and dismissed items stay as the record of what was decided, and signals are
+    untouched. The ``Feed`` row stays for other organisations: the pipeline stops polling a
+    feed nobody follows."""
+    organization_id = subscription.organization_id
+    # Locked (on PostgreSQL) until this commits, so each is still waiting when it is deleted:
+    # a scanner promoting one at this moment waits and then finds it gone, or promoted it
+    # first and this leaves it.
+    waiting = list(
+        TriageItem.objects.filter(
+            organization_id=organization_id, subscription=subscription, state__in=WAITING
+        )
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    kept = _hand_over(subscription, set(waiting))
+    gone = [pk for pk in waiting if pk not in kept]
+    # In slices: SQLite allows only so many parameters in one statement.
+    for start in range(0, len(gone), 500):
+        TriageItem.objects.filter(pk__in=gone[start : start + 500]).delete()
+    organization_data_changed(organization_id=organization_id)
     subscription.delete()
+
+
+def _hand_over(subscription: Subscription, waiting: set[int]) -> set[int]:
+    """Give the waiting items (``waiting``, locked) whose story another followed feed carried
+    too to that feed: otherwise the story would be lost, as that feed's entry is already
+    stored and never placed again. Its entry leads the item and its rules decide whether the
+    item is in the queue; the removed feed's entries leave the item with the feed. Returns
+    the ids of the items kept."""
+    organization_id = subscription.organization_id
+    successors = dict(
+        Subscription.objects.filter(organization_id=organization_id)
+        .exclude(pk=subscription.pk)
+        .values_list("feed_id", "pk")
+    )
+    if not waiting or not successors:
+        return set()
+    links = (
+        TriageItemEntry.objects.filter(
+            organization_id=organization_id,
+            item__subscription=subscription,
+            item__state__in=WAITING,
+            entry__feed_id__in=list(successors),
+        )
+        .order_by("item_id", "published_at", "pk")
+        .values_list(
+            "item_id",
+            "entry_id",
+            "entry__feed_id",
+            "published_at",
+            "entry__title",
+            "entry__summary_text",
+        )
+    )
+    book = rulebook_for(organization_id)
+    now = timezone.now()
+    kept: set[int] = set()
+    for item_id, entry_id, feed_id, published_at, title, summary in links:
+        # The earliest of the other feeds' entries leads the item; the rest stay with it.
+        if item_id in kept or item_id not in waiting:
+            continue
+        successor = successors[feed_id]
+        keep = book.kept(successor, item_text(title, summary))
+        state = TriageState.NEW if keep else TriageState.FILTERED
+        TriageItem.objects.filter(pk=item_id).update(
+            entry_id=entry_id,
+            subscription_id=successor,
+            published_at=published_at,
+            state=state,
+            updated_at=now,
+        )
+        kept.add(item_id)
+    ids = sorted(kept)
+    for start in range(0, len(ids), 500):
+        TriageItemEntry.objects.filter(
+            organization_id=organization_id,
+            item_id__in=ids[start : start + 500],
+            entry__feed_id=subscription.feed_id,
+        ).delete()
+    return kept
 
 
 # --- The feed itself: fetch now, resume polling --------------------------------------------------

@@ -4,6 +4,7 @@ organisations, pausing, removing, resuming polling, keyword rules re-applied to 
 Everything fetched is served over real HTTP by the test page server."""
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,7 +21,10 @@ from scanning.models import (
     TriageItemEntry,
     TriageState,
 )
-from signals.models import Area, Level
+from scanning.polling import poll_feed
+from scanning.triage_services import ItemGone, item_promote
+from signals.models import Area, Level, Signal
+from signals.services import SourceData
 
 from ..factories import (
     EntryFactory,
@@ -30,8 +34,9 @@ from ..factories import (
     SubscriptionFactory,
     TriageItemFactory,
 )
+from . import feeds
 from .feed_bodies import ATOM_TYPE, RSS_TYPE, atom, page_announcing, rss
-from .meanwhile import in_thread
+from .meanwhile import in_thread, right_after_the_first_read, wait_for_a_lock_or
 
 
 @pytest.fixture(autouse=True)
@@ -356,6 +361,108 @@ def test_resuming_twice_at_once_fills_the_queue_once(kommun):
     assert TriageItem.objects.filter(organization=kommun).count() == 3
     assert TriageItemEntry.objects.filter(organization=kommun).count() == 3
     assert not Subscription.objects.get(pk=subscription.pk).paused
+
+
+def _one_story_in_two_feeds(page_server, organization):
+    """Feeds A and B of the organisation both carry "Ny skollag", A first: one item."""
+    now = datetime.now(UTC)
+    a = page_server.add(
+        "/a.xml",
+        feeds.rss(
+            feeds.rss_item(
+                "Ny skollag", link="https://example.se/lag", published=now - timedelta(hours=2)
+            )
+        ),
+        content_type=RSS_TYPE,
+    )
+    b = page_server.add(
+        "/b.xml",
+        feeds.rss(
+            feeds.rss_item(
+                "Ny skollag",
+                link="https://example.se/lag?utm_source=nyhetsbrev",
+                published=now - timedelta(hours=1),
+            ),
+            title="Flöde B",
+        ),
+        content_type=RSS_TYPE,
+    )
+    first = SubscriptionFactory(organization=organization, name="A", feed__url=a)
+    second = SubscriptionFactory(organization=organization, name="B", feed__url=b)
+    poll_feed(first.feed_id, force=True)
+    poll_feed(second.feed_id, force=True)
+    assert TriageItem.objects.filter(organization=organization).count() == 1
+    return first, second
+
+
+def test_removing_a_feed_keeps_a_story_another_followed_feed_carries(kommun, page_server):
+    """B's entry is stored already and never placed again: the item is B's now."""
+    first, second = _one_story_in_two_feeds(page_server, kommun)
+    services.subscription_remove(subscription=first)
+    item = TriageItem.objects.get(organization=kommun)
+    assert item.state == TriageState.NEW
+    assert item.subscription == second
+    assert item.entry.feed_id == second.feed_id
+    assert item.entry.link == "https://example.se/lag?utm_source=nyhetsbrev"
+    # Only B's entry is left with it: the queue names no feed the organisation left.
+    assert [link.entry_id for link in item.item_entries.all()] == [item.entry_id]
+
+
+def test_a_story_kept_for_the_other_feed_is_shown_as_its_rules_say(kommun, page_server):
+    first, second = _one_story_in_two_feeds(page_server, kommun)
+    KeywordRuleFactory(organization=kommun, subscription=second, kind="exclude", phrase="skollag")
+    services.subscription_remove(subscription=first)
+    item = TriageItem.objects.get(organization=kommun)
+    assert (item.subscription, item.state) == (second, TriageState.FILTERED)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_promotion_as_the_feed_is_removed_makes_no_signal_without_its_item(kommun, members):
+    """The removal has read the feed's waiting items when a scanner promotes one: the
+    scanner is told the item left the queue, and no signal is logged for an item deleted."""
+    subscription = SubscriptionFactory(organization=kommun)
+    item = TriageItemFactory(organization=kommun, subscription=subscription)
+    read, go = threading.Event(), threading.Event()
+
+    def pause():
+        read.set()
+        go.wait(5)
+
+    def remove():
+        with connection.execute_wrapper(
+            right_after_the_first_read(TriageItem._meta.db_table, pause)
+        ):
+            services.subscription_remove(subscription=subscription)
+
+    outcome = []
+
+    def promote():
+        try:
+            outcome.append(
+                item_promote(
+                    item=item,
+                    user=members["scanner"],
+                    title="Ny skollag",
+                    motivation="Berör alla våra skolor.",
+                    level=Level.INNER,
+                    sources=[SourceData(url="https://example.se/lag", name="Skolverket")],
+                )
+            )
+        except ItemGone:
+            outcome.append("gone")
+
+    remover, remove_raised = in_thread(remove)
+    assert read.wait(5)
+    promoter, promote_raised = in_thread(promote)
+    wait_for_a_lock_or(promoter)
+    go.set()
+    remover.join(10)
+    promoter.join(10)
+    assert remove_raised == promote_raised == []
+    assert outcome == ["gone"]
+    assert not TriageItem.objects.filter(pk=item.pk).exists()
+    assert not Signal.objects.filter(organization=kommun).exists()
 
 
 @pytest.mark.parametrize("state", [FeedState.GONE, FeedState.FAILING])
