@@ -15,6 +15,7 @@ A refused change raises ``ValidationError`` keyed by field and stores nothing.
 import ipaddress
 import unicodedata
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -127,6 +128,15 @@ def feed_address(url: str) -> str:
     if default_port and host.endswith(default_port):
         host = host[: -len(default_port)]
     return urlunsplit((scheme, f"{userinfo}{at}{host}", parts.path or "/", parts.query, ""))
+
+
+# An address longer than a feed's may be cannot be stored (PostgreSQL refuses it).
+ADDRESS_LIMIT = cast(int, Feed._meta.get_field("url").max_length)
+
+
+def address_too_long(url: str) -> bool:
+    """Whether the address, as ``feed_address`` writes it, is longer than ``ADDRESS_LIMIT``."""
+    return len(url) > ADDRESS_LIMIT
 
 
 def _fetch(url: str):

@@ -1,12 +1,14 @@
 """Polling feeds over real HTTP (tests/pageserver.py): every fetch rule, storage, the queue."""
 
 import gzip
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from scanning.models import Entry, Feed, FeedState, TriageItem, TriageState
@@ -375,6 +377,41 @@ def test_fetch_feed_prints_one_line_and_subscribes(subscribed, page_server, caps
     call_command("fetch_feed", url, "--org", kommun.slug)
     assert capsys.readouterr().out.strip() == "ok: 4 new, 0 duplicates"
     assert queue(kommun).count() == 4
+
+
+def test_fetch_feed_follows_a_feed_written_another_way_once(page_server, capsys, kommun):
+    url = page_server.add("/cmd.xml", rss(*numbered_items(2)), content_type=RSS_TYPE)
+    call_command("fetch_feed", url, "--org", kommun.slug)
+    call_command("fetch_feed", url.replace("http://", "HTTP://") + "#nyheter", "--org", kommun.slug)
+    assert list(Feed.objects.values_list("url", flat=True)) == [url]
+    assert queue(kommun).count() == 2
+
+
+def test_fetch_feed_puts_the_feed_in_the_queues_feed_filter_at_once(
+    page_server, client_for, kommun, members, capsys
+):
+    client = client_for(members["scanner"])
+    queue_page = reverse("scanning:queue", args=[kommun.slug])
+
+    def feed_filter() -> list[str]:
+        html = client.get(queue_page).content.decode()
+        return re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', html)
+
+    SubscriptionFactory(organization=kommun, name="Gammalt flöde")
+    assert "Gammalt flöde" in feed_filter()
+    url = page_server.add(
+        "/cmd.xml", rss(*numbered_items(1), title="Nytt flöde"), content_type=RSS_TYPE
+    )
+    call_command("fetch_feed", url, "--org", kommun.slug)
+    assert "Nytt flöde" in feed_filter()
+
+
+def test_fetch_feed_refuses_an_address_too_long_to_store_in_words(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        call_command("fetch_feed", "https://example.se/" + "a" * 2000)
+    assert exit_.value.code == 1
+    assert capsys.readouterr().err.strip() == ("error: the address is longer than 2000 characters")
+    assert not Feed.objects.exists()
 
 
 def test_fetch_feed_says_error_and_exits_non_zero(page_server, capsys):
