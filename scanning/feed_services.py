@@ -67,8 +67,6 @@ PHRASE_TOO_LONG = _("Keep the phrase to at most %(limit)d characters.")
 PHRASE_LIMIT = 200
 RULE_EXISTS = _("This rule exists already.")
 FEED_NOT_OURS = _("Choose one of your organisation's feeds.")
-# As long as an address column holds (Feed.url): a longer one is refused, never cut.
-ADDRESS_LIMIT = 2000
 ADDRESS_TOO_LONG = _("The address is longer than %(limit)d characters, more than Spaning keeps.")
 # What a page announcing many feeds offers to choose from: the first ones, which a site
 # lists first; a page listing hundreds is a list of others' feeds, not its own.
@@ -107,7 +105,7 @@ def _check_address(url: str, *, field_name: str = "url") -> str:
 
 def _storable_address(url: str, *, field_name: str = "url") -> str:
     """``url`` if the database can keep it (ADDRESS_LIMIT), else ``ValidationError``."""
-    if len(url) > ADDRESS_LIMIT:
+    if address_too_long(url):
         raise ValidationError({field_name: [ADDRESS_TOO_LONG % {"limit": ADDRESS_LIMIT}]})
     return url
 
@@ -130,7 +128,8 @@ def feed_address(url: str) -> str:
     return urlunsplit((scheme, f"{userinfo}{at}{host}", parts.path or "/", parts.query, ""))
 
 
-# An address longer than a feed's may be cannot be stored (PostgreSQL refuses it).
+# An address longer than a feed's may be cannot be stored (PostgreSQL refuses it): it is
+# refused, never cut.
 ADDRESS_LIMIT = cast(int, Feed._meta.get_field("url").max_length)
 
 
@@ -186,7 +185,7 @@ def feed_find(*, url: str) -> FoundFeed:
         return _found(result.moved_to or url, _parse(result))
     except NotAFeed as page:
         titles = page.feed_titles
-        links = [link for link in page.feed_links if len(feed_address(link)) <= ADDRESS_LIMIT]
+        links = [link for link in page.feed_links if not address_too_long(feed_address(link))]
     except FeedParseError as broken:
         raise _not_a_feed(broken) from None
     if not links:
@@ -472,7 +471,7 @@ def _import_refusal(url: str):
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     except (ValidationError, ValueError):
         return INVALID_ADDRESS
-    if len(feed_address(url)) > ADDRESS_LIMIT:
+    if address_too_long(feed_address(url)):
         return IMPORT_TOO_LONG % {"limit": ADDRESS_LIMIT}
     host = (parts.hostname or "").lower()
     if private_host_allowed(host, port):
