@@ -350,7 +350,8 @@ def _aware(value) -> datetime:
 def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
     """The items of the organisations (a subquery giving their ids, and its parameters) that
     these entries could belong to: by canonical address, and by title fingerprint within the
-    window."""
+    window. Only items that exist: a row of the queue may outlive its item
+    (``models._UNCHECKED``), and an entry joined to it would be in no item."""
     urls = {e.canonical_url for e in entries if e.canonical_url}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
     matches = []
@@ -364,6 +365,7 @@ def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
         matches.append(f"({match} AND published_at >= %s)")
         params = [*params, values, datetime_adapter()(earliest)]
     table = connection.ops.quote_name(TriageItemEntry._meta.db_table)
+    items = connection.ops.quote_name(TriageItem._meta.db_table)
     if connection.vendor == "postgresql":
         # Not IN (subquery): PostgreSQL would plan that as a join and read every row of the
         # table; the array is computed first and both indexes below are used with it.
@@ -373,7 +375,8 @@ def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
     return (
         "SELECT organization_id, canonical_url, title_fingerprint, published_at, item_id "
         f"FROM {table} WHERE organization_id {organizations} "
-        f"AND ({' OR '.join(matches) or 'FALSE'})",
+        f"AND ({' OR '.join(matches) or 'FALSE'}) "
+        f"AND EXISTS (SELECT 1 FROM {items} i WHERE i.id = {table}.item_id)",
         params,
     )
 

@@ -215,8 +215,9 @@ class TriageState(models.TextChoices):
 # them, with ids it read or inserted in the same transaction. What the database no longer
 # stops is a row written by a poll while, at that moment, another transaction deletes what
 # it refers to (an organisation, an item past the queue's age): such a row refers to
-# nothing, shows nowhere (every read joins what it refers to) and is deleted by
-# ``scanning.retention`` once past the queue's age like any other. The subscription keeps its
+# nothing, shows nowhere (every read joins what it refers to, placing entries included) and
+# is deleted by ``scanning.retention``: an item's row whose item is gone at its next run,
+# any other once past the queue's age. The subscription keeps its
 # constraint: an item's feed is shown and used (promoting reads its area and level).
 _UNCHECKED = {"db_constraint": False}
 
