@@ -1,9 +1,12 @@
 """Putting feeds' new entries into the queues of the organisations that follow them.
 
 One item per story per organisation: an entry whose canonical address, or near-identical title
-within a few days, matches an item the organisation already has joins that item ("also in:
-…") instead of making a second one. Keyword rules decide whether a new item is in the queue
-(NEW) or kept out (FILTERED). Entries older than the queue's age make no item at all.
+within a few days, matches an item the organisation already has from another feed joins that
+item ("also in: …") instead of making a second one. Two entries of one feed are two stories
+whatever they share (a feed may well carry "Trafikstörning" twice, or link every item to its
+home page), and a site's root address identifies no story. Keyword rules decide whether a new
+item is in the queue (NEW) or kept out (FILTERED). Entries older than the queue's age make no
+item at all.
 
 Called inside the transaction that stores a poll batch's changed feeds, so an item and its
 entries are stored together or not at all; the unique (organisation, entry) constraint keeps a
@@ -106,7 +109,7 @@ class QueuePlacer:
 
     def __init__(self):
         # Per organisation, the stories its items have (read, or new in this batch).
-        self._known: dict[int, tuple[dict, dict]] = {}
+        self._known: dict[int, _Known] = {}
         self._plans: list[_Plan] = []
         self._unread: list[tuple[list[_Plan], Pending]] = []
         self._read: list[tuple[list[_Plan], list[int]]] = []
@@ -131,6 +134,7 @@ class QueuePlacer:
             _plan(
                 follower.organization_id,
                 follower.subscription_id,
+                feed_id,
                 feed_entries,
                 follower,
                 self._known,
@@ -152,6 +156,11 @@ class QueuePlacer:
         join them by id."""
         for plans, item_ids in self._read:
             _send_links(plans, item_ids)
+            # The stories of these items, as later parts' reads will give them back by id.
+            for plan in plans:
+                items = self._known[plan.organization_id].items
+                for item_id, story in zip(plan.item_ids or (), plan.stories, strict=True):
+                    items[item_id] = story
         self._read = []
 
     def waiting(self) -> bool:
@@ -195,9 +204,8 @@ def items_backfill(*, subscription: Subscription) -> int:
         tuple(rules.general + rules.by_subscription.get(subscription.pk, [])),
     )
     [story_rows] = select_rows(_stories_query("SELECT %s", [organization_id], fresh))
-    plan = _plan(
-        organization_id, subscription.pk, fresh, follower, _learn_stories({}, story_rows, fresh)
-    )
+    known = _learn_stories({}, story_rows, fresh)
+    plan = _plan(organization_id, subscription.pk, subscription.feed_id, fresh, follower, known)
     _send_links([plan], [row[0] for row in _send_items([plan]).rows()])
     return len(plan.new_items)
 
@@ -219,6 +227,8 @@ class _Plan:
     new_items: list[tuple[Entry, str]] = field(default_factory=list)
     new_item_entries: dict[int, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     joins: list[tuple[int, Entry]] = field(default_factory=list)
+    # The new items' stories, by position.
+    stories: list["_Story"] = field(default_factory=list)
     # The new items' ids, once read (their entries are then sent: later entries of their
     # stories join them by id).
     item_ids: list[int] | None = None
@@ -230,22 +240,52 @@ class _Plan:
         }
 
 
+class _Story:
+    """An item, as placing entries matches them against it: the item (``("item", id)``, or
+    ``("new", (plan, position))`` for one this batch makes) and the feeds whose entries it
+    has (an entry never joins a story its own feed already told)."""
+
+    __slots__ = ("feeds", "ref")
+
+    def __init__(self, ref: tuple, feeds: set[int]):
+        self.ref = ref
+        self.feeds = feeds
+
+
+@dataclass
+class _Known:
+    """An organisation's stories: by canonical address, by title fingerprint (with the date
+    of each entry, for the window), and those read from the database by item id."""
+
+    by_url: dict[str, list[_Story]] = field(default_factory=dict)
+    by_title: dict[str, list[tuple[datetime, _Story]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    items: dict[int, _Story] = field(default_factory=dict)
+
+
 def _plan(
     organization_id: int,
     subscription_id: int,
+    feed_id: int,
     fresh: Sequence[Entry],
     follower: Follower,
-    known: dict[int, tuple[dict, dict]],
+    known: dict[int, _Known],
 ) -> _Plan:
     # The organisation's own, shared by its plans for every feed of the batch: each plan's new
     # items are added to them, so the next feed's entries of the same story join them.
-    by_url, by_title = known.setdefault(organization_id, ({}, defaultdict(list)))
+    stories = known.get(organization_id)
+    if stories is None:
+        stories = known[organization_id] = _Known()
+    by_url, by_title = stories.by_url, stories.by_title
     plan = _Plan(organization_id, subscription_id)
     for entry in fresh:
         date = entry_date(entry)
-        match = _match(entry, date, by_url, by_title)
-        if match is not None:
-            kind, ref = match
+        url = _story_url(entry.canonical_url)
+        story = _match(feed_id, url, entry.title_fingerprint, date, by_url, by_title)
+        if story is not None:
+            story.feeds.add(feed_id)
+            kind, ref = story.ref
             if kind == "item":
                 plan.joins.append((ref, entry))
                 continue
@@ -259,7 +299,12 @@ def _plan(
         keep = follower.kept(item_text(entry.title, entry.summary_text))
         plan.new_items.append((entry, TriageState.NEW if keep else TriageState.FILTERED))
         plan.new_item_entries[position].append(entry)
-        _remember(entry, date, ("new", (plan, position)), by_url, by_title)
+        story = _Story(("new", (plan, position)), {feed_id})
+        plan.stories.append(story)
+        if url:
+            by_url.setdefault(url, []).append(story)
+        if entry.title_fingerprint:
+            by_title[entry.title_fingerprint].append((date, story))
     return plan
 
 
@@ -349,10 +394,11 @@ def _aware(value) -> datetime:
 
 def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
     """The items of the organisations (a subquery giving their ids, and its parameters) that
-    these entries could belong to: by canonical address, and by title fingerprint within the
-    window. Only items that exist: a row of the queue may outlive its item
-    (``models._UNCHECKED``), and an entry joined to it would be in no item."""
-    urls = {e.canonical_url for e in entries if e.canonical_url}
+    these entries could belong to, by canonical address and by title fingerprint within the
+    window: every entry of each (with its feed, so an entry never joins a story its own feed
+    told). Only items that exist: a row of the queue may outlive its item
+    (``models._UNCHECKED``)."""
+    urls = {url for e in entries if (url := _story_url(e.canonical_url))}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
     matches = []
     if urls:
@@ -364,19 +410,26 @@ def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
         match, values = _one_of("title_fingerprint", titles)
         matches.append(f"({match} AND published_at >= %s)")
         params = [*params, values, datetime_adapter()(earliest)]
-    table = connection.ops.quote_name(TriageItemEntry._meta.db_table)
-    items = connection.ops.quote_name(TriageItem._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(TriageItemEntry._meta.db_table)
+    items = quote(TriageItem._meta.db_table)
+    entry_table = quote(Entry._meta.db_table)
     if connection.vendor == "postgresql":
         # Not IN (subquery): PostgreSQL would plan that as a join and read every row of the
-        # table; the array is computed first and both indexes below are used with it.
+        # table; the array is computed first and the indexes are used with it.
         organizations = f"= ANY(ARRAY({organizations}))"
+        matched = "= ANY(ARRAY({}))"
     else:
         organizations = f"IN ({organizations})"
+        matched = "IN ({})"
+    matching = (
+        f"SELECT item_id FROM {table} WHERE organization_id {organizations} "
+        f"AND ({' OR '.join(matches) or 'FALSE'})"
+    )
     return (
-        "SELECT organization_id, canonical_url, title_fingerprint, published_at, item_id "
-        f"FROM {table} WHERE organization_id {organizations} "
-        f"AND ({' OR '.join(matches) or 'FALSE'}) "
-        f"AND EXISTS (SELECT 1 FROM {items} i WHERE i.id = {table}.item_id)",
+        "SELECT l.organization_id, l.canonical_url, l.title_fingerprint, l.published_at, "
+        f"l.item_id, e.feed_id FROM {table} l JOIN {items} i ON i.id = l.item_id "
+        f"JOIN {entry_table} e ON e.id = l.entry_id WHERE l.item_id {matched.format(matching)}",
         params,
     )
 
@@ -392,36 +445,44 @@ def _one_of(column: str, values: Iterable[str]) -> tuple[str, object]:
 
 
 def _learn_stories(
-    known: dict[int, tuple[dict, dict]], rows: Iterable[tuple], entries: Sequence[Entry]
-) -> dict[int, tuple]:
-    """``known`` with, per organisation, the items in the rows of ``_stories_query`` by
-    canonical address and by title fingerprint (with their dates, for the window), after
-    what it had (a story this batch made an item for, then wrote, is read back: its address
-    still leads to the item it had, by id or to be)."""
-    urls = {e.canonical_url for e in entries if e.canonical_url}
+    known: dict[int, _Known], rows: Iterable[tuple], entries: Sequence[Entry]
+) -> dict[int, _Known]:
+    """``known`` with, per organisation, the stories of the rows of ``_stories_query``, after
+    what it had (a story this batch made an item for, then wrote, is read back by its id: it
+    stays the story it was)."""
+    urls = {url for e in entries if (url := _story_url(e.canonical_url))}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
-    for organization_id, url, title, published_at, item_id in rows:
-        by_url, by_title = known.setdefault(organization_id, ({}, defaultdict(list)))
-        ref = ("item", item_id)
+    for organization_id, url, title, published_at, item_id, feed_id in rows:
+        stories = known.get(organization_id)
+        if stories is None:
+            stories = known[organization_id] = _Known()
+        story = stories.items.get(item_id)
+        if story is None:
+            story = stories.items[item_id] = _Story(("item", item_id), set())
+        story.feeds.add(feed_id)
         if url in urls:
-            by_url.setdefault(url, ref)
+            same = stories.by_url.setdefault(url, [])
+            if story not in same:
+                same.append(story)
         if title in titles:
-            by_title[title].append((_aware(published_at), ref))
+            stories.by_title[title].append((_aware(published_at), story))
     return known
 
 
-def _match(entry: Entry, date: datetime, by_url, by_title):
-    if entry.canonical_url and entry.canonical_url in by_url:
-        return by_url[entry.canonical_url]
-    candidates = by_title.get(entry.title_fingerprint, ()) if entry.title_fingerprint else ()
-    for seen_at, ref in candidates:
-        if abs(seen_at - date) <= SAME_STORY_WINDOW:
-            return ref
+def _story_url(canonical: str) -> str:
+    """The canonical address as a story's, or "" for a site's root ("//host/"): many feeds
+    link every item to their home page, which tells no two stories apart."""
+    return "" if canonical.find("/", 2) == len(canonical) - 1 else canonical
+
+
+def _match(feed_id: int, url: str, fingerprint: str, date: datetime, by_url, by_title):
+    """The story of another feed that the entry (of ``feed_id``) tells too, or None."""
+    if url:
+        for story in by_url.get(url, ()):
+            if feed_id not in story.feeds:
+                return story
+    if fingerprint:
+        for seen_at, story in by_title.get(fingerprint, ()):
+            if feed_id not in story.feeds and abs(seen_at - date) <= SAME_STORY_WINDOW:
+                return story
     return None
-
-
-def _remember(entry: Entry, date: datetime, ref: tuple, by_url, by_title) -> None:
-    if entry.canonical_url:
-        by_url.setdefault(entry.canonical_url, ref)
-    if entry.title_fingerprint:
-        by_title[entry.title_fingerprint].append((date, ref))

@@ -324,6 +324,71 @@ def test_a_near_identical_title_within_days_is_the_same_story(subscribed):
     assert queue(organization).count() == 1
 
 
+def test_two_stories_of_one_feed_are_two_items_whatever_they_share(subscribed):
+    # Joining is for the same story told by another feed. One feed's entries are its own
+    # stories: the same headline twice (two traffic disruptions), or every item linking to
+    # the publisher's home page.
+    organization = OrganizationFactory()
+    feed = subscribed(
+        "/a.xml",
+        rss(
+            rss_item("Trafikstörning", link="https://example.se/a", guid="a"),
+            rss_item("Trafikstörning", link="https://example.se/b", guid="b"),
+            rss_item("Ny detaljplan för Åsa", link="https://example.se/", guid="c"),
+            rss_item("Budget 2026 antagen", link="https://example.se/", guid="d"),
+        ),
+        organization=organization,
+    )
+    assert poll_feed(feed.pk, force=True).line() == "ok: 4 new, 0 duplicates"
+    assert queue(organization).filter(state=TriageState.NEW).count() == 4
+
+
+def test_another_feeds_story_at_a_sites_home_page_is_not_the_same_story(subscribed):
+    organization = OrganizationFactory()
+    first = subscribed(
+        "/a.xml",
+        rss(rss_item("Ny detaljplan för Åsa", link="https://example.se/")),
+        organization=organization,
+    )
+    second = subscribed(
+        "/b.xml",
+        rss(rss_item("Budget 2026 antagen", link="https://example.se/?utm_source=rss")),
+        organization=organization,
+    )
+    poll_feed(first.pk, force=True)
+    poll_feed(second.pk, force=True)
+    assert queue(organization).count() == 2
+
+
+def test_a_feeds_new_story_with_the_title_of_one_it_told_before_is_a_new_item(
+    subscribed, page_server
+):
+    organization = OrganizationFactory()
+    feed = subscribed(
+        "/a.xml",
+        rss(rss_item("Trafikstörning", link="https://example.se/a", guid="a")),
+        organization=organization,
+    )
+    other = subscribed(
+        "/b.xml",
+        rss(rss_item("Trafikstörning", link="https://example.se/a?utm_source=b", guid="b")),
+        organization=organization,
+    )
+    poll_feed(feed.pk, force=True)
+    poll_feed(other.pk, force=True)
+    page_server.add(
+        "/a.xml",
+        rss(
+            rss_item("Trafikstörning", link="https://example.se/c", guid="c"),
+            rss_item("Trafikstörning", link="https://example.se/a", guid="a"),
+        ),
+        content_type=RSS_TYPE,
+    )
+    assert poll_feed(feed.pk, force=True).line() == "ok: 1 new, 1 duplicates"
+    # The story both feeds told is one item; the feed's new one is an item of its own.
+    assert sorted(item.item_entries.count() for item in queue(organization)) == [1, 2]
+
+
 def test_keyword_rules_keep_items_out_of_the_queue(subscribed):
     organization = OrganizationFactory()
     KeywordRuleFactory(organization=organization, kind="exclude", phrase="fotboll*")
