@@ -5,8 +5,9 @@ within a few days, matches an item the organisation already has from another fee
 item ("also in: …") instead of making a second one. Two entries of one feed are two stories
 whatever they share (a feed may well carry "Trafikstörning" twice, or link every item to its
 home page), and a site's root address identifies no story. Keyword rules decide whether a new
-item is in the queue (NEW) or kept out (FILTERED). Entries older than the queue's age make no
-item at all.
+item is in the queue (NEW) or kept out (FILTERED); an entry that the rules of its own feed keep
+brings a hidden item it joins back (FILTERED is no one's decision). Entries older than the
+queue's age make no item at all.
 
 Called inside the transaction that stores a poll batch's changed feeds, so an item and its
 entries are stored together or not at all; the unique (organisation, entry) constraint keeps a
@@ -229,6 +230,8 @@ class _Plan:
     joins: list[tuple[int, Entry]] = field(default_factory=list)
     # The new items' stories, by position.
     stories: list["_Story"] = field(default_factory=list)
+    # Items already sent that an entry joining them brings back from FILTERED.
+    restore: list[int] = field(default_factory=list)
     # The new items' ids, once read (their entries are then sent: later entries of their
     # stories join them by id).
     item_ids: list[int] | None = None
@@ -242,13 +245,14 @@ class _Plan:
 
 class _Story:
     """An item, as placing entries matches them against it: the item (``("item", id)``, or
-    ``("new", (plan, position))`` for one this batch makes) and the feeds whose entries it
-    has (an entry never joins a story its own feed already told)."""
+    ``("new", (plan, position))`` for one this batch makes), its state, and the feeds whose
+    entries it has (an entry never joins a story its own feed already told)."""
 
-    __slots__ = ("feeds", "ref")
+    __slots__ = ("feeds", "ref", "state")
 
-    def __init__(self, ref: tuple, feeds: set[int]):
+    def __init__(self, ref: tuple, state: str, feeds: set[int]):
         self.ref = ref
+        self.state = state
         self.feeds = feeds
 
 
@@ -287,19 +291,34 @@ def _plan(
             story.feeds.add(feed_id)
             kind, ref = story.ref
             if kind == "item":
-                plan.joins.append((ref, entry))
-                continue
-            new_in, position = ref
-            if new_in.item_ids is None:
-                new_in.new_item_entries[position].append(entry)
+                item_id = ref
+                plan.joins.append((item_id, entry))
             else:
-                plan.joins.append((new_in.item_ids[position], entry))
+                new_in, position = ref
+                if new_in.item_ids is None:
+                    item_id = None
+                    new_in.new_item_entries[position].append(entry)
+                else:
+                    item_id = new_in.item_ids[position]
+                    plan.joins.append((item_id, entry))
+            if story.state == TriageState.FILTERED and follower.kept(
+                item_text(entry.title, entry.summary_text)
+            ):
+                # Another feed's rule hid the story; this feed's rules keep it. Hiding by a
+                # rule is no one's decision, so the story is back in the queue.
+                story.state = TriageState.NEW
+                if item_id is None:
+                    first, _state = new_in.new_items[position]
+                    new_in.new_items[position] = (first, TriageState.NEW)
+                else:
+                    plan.restore.append(item_id)
             continue
         position = len(plan.new_items)
         keep = follower.kept(item_text(entry.title, entry.summary_text))
-        plan.new_items.append((entry, TriageState.NEW if keep else TriageState.FILTERED))
+        state = TriageState.NEW if keep else TriageState.FILTERED
+        plan.new_items.append((entry, state))
         plan.new_item_entries[position].append(entry)
-        story = _Story(("new", (plan, position)), {feed_id})
+        story = _Story(("new", (plan, position)), state, {feed_id})
         plan.stories.append(story)
         if url:
             by_url.setdefault(url, []).append(story)
@@ -334,12 +353,15 @@ def _send_items(plans: Sequence[_Plan]) -> Pending:
 
 def _send_links(plans: Sequence[_Plan], item_ids: Sequence[int]) -> None:
     """Send the entries of the plans' items (new ones, whose ids are ``item_ids``, and those
-    they join), for all organisations in one INSERT, read by nobody."""
+    they join), for all organisations in one INSERT, read by nobody; and the items that
+    joining entries bring back from FILTERED, in one UPDATE (when there are any)."""
     adapt = datetime_adapter()
     now = adapt(timezone.now())
     links = []
+    restore = []
     position = 0
     for plan in plans:
+        restore += plan.restore
         plan.item_ids = ids = list(item_ids[position : position + len(plan.new_items)])
         position += len(plan.new_items)
         for index, item_entries in plan.new_item_entries.items():
@@ -348,6 +370,19 @@ def _send_links(plans: Sequence[_Plan], item_ids: Sequence[int]) -> None:
         for item_id, entry in plan.joins:
             links.append(_link(plan.organization_id, item_id, entry, now, adapt))
     insert_rows_unread(TriageItemEntry, _LINK_COLUMNS, links)
+    if restore:
+        _send_restore(restore, now)
+
+
+def _send_restore(item_ids: Sequence[int], now) -> None:
+    """Bring the items back from FILTERED, read by nobody. Only FILTERED: a person may have
+    decided the item (dismissed, promoted) since it was read."""
+    match, values = _one_of("id", set(item_ids))
+    table = connection.ops.quote_name(TriageItem._meta.db_table)
+    send_query(
+        f"UPDATE {table} SET state = %s, updated_at = %s WHERE {match} AND state = %s",
+        [TriageState.NEW.value, now, values, TriageState.FILTERED.value],
+    ).close()
 
 
 _ITEM_COLUMNS = (
@@ -396,8 +431,8 @@ def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
     """The items of the organisations (a subquery giving their ids, and its parameters) that
     these entries could belong to, by canonical address and by title fingerprint within the
     window: every entry of each (with its feed, so an entry never joins a story its own feed
-    told). Only items that exist: a row of the queue may outlive its item
-    (``models._UNCHECKED``)."""
+    told), and the item's state. Only items that exist: a row of the queue may outlive its
+    item (``models._UNCHECKED``)."""
     urls = {url for e in entries if (url := _story_url(e.canonical_url))}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
     matches = []
@@ -428,7 +463,7 @@ def _stories_query(organizations: str, params: list, entries: Sequence[Entry]):
     )
     return (
         "SELECT l.organization_id, l.canonical_url, l.title_fingerprint, l.published_at, "
-        f"l.item_id, e.feed_id FROM {table} l JOIN {items} i ON i.id = l.item_id "
+        f"l.item_id, i.state, e.feed_id FROM {table} l JOIN {items} i ON i.id = l.item_id "
         f"JOIN {entry_table} e ON e.id = l.entry_id WHERE l.item_id {matched.format(matching)}",
         params,
     )
@@ -452,13 +487,13 @@ def _learn_stories(
     stays the story it was)."""
     urls = {url for e in entries if (url := _story_url(e.canonical_url))}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
-    for organization_id, url, title, published_at, item_id, feed_id in rows:
+    for organization_id, url, title, published_at, item_id, state, feed_id in rows:
         stories = known.get(organization_id)
         if stories is None:
             stories = known[organization_id] = _Known()
         story = stories.items.get(item_id)
         if story is None:
-            story = stories.items[item_id] = _Story(("item", item_id), set())
+            story = stories.items[item_id] = _Story(("item", item_id), state, set())
         story.feeds.add(feed_id)
         if url in urls:
             same = stories.by_url.setdefault(url, [])

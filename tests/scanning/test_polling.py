@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scanning.models import Entry, Feed, FeedState, TriageItem, TriageState
-from scanning.polling import poll_feed
+from scanning.polling import poll_feed, poll_feeds
 from scanning.tasks import dispatch_due_feeds
+from scanning.triage_services import item_dismiss
 from tests.factories import KeywordRuleFactory, OrganizationFactory, SubscriptionFactory
 
 from .feeds import RSS_TYPE, numbered_items, rss, rss_item
@@ -387,6 +388,67 @@ def test_a_feeds_new_story_with_the_title_of_one_it_told_before_is_a_new_item(
     assert poll_feed(feed.pk, force=True).line() == "ok: 1 new, 1 duplicates"
     # The story both feeds told is one item; the feed's new one is an item of its own.
     assert sorted(item.item_entries.count() for item in queue(organization)) == [1, 2]
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one-after-the-other", "one-batch"])
+def test_a_story_one_feeds_rule_hides_is_in_the_queue_when_another_feed_brings_it(
+    subscribed, together
+):
+    organization = OrganizationFactory()
+    hiding = subscribed(
+        "/a.xml",
+        rss(rss_item("Sport och skola i Åsa", link="https://example.se/sport")),
+        organization=organization,
+    )
+    KeywordRuleFactory(
+        organization=organization,
+        subscription=hiding.subscriptions.get(),
+        kind="exclude",
+        phrase="sport",
+    )
+    other = subscribed(
+        "/b.xml",
+        rss(rss_item("Sport och skola i Åsa", link="https://example.se/sport?utm_source=nl")),
+        organization=organization,
+    )
+    if together:
+        poll_feeds([hiding.pk, other.pk], force=True)
+    else:
+        poll_feed(hiding.pk, force=True)
+        assert queue(organization).get().state == TriageState.FILTERED
+        poll_feed(other.pk, force=True)
+    item = queue(organization).get()
+    assert item.state == TriageState.NEW
+    assert item.item_entries.count() == 2
+
+
+def test_a_decision_stays_when_another_feed_brings_the_story(subscribed, members, kommun):
+    dismissed = subscribed(
+        "/a.xml", rss(rss_item("Ny skollag", link="https://example.se/lag")), organization=kommun
+    )
+    hidden = subscribed(
+        "/b.xml",
+        rss(rss_item("Nya regler för sport", link="https://example.se/sport")),
+        organization=kommun,
+    )
+    KeywordRuleFactory(organization=kommun, kind="exclude", phrase="sport")
+    poll_feeds([dismissed.pk, hidden.pk], force=True)
+    item_dismiss(item=queue(kommun).get(entry__title="Ny skollag"), user=members["scanner"])
+    # A third feed brings both stories; the organisation's rule hides the second here too.
+    third = subscribed(
+        "/c.xml",
+        rss(
+            rss_item("Ny skollag", link="https://example.se/lag?utm_source=c"),
+            rss_item("Nya regler för sport", link="https://example.se/sport?utm_source=c"),
+        ),
+        organization=kommun,
+    )
+    poll_feed(third.pk, force=True)
+    states = dict(queue(kommun).values_list("entry__title", "state"))
+    assert states == {
+        "Ny skollag": TriageState.DISMISSED,
+        "Nya regler för sport": TriageState.FILTERED,
+    }
 
 
 def test_keyword_rules_keep_items_out_of_the_queue(subscribed):
