@@ -112,13 +112,26 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def entry_key(*, entry_id: str, link: str, title: str, published: str, content: str) -> str:
+def entry_key(
+    *,
+    entry_id: str,
+    link: str,
+    title: str,
+    published: str,
+    content: str,
+    shared_link: bool = False,
+) -> str:
     """The entry's identity within its feed: its id (guid) when it has one, else its address,
-    else a hash of what it says. Long ids and addresses are hashed so a key fits in 255."""
+    else a hash of what it says. Long ids and addresses are hashed so a key fits in 255.
+
+    ``shared_link``: other entries of the document without an id have the same address (a
+    feed that links every item to one page), so the address tells them apart no more than
+    a missing one would: the hash. An entry whose address is its own keeps it as its key, so
+    the keys of entries stored before stay what they were."""
     if entry_id:
         key = f"id:{entry_id}"
         return key if len(key) <= KEY_MAX else f"id#{_digest(entry_id)}"
-    if link:
+    if link and not shared_link:
         canonical = canonical_url(link) or link
         key = f"link:{canonical}"
         return key if len(key) <= KEY_MAX else f"link#{_digest(canonical)}"

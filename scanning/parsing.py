@@ -191,8 +191,10 @@ def parse_feed(
     raw = _read(body, url=url, content_type=content_type, charset=charset)
     base = _http_url(url, "")
     now = datetime.now(UTC)
-    entries: list[ParsedEntry] = []
-    seen: set[str] = set()
+    read = []
+    # How many entries without an id have each address: those that share one are told apart
+    # by what they say (``entry_key``).
+    addresses: dict[str, int] = {}
     for item in raw.entries:
         title = plain_text(item.title_html, limit=TITLE_MAX)
         link = _http_url(item.link, base)
@@ -202,12 +204,24 @@ def parse_feed(
         if not (title or link or summary_text):
             continue
         published_at = parse_date(item.published, now=now) or parse_date(item.updated, now=now)
+        entry_id = plain_text(item.entry_id)
+        canonical = canonical_url(link)
+        if link and not entry_id:
+            address = canonical or link
+            addresses[address] = addresses.get(address, 0) + 1
+        read.append(
+            (item, title, link, canonical, summary_html, summary_text, published_at, entry_id)
+        )
+    entries: list[ParsedEntry] = []
+    seen: set[str] = set()
+    for item, title, link, canonical, summary_html, summary_text, published_at, entry_id in read:
         key = entry_key(
-            entry_id=plain_text(item.entry_id),
+            entry_id=entry_id,
             link=link,
             title=title,
             published=published_at.isoformat() if published_at else "",
             content=summary_text,
+            shared_link=bool(link) and addresses.get(canonical or link, 0) > 1,
         )
         if key in seen:
             continue
@@ -217,7 +231,7 @@ def parse_feed(
                 key=key,
                 title=title,
                 link=link,
-                canonical_url=canonical_url(link),
+                canonical_url=canonical,
                 summary_html=summary_html,
                 summary_text=summary_text,
                 published_at=published_at,

@@ -441,6 +441,24 @@ def test_key_is_the_guid_else_the_link_else_a_hash():
     assert keys[2].startswith("hash:") and len(keys[2]) == 5 + 64
 
 
+def test_entries_without_an_id_that_share_an_address_are_told_apart_by_what_they_say():
+    feed = parse_feed(
+        rss(
+            item(link="https://www.example.se/nyheter", title="Ny detaljplan")
+            + item(link="https://www.example.se/nyheter?utm_source=rss", title="Budget antagen")
+            + item(link="https://www.example.se/nyheter/badhus", title="Nytt badhus")
+            + item(guid="abc-1", link="https://www.example.se/nyheter/badhus")
+        ),
+        url=FEED_URL,
+    )
+    keys = [e.key for e in feed.entries]
+    assert len(set(keys)) == 4
+    assert keys[0].startswith("hash:") and keys[1].startswith("hash:")
+    # An address the entry has to itself is its key, as it was before it stored.
+    assert keys[2] == "link://www.example.se/nyheter/badhus"
+    assert keys[3] == "id:abc-1"
+
+
 def test_long_ids_and_links_are_hashed_to_fit():
     long_path = "a" * 400
     feed = parse_feed(

@@ -451,6 +451,24 @@ def test_a_decision_stays_when_another_feed_brings_the_story(subscribed, members
     }
 
 
+def test_items_without_an_id_that_all_link_to_one_page_are_each_in_the_queue(
+    subscribed, page_server
+):
+    items = [
+        rss_item(title, link="https://example.se/nyheter", description=text, published=when)
+        for title, text, when in (
+            ("Ny detaljplan för Åsa", "Samråd i maj.", timezone.now() - timedelta(hours=3)),
+            ("Budget 2026 antagen", "Skatten oförändrad.", timezone.now() - timedelta(hours=2)),
+        )
+    ]
+    feed = subscribed("/a.xml", rss(*items))
+    assert poll_feed(feed.pk, force=True).line() == "ok: 2 new, 0 duplicates"
+    newer = rss_item("Nytt badhus öppnar", link="https://example.se/nyheter", description="I juni.")
+    page_server.add("/a.xml", rss(newer, *items), content_type=RSS_TYPE)
+    assert poll_feed(feed.pk, force=True).line() == "ok: 1 new, 2 duplicates"
+    assert queue().filter(state=TriageState.NEW).count() == 3
+
+
 def test_keyword_rules_keep_items_out_of_the_queue(subscribed):
     organization = OrganizationFactory()
     KeywordRuleFactory(organization=organization, kind="exclude", phrase="fotboll*")
