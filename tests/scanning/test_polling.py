@@ -390,10 +390,16 @@ def test_a_feeds_new_story_with_the_title_of_one_it_told_before_is_a_new_item(
     assert sorted(item.item_entries.count() for item in queue(organization)) == [1, 2]
 
 
-@pytest.mark.parametrize("together", [False, True], ids=["one-after-the-other", "one-batch"])
+@pytest.mark.parametrize(
+    "together, part",
+    [(False, 200), (True, 200), (True, 1)],
+    ids=["one-after-the-other", "one-batch", "one-batch-in-parts"],
+)
 def test_a_story_one_feeds_rule_hides_is_in_the_queue_when_another_feed_brings_it(
-    subscribed, together
+    subscribed, monkeypatch, together, part
 ):
+    # In parts (PostgreSQL), the hidden item is written before the other feed's entry joins it.
+    monkeypatch.setattr("scanning.ingest.SEND_EVERY", part)
     organization = OrganizationFactory()
     hiding = subscribed(
         "/a.xml",
