@@ -34,9 +34,9 @@ from ..factories import (
     SubscriptionFactory,
     TriageItemFactory,
 )
+from ..meanwhile import in_thread, right_after_the_first_read, wait_for_a_lock_or
 from . import feeds
 from .feed_bodies import ATOM_TYPE, RSS_TYPE, atom, page_announcing, rss
-from .meanwhile import in_thread, right_after_the_first_read, wait_for_a_lock_or
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ from scanning.opml import OutlineFeed
 from signals.models import Area, Level
 
 from ..factories import EntryFactory, SubscriptionFactory, TriageItemFactory
-from .meanwhile import right_after_the_first_read
+from ..meanwhile import right_after_the_first_read
 
 QUEUE = reverse("scanning:queue", args=["kungsbacka"])
 SCANNING_GROUP = [Role.SCANNER, Role.EDITOR, Role.ADMIN]

@@ -12,7 +12,7 @@ from signals.models import Level
 from signals.services import SourceData
 
 from ..factories import EntryFactory, KeywordRuleFactory, SubscriptionFactory, TriageItemFactory
-from .meanwhile import right_after_the_first_read
+from ..meanwhile import right_after_the_first_read
 
 pytestmark = pytest.mark.usefixtures("english")
 

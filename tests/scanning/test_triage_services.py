@@ -26,7 +26,7 @@ from signals.models import Area, Level, Signal
 from signals.services import SourceData
 
 from ..factories import EntryFactory, SubscriptionFactory, TriageItemFactory
-from .meanwhile import right_after_the_first_read
+from ..meanwhile import right_after_the_first_read
 
 pytestmark = pytest.mark.usefixtures("english")
 

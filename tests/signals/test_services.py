@@ -2,7 +2,6 @@
 up to date (search document, version, one history record per change)."""
 
 import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,6 +24,7 @@ from signals.services import (
 )
 
 from ..factories import SignalFactory
+from ..meanwhile import wait_for_a_lock_or
 
 SKR = SourceData(url="https://skr.se/rapport", name="SKR", published_on=None)
 
@@ -364,27 +364,13 @@ def test_archive_waits_for_an_edit_in_progress_and_keeps_it(kommun, scanner, mem
     assert editing.wait(5)
     archiver = threading.Thread(target=archive)
     archiver.start()
-    _wait_until_a_query_waits_for_a_lock()
+    assert wait_for_a_lock_or(archiver), "The archive never waited for the edit's lock."
     release.set()
     editor.join(5)
     archiver.join(5)
     assert not errors
     stored = Signal.objects.get(pk=signal.pk)
     assert (stored.title, stored.status, stored.version) == ("Kollegans", Status.ARCHIVED, 3)
-
-
-def _wait_until_a_query_waits_for_a_lock(timeout=5.0):
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    pytest.fail("The archive never waited for the edit's lock.")
 
 
 # --- sources are matched by id --------------------------------------------------------------

@@ -45,8 +45,9 @@ def in_thread(work) -> tuple[threading.Thread, list]:
     return thread, raised
 
 
-def wait_for_a_lock_or(thread: threading.Thread, timeout: float = 5.0) -> None:
-    """Wait until some query waits for a row lock (PostgreSQL), or ``thread`` has ended."""
+def wait_for_a_lock_or(thread: threading.Thread, timeout: float = 5.0) -> bool:
+    """Wait until some query waits for a row lock (PostgreSQL), or ``thread`` has ended:
+    whether a query did."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline and thread.is_alive():
@@ -55,5 +56,6 @@ def wait_for_a_lock_or(thread: threading.Thread, timeout: float = 5.0) -> None:
                 "WHERE wait_event_type = 'Lock' AND datname = current_database()"
             )
             if cursor.fetchone()[0]:
-                return
+                return True
             time.sleep(0.02)
+    return False
