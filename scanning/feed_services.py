@@ -22,9 +22,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.lib.bulk import datetime_adapter, update_rows
 from core.lib.fetch import FetchError, fetch, is_public_address, private_host_allowed
 from core.lib.text import strip_bidi_controls
 from organizations.models import Organization
@@ -357,9 +359,10 @@ def subscription_remove(*, subscription: Subscription) -> None:
 def _hand_over(subscription: Subscription, waiting: set[int]) -> set[int]:
     """Give the waiting items (``waiting``, locked) whose story another followed feed carried
     too to that feed: otherwise the story would be lost, as that feed's entry is already
-    stored and never placed again. Its entry leads the item and its rules decide whether the
-    item is in the queue; the removed feed's entries leave the item with the feed. Returns
-    the ids of the items kept."""
+    stored and never placed again. The earliest of those feeds' entries leads the item, which
+    stays in the queue if the rules of any of those feeds keep it (as at ingest); the removed
+    feed's entries leave the item with the feed. One UPDATE for them all. Returns the ids of
+    the items kept."""
     organization_id = subscription.organization_id
     successors = dict(
         Subscription.objects.filter(organization_id=organization_id)
@@ -386,23 +389,33 @@ def _hand_over(subscription: Subscription, waiting: set[int]) -> set[int]:
         )
     )
     book = rulebook_for(organization_id)
-    now = timezone.now()
-    kept: set[int] = set()
+    adapt = datetime_adapter()
+    # Each item's new leader and whether it stays in the queue, by item id.
+    leaders: dict[int, list] = {}
     for item_id, entry_id, feed_id, published_at, title, summary in links:
-        # The earliest of the other feeds' entries leads the item; the rest stay with it.
-        if item_id in kept or item_id not in waiting:
+        if item_id not in waiting:
             continue
         successor = successors[feed_id]
+        # As at ingest, the story stays in the queue if the rules of any feed that told it
+        # keep it.
         keep = book.kept(successor, item_text(title, summary))
-        state = TriageState.NEW if keep else TriageState.FILTERED
-        TriageItem.objects.filter(pk=item_id).update(
-            entry_id=entry_id,
-            subscription_id=successor,
-            published_at=published_at,
-            state=state,
-            updated_at=now,
-        )
-        kept.add(item_id)
+        leader = leaders.get(item_id)
+        if leader is None:
+            # The earliest of the other feeds' entries leads the item; the rest stay with it.
+            leaders[item_id] = [item_id, entry_id, successor, adapt(published_at), keep]
+        elif keep:
+            leader[4] = True
+    rows = [
+        (item_id, entry_id, successor, published_at, _state(keep))
+        for item_id, entry_id, successor, published_at, keep in leaders.values()
+    ]
+    update_rows(
+        TriageItem,
+        ("entry_id", "subscription_id", "published_at", "state"),
+        rows,
+        same={"updated_at": adapt(timezone.now())},
+    )
+    kept = set(leaders)
     ids = sorted(kept)
     for start in range(0, len(ids), 500):
         TriageItemEntry.objects.filter(
@@ -411,6 +424,11 @@ def _hand_over(subscription: Subscription, waiting: set[int]) -> set[int]:
             entry__feed_id=subscription.feed_id,
         ).delete()
     return kept
+
+
+def _state(kept: bool) -> str:
+    """An undecided item's state, as the database takes it: in the queue, or hidden."""
+    return TriageState.NEW.value if kept else TriageState.FILTERED.value
 
 
 # --- The feed itself: fetch now, resume polling --------------------------------------------------
@@ -563,8 +581,9 @@ def rule_create(
     kind: str,
     phrase: str,
     subscription: Subscription | None = None,
-) -> KeywordRule:
-    """Add a rule and apply the organisation's rules again to what waits in the queue."""
+) -> "RuleChange":
+    """Add a rule and apply the organisation's rules again to what waits in the queue; the
+    rule, and what that did to the queue."""
     _check_rule(organization, kind, subscription)
     phrase = rule_phrase(phrase)
     same = KeywordRule.objects.filter(
@@ -576,15 +595,17 @@ def rule_create(
         rule = KeywordRule.objects.create(
             organization=organization, kind=kind, phrase=phrase, subscription=subscription
         )
-        rules_reapply(organization=organization)
-    return rule
+        queue = rules_reapply(organization=organization)
+    return RuleChange(rule, queue)
 
 
-def rule_delete(*, rule: KeywordRule) -> None:
+def rule_delete(*, rule: KeywordRule) -> "Reapplied":
+    """Remove a rule and apply the organisation's rules again to what waits in the queue;
+    what that did to the queue."""
     with transaction.atomic():
         organization = rule.organization
         rule.delete()
-        rules_reapply(organization=organization)
+        return rules_reapply(organization=organization)
 
 
 @dataclass(frozen=True)
@@ -593,24 +614,47 @@ class Reapplied:
     restored: int  # hidden items no rule keeps out any longer
 
 
+@dataclass(frozen=True)
+class RuleChange:
+    rule: KeywordRule
+    queue: Reapplied
+
+
 def rules_reapply(*, organization: Organization) -> Reapplied:
     """Apply the organisation's rules again to the items not yet decided: a new item no rule
-    keeps any longer is hidden, a hidden item the rules now keep is back in the queue."""
+    keeps any longer is hidden, a hidden item the rules now keep is back in the queue.
+
+    As at ingest (``scanning.fanout``), a story told by several feeds is judged by each of
+    its entries under the rules of the feed that brought it: it stays in the queue if any of
+    them keeps it, so a rule of one feed never hides what another feed's rules keep."""
     book = rulebook_for(organization.pk)
-    to_hide, to_restore = [], []
+    kept: dict[int, bool] = {}
+    states: dict[int, str] = {}
     rows = (
-        TriageItem.objects.filter(
-            organization=organization, state__in=[TriageState.NEW, TriageState.FILTERED]
-        )
+        TriageItem.objects.filter(organization=organization, state__in=WAITING)
         .values_list("pk", "state", "subscription_id", "entry__title", "entry__summary_text")
         .iterator(chunk_size=2000)
     )
     for pk, state, subscription_id, title, summary in rows:
-        kept = book.kept(subscription_id, item_text(title, summary))
-        if state == TriageState.NEW and not kept:
-            to_hide.append(pk)
-        elif state == TriageState.FILTERED and kept:
-            to_restore.append(pk)
+        states[pk] = state
+        kept[pk] = book.kept(subscription_id, item_text(title, summary))
+    # The other feeds' entries of the same stories, each under its own feed's rules (an
+    # entry of a feed no longer followed brings nothing any more, so it is not asked).
+    following = dict(
+        Subscription.objects.filter(organization=organization).values_list("feed_id", "pk")
+    )
+    joined = (
+        TriageItemEntry.objects.filter(organization=organization, item__state__in=WAITING)
+        .exclude(entry_id=F("item__entry_id"))
+        .values_list("item_id", "entry__feed_id", "entry__title", "entry__summary_text")
+        .iterator(chunk_size=2000)
+    )
+    for item_id, feed_id, title, summary in joined:
+        subscription_id = following.get(feed_id)
+        if item_id in kept and not kept[item_id] and subscription_id is not None:
+            kept[item_id] = book.kept(subscription_id, item_text(title, summary))
+    to_hide = [pk for pk, keep in kept.items() if not keep and states[pk] == TriageState.NEW]
+    to_restore = [pk for pk, keep in kept.items() if keep and states[pk] == TriageState.FILTERED]
     return Reapplied(
         hidden=_move(to_hide, TriageState.NEW, TriageState.FILTERED),
         restored=_move(to_restore, TriageState.FILTERED, TriageState.NEW),

@@ -259,6 +259,33 @@ def _tryout_text(tryout) -> str:
     return text
 
 
+def _queue_change_text(queue) -> str:
+    """What applying the rules again did to the items waiting in the queue, in words: a
+    rule's effect is seen at once, not found out later as a queue that looks short."""
+    if not queue.hidden and not queue.restored:
+        return str(_("No item waiting in the queue changed."))
+    said = []
+    if queue.hidden:
+        said.append(
+            ngettext(
+                "%(count)d item waiting in the queue is now hidden.",
+                "%(count)d items waiting in the queue are now hidden.",
+                queue.hidden,
+            )
+            % {"count": queue.hidden}
+        )
+    if queue.restored:
+        said.append(
+            ngettext(
+                "%(count)d hidden item is back in the queue.",
+                "%(count)d hidden items are back in the queue.",
+                queue.restored,
+            )
+            % {"count": queue.restored}
+        )
+    return " ".join(said)
+
+
 @organization_required(MANAGE)
 def rules(request):
     """The rules, and the form to add one. "Try it" (a submit button, or htmx) shows what the
@@ -278,17 +305,14 @@ def rules(request):
                 )
                 tryout.text = _tryout_text(tryout)
             else:
-                rule = services.rule_create(
+                added = services.rule_create(
                     organization=request.organization,
                     kind=data["kind"],
                     phrase=data["phrase"],
                     subscription=data["subscription"],
                 )
-                messages.success(
-                    request,
-                    _("The rule “%(phrase)s” was added and applied to the queue.")
-                    % {"phrase": rule.phrase},
-                )
+                done = _("The rule “%(phrase)s” was added.") % {"phrase": added.rule.phrase}
+                messages.success(request, f"{done} {_queue_change_text(added.queue)}")
                 return redirect("scanning:rules", request.organization.slug)
         except ValidationError as refused:
             attach_errors(refused, form)
@@ -314,9 +338,7 @@ def rules(request):
 @require_POST
 def rule_delete(request, pk):
     rule = get_visible_or_404(visible_keyword_rules(request.membership), pk=pk)
-    services.rule_delete(rule=rule)
-    messages.success(
-        request,
-        _("The rule “%(phrase)s” was removed and the queue updated.") % {"phrase": rule.phrase},
-    )
+    queue = services.rule_delete(rule=rule)
+    done = _("The rule “%(phrase)s” was removed.") % {"phrase": rule.phrase}
+    messages.success(request, f"{done} {_queue_change_text(queue)}")
     return redirect("scanning:rules", request.organization.slug)

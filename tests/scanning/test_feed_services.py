@@ -416,6 +416,35 @@ def test_a_story_kept_for_the_other_feed_is_shown_as_its_rules_say(kommun, page_
     assert (item.subscription, item.state) == (second, TriageState.FILTERED)
 
 
+def test_a_story_kept_by_any_remaining_feeds_rules_stays_in_the_queue(kommun, page_server):
+    first, second = _one_story_in_two_feeds(page_server, kommun)
+    c = page_server.add(
+        "/c.xml",
+        feeds.rss(
+            feeds.rss_item(
+                "Ny skollag",
+                link="https://example.se/lag",
+                published=datetime.now(UTC) - timedelta(minutes=30),
+            ),
+            title="Flöde C",
+        ),
+        content_type=RSS_TYPE,
+    )
+    third = SubscriptionFactory(organization=kommun, name="C", feed__url=c)
+    poll_feed(third.feed_id, force=True)
+    KeywordRuleFactory(organization=kommun, subscription=second, kind="exclude", phrase="skollag")
+
+    services.subscription_remove(subscription=first)
+
+    # B's entry came first and leads the item; C's rules keep the story in the queue.
+    item = TriageItem.objects.get(organization=kommun)
+    assert (item.subscription, item.state) == (second, TriageState.NEW)
+    assert {link.entry.feed_id for link in item.item_entries.all()} == {
+        second.feed_id,
+        third.feed_id,
+    }
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_promotion_as_the_feed_is_removed_makes_no_signal_without_its_item(kommun, members):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from scanning import feed_services as services
-from scanning.models import KeywordRule, RuleKind, TriageItem, TriageState
+from scanning.models import KeywordRule, RuleKind, TriageItem, TriageItemEntry, TriageState
 from scanning.triage_services import item_dismiss, item_promote
 from signals.models import Level
 from signals.services import SourceData
@@ -131,7 +131,7 @@ def test_saving_a_rule_hides_new_items_it_matches(client_for, kommun, members, q
 
 
 def test_deleting_the_rule_brings_the_items_back(client_for, kommun, members, queue):
-    rule = services.rule_create(organization=kommun, kind=RuleKind.EXCLUDE, phrase="sport")
+    rule = services.rule_create(organization=kommun, kind=RuleKind.EXCLUDE, phrase="sport").rule
     assert TriageItem.objects.filter(organization=kommun, state=TriageState.FILTERED).count() == 3
     response = client_for(members["scanner"]).post(
         reverse("scanning:rule_delete", args=[kommun.slug, rule.pk])
@@ -139,6 +139,77 @@ def test_deleting_the_rule_brings_the_items_back(client_for, kommun, members, qu
     assert response.status_code == 302
     assert not TriageItem.objects.filter(organization=kommun, state=TriageState.FILTERED).exists()
     assert TriageItem.objects.filter(organization=kommun, state=TriageState.PROMOTED).count() == 1
+
+
+def also_told_by(story, subscription):
+    """The story of ``story`` (an item) told by ``subscription``'s feed too: its entry joins
+    the item, as at ingest."""
+    entry = EntryFactory(
+        feed=subscription.feed, title=story.entry.title, published_at=story.entry.published_at
+    )
+    TriageItemEntry.objects.create(
+        organization=story.organization,
+        item=story,
+        entry=entry,
+        canonical_url=entry.canonical_url,
+        title_fingerprint=entry.title_fingerprint,
+        published_at=story.published_at,
+    )
+
+
+def test_a_feeds_rule_does_not_hide_a_story_another_feed_keeps(kommun, queue):
+    story = queue["items"][1]  # "Sport i skolan på schemat", of the news feed
+    also_told_by(story, queue["sport"])
+
+    change = services.rule_create(
+        organization=kommun, kind=RuleKind.EXCLUDE, phrase="sport", subscription=queue["news"]
+    )
+
+    story.refresh_from_db()
+    assert story.state == TriageState.NEW
+    # The news feed's other sport item has no other feed to keep it.
+    assert change.queue == services.Reapplied(hidden=1, restored=0)
+    assert TriageItem.objects.get(entry__title="Gammal sport").state == TriageState.FILTERED
+
+
+def test_a_rule_for_every_feed_hides_the_story_whichever_feed_told_it(kommun, queue):
+    story = queue["items"][1]
+    also_told_by(story, queue["sport"])
+    services.rule_create(
+        organization=kommun, kind=RuleKind.EXCLUDE, phrase="skolan", subscription=queue["news"]
+    )
+    rule = services.rule_create(organization=kommun, kind=RuleKind.EXCLUDE, phrase="skolan").rule
+    story.refresh_from_db()
+    assert story.state == TriageState.FILTERED
+
+    # Removing the general rule: the sport feed's entry brings the story back.
+    assert services.rule_delete(rule=rule) == services.Reapplied(hidden=0, restored=1)
+    story.refresh_from_db()
+    assert story.state == TriageState.NEW
+
+
+def test_saving_and_removing_a_rule_say_what_it_did_to_the_queue(
+    client_for, kommun, members, queue
+):
+    client = client_for(members["scanner"])
+    response = client.post(rules_url(kommun), {"kind": "exclude", "phrase": "Sport"}, follow=True)
+    assert (
+        "The rule “Sport” was added. 3 items waiting in the queue are now hidden."
+        in response.content.decode()
+    )
+    rule = KeywordRule.objects.get(organization=kommun)
+    response = client.post(
+        reverse("scanning:rule_delete", args=[kommun.slug, rule.pk]), follow=True
+    )
+    assert (
+        "The rule “Sport” was removed. 3 hidden items are back in the queue."
+        in response.content.decode()
+    )
+    response = client.post(rules_url(kommun), {"kind": "exclude", "phrase": "valfisk"}, follow=True)
+    assert (
+        "The rule “valfisk” was added. No item waiting in the queue changed."
+        in response.content.decode()
+    )
 
 
 def test_a_feeds_rule_applies_to_that_feed_only(kommun, queue):
@@ -204,7 +275,7 @@ def test_a_refused_rule_is_explained_once_by_the_form_and_once_by_try_it(
 
 
 def test_bidi_controls_are_stripped_from_a_phrase(kommun):
-    rule = services.rule_create(organization=kommun, kind="exclude", phrase="sk\u202eola")
+    rule = services.rule_create(organization=kommun, kind="exclude", phrase="sk\u202eola").rule
     assert rule.phrase == "skola"
 
 
