@@ -110,7 +110,7 @@ class QueuePlacer:
 
     def __init__(self):
         # Per organisation, the stories its items have (read, or new in this batch).
-        self._known: dict[int, _Known] = {}
+        self._known: defaultdict[int, _Known] = defaultdict(_Known)
         self._plans: list[_Plan] = []
         self._unread: list[tuple[list[_Plan], Pending]] = []
         self._read: list[tuple[list[_Plan], list[int]]] = []
@@ -205,7 +205,7 @@ def items_backfill(*, subscription: Subscription) -> int:
         tuple(rules.general + rules.by_subscription.get(subscription.pk, [])),
     )
     [story_rows] = select_rows(_stories_query("SELECT %s", [organization_id], fresh))
-    known = _learn_stories({}, story_rows, fresh)
+    known = _learn_stories(defaultdict(_Known), story_rows, fresh)
     plan = _plan(organization_id, subscription.pk, subscription.feed_id, fresh, follower, known)
     _send_links([plan], [row[0] for row in _send_items([plan]).rows()])
     return len(plan.new_items)
@@ -274,13 +274,11 @@ def _plan(
     feed_id: int,
     fresh: Sequence[Entry],
     follower: Follower,
-    known: dict[int, _Known],
+    known: defaultdict[int, _Known],
 ) -> _Plan:
     # The organisation's own, shared by its plans for every feed of the batch: each plan's new
     # items are added to them, so the next feed's entries of the same story join them.
-    stories = known.get(organization_id)
-    if stories is None:
-        stories = known[organization_id] = _Known()
+    stories = known[organization_id]
     by_url, by_title = stories.by_url, stories.by_title
     plan = _Plan(organization_id, subscription_id)
     for entry in fresh:
@@ -480,17 +478,15 @@ def _one_of(column: str, values: Iterable[str]) -> tuple[str, object]:
 
 
 def _learn_stories(
-    known: dict[int, _Known], rows: Iterable[tuple], entries: Sequence[Entry]
-) -> dict[int, _Known]:
+    known: defaultdict[int, _Known], rows: Iterable[tuple], entries: Sequence[Entry]
+) -> defaultdict[int, _Known]:
     """``known`` with, per organisation, the stories of the rows of ``_stories_query``, after
     what it had (a story this batch made an item for, then wrote, is read back by its id: it
     stays the story it was)."""
     urls = {url for e in entries if (url := _story_url(e.canonical_url))}
     titles = {e.title_fingerprint for e in entries if e.title_fingerprint}
     for organization_id, url, title, published_at, item_id, state, feed_id in rows:
-        stories = known.get(organization_id)
-        if stories is None:
-            stories = known[organization_id] = _Known()
+        stories = known[organization_id]
         story = stories.items.get(item_id)
         if story is None:
             story = stories.items[item_id] = _Story(("item", item_id), state, set())
@@ -507,6 +503,8 @@ def _learn_stories(
 def _story_url(canonical: str) -> str:
     """The canonical address as a story's, or "" for a site's root ("//host/"): many feeds
     link every item to their home page, which tells no two stories apart."""
+    if not canonical:
+        return ""
     return "" if canonical.find("/", 2) == len(canonical) - 1 else canonical
 
 
