@@ -7,7 +7,7 @@ from django.db import transaction
 from organizations.services import organization_data_changed
 from signals.services import validate_source_url
 
-from .fanout import items_backfill
+from .backfill import subscription_backfill
 from .feed_services import ADDRESS_LIMIT, address_too_long, feed_address
 from .models import Feed, Subscription
 
@@ -43,7 +43,7 @@ def subscribe_for_command(*, organization, feed: Feed, name: str = "", **fields)
     if created:
         # The queue's feed filter is cached on the organisation's data version.
         organization_data_changed(organization_id=organization.pk)
-        items_backfill(subscription=subscription)
+        subscription_backfill(subscription)
     return subscription
 
 

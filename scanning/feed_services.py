@@ -5,7 +5,7 @@ server fetches): a feed is followed as it is; a web page that announces exactly 
 ``<link rel="alternate">`` leads to that feed; a page announcing several asks which
 (``FeedChoiceNeeded``). A ``Feed`` row is shared by every organisation that follows the same
 address and is never fetched a second time for a second organisation: its first poll, or for a
-feed already polled the recent entries (``scanning.fanout.items_backfill``), fill the new
+feed already polled the recent entries (``scanning.backfill``), fill the new
 subscription's queue. OPML import fetches nothing: hundreds of feeds are polled by the
 pipeline, one at a time.
 
@@ -34,8 +34,8 @@ from organizations.services import organization_data_changed
 from signals.models import Area, Level
 
 from . import tasks
+from .backfill import subscription_backfill
 from .errors import describe_fetch_error
-from .fanout import items_backfill
 from .models import (
     Feed,
     FeedState,
@@ -281,10 +281,8 @@ def _after_subscribing(subscription: Subscription) -> None:
     """Fill the new subscription's queue: with the entries the shared feed already has (another
     organisation follows it), and from its first poll (which a feed polled on schedule
     answers as its schedule says)."""
-    feed = subscription.feed
-    if feed.entries.exists():
-        items_backfill(subscription=subscription)
-    _enqueue_first_poll(feed)
+    subscription_backfill(subscription)
+    _enqueue_first_poll(subscription.feed)
 
 
 # --- Changing, pausing, removing a subscription ------------------------------------------------
@@ -320,7 +318,7 @@ def subscription_set_paused(*, subscription: Subscription, paused: bool) -> Subs
             paused=paused, updated_at=timezone.now()
         )
         if changed and not paused:
-            items_backfill(subscription=subscription)
+            subscription_backfill(subscription)
     subscription.paused = paused
     return subscription
 

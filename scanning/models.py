@@ -149,6 +149,10 @@ class Subscription(OrganizationOwned):
     )
     level = models.CharField(_("default level"), max_length=10, choices=Level.choices, blank=True)
     paused = models.BooleanField(_("paused"), default=False)
+    # Added or resumed while a poll of the feed was under way: that poll may store entries
+    # without placing them here, so the next poll that stores entries places them
+    # (``scanning.backfill``).
+    missed_entries = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -42,6 +42,7 @@ from core.lib.fetch import BadResponse, FetchError, FetchResult, fetch
 from core.lib.text import storable
 
 from . import schedule
+from .backfill import backfill_missed
 from .errors import NOT_STORABLE, UNHANDLED, describe_fetch_error
 from .models import Feed, FeedState, lease_held
 from .parsing import FeedParseError, parse_feed
@@ -222,6 +223,8 @@ def poll_leased(
             recording = time.perf_counter()
             _record_unchanged([each for each, _s, _a in unchanged], now)
             held.clear()
+            if stored:
+                _backfill_missed(stored)
         if unchanged:
             # Recording them was one statement: each of them took its share.
             share = (time.perf_counter() - recording) / len(unchanged)
@@ -515,6 +518,18 @@ def _unchanged(feed, now, status, changes, cache_control) -> "PollOutcome | _Unc
         )
         return PollOutcome(status)
     return _Unchanged(feed, status, minimum)
+
+
+def _backfill_missed(stored) -> None:
+    """The queues of subscriptions added or resumed while this poll was under way, filled
+    with what it stored (``scanning.backfill``). The polls are recorded already: should this
+    fail, the subscriptions stay marked, and a later poll of the feed fills them."""
+    try:
+        backfill_missed(stored)
+    except BATCH_STOPS:
+        raise
+    except Exception:
+        logger.exception("placing entries missed by subscriptions of feeds %s", list(stored))
 
 
 def _record_unchanged(unchanged: list[_Unchanged], now: datetime) -> None:
