@@ -317,6 +317,19 @@ def test_an_htmx_filter_swaps_only_the_results_and_pushes_the_url(client_for, me
     assert response["HX-Push-Url"] == f"{QUEUE}?level=near"
 
 
+def test_an_htmx_filter_offers_to_clear_it_and_an_unfiltered_list_does_not(
+    client_for, members, mixed
+):
+    client = client_for(members[Role.SCANNER])
+    filtered = client.get(QUEUE, {"level": Level.NEAR}, headers=HTMX).content.decode()
+    assert (
+        f'<span id="queue-clear" hx-swap-oob="innerHTML"><a href="{QUEUE}">Clear all filters</a>'
+        in filtered
+    )
+    unfiltered = client.get(QUEUE, headers=HTMX).content.decode()
+    assert '<span id="queue-clear" hx-swap-oob="innerHTML"></span>' in unfiltered
+
+
 def test_a_list_swapped_in_by_htmx_sends_its_decisions_back_to_itself(client_for, members, mixed):
     # Promote's Cancel and Save, and Dismiss without JavaScript, return to the filtered list
     # the item was on, not to the unfiltered first page.
