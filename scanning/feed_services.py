@@ -648,9 +648,9 @@ def rules_reapply(*, organization: Organization) -> Reapplied:
         .iterator(chunk_size=2000)
     )
     for item_id, feed_id, title, summary in joined:
-        subscription_id = following.get(feed_id)
-        if item_id in kept and not kept[item_id] and subscription_id is not None:
-            kept[item_id] = book.kept(subscription_id, item_text(title, summary))
+        follower = following.get(feed_id)
+        if item_id in kept and not kept[item_id] and follower is not None:
+            kept[item_id] = book.kept(follower, item_text(title, summary))
     to_hide = [pk for pk, keep in kept.items() if not keep and states[pk] == TriageState.NEW]
     to_restore = [pk for pk, keep in kept.items() if keep and states[pk] == TriageState.FILTERED]
     return Reapplied(
