@@ -13,6 +13,7 @@ A refused change raises ``ValidationError`` keyed by field and stores nothing.
 """
 
 import ipaddress
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import cast
@@ -96,8 +97,21 @@ class FoundFeed:
 # --- Adding a feed by its address ---------------------------------------------------------------
 
 
-def _check_address(url: str, *, field_name: str = "url") -> str:
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def with_scheme(url: str) -> str:
+    """The address as typed, with https:// in front if it has no scheme: people copy
+    "www.kungsbacka.se/nyheter/rss" from an address bar that hides it. (Only https: an
+    address that answers on http alone is written with its http://.)"""
     url = url.strip()
+    if not url or _SCHEME.match(url):
+        return url
+    return "https:" + url if url.startswith("//") else "https://" + url
+
+
+def _check_address(url: str, *, field_name: str = "url") -> str:
+    url = with_scheme(url)
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
@@ -459,7 +473,7 @@ NOT_HTTP = _("not an http or https address")
 INVALID_ADDRESS = _("not a valid address")
 PRIVATE_ADDRESS = _("an address on a private network")
 IMPORT_TOO_LONG = _("an address of over %(limit)d characters")
-DUPLICATE_IN_FILE = _("listed more than once in the file")
+DUPLICATE_IN_FILE = _("listed earlier in the file too")
 # New feeds one import follows, so one request stays a few seconds long and queues a
 # bounded number of first polls; a longer file is imported again for the rest (those added
 # count as followed then). A municipality's whole list fits once over.

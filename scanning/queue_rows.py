@@ -40,6 +40,7 @@ class QueueItems:
         # The promote form returns to this page of the queue once the signal is logged.
         self._promote_query = f"?{urlencode({'next': back_to})}" if back_to else ""
         self._new_tab = escape(gettext("(opens in a new tab)"))
+        self._no_title = escape(gettext("(no title)"))
         self._unfollowed = gettext("Feed no longer followed")
         self._other_unfollowed = gettext("a feed no longer followed")
         self._also_in = escape(gettext("Also in:"))
@@ -55,11 +56,13 @@ class QueueItems:
         Select, Promote and Dismiss."""
         entry = item.entry
         pk = item.pk
-        title = _text(entry.title)
+        # A feed may leave an entry without a title: the item still needs a name, to be read
+        # by its heading and its buttons.
+        title = _text(entry.title) or self._no_title
         if item.source_url:
             heading = (
                 f'<a href="{escape(item.source_url)}" target="_blank" rel="noopener noreferrer"'
-                f" data-open>{_text(entry.title or entry.link)}"
+                f" data-open>{_text(entry.title or entry.link) or self._no_title}"
                 f'<span class="visually-hidden"> {self._new_tab}</span></a>'
             )
         else:

@@ -116,6 +116,16 @@ def waiting_items(membership) -> QuerySet[TriageItem]:
     )
 
 
+def hidden_waiting_count(membership) -> int:
+    """How many items the keyword rules keep out of the queue that it would otherwise show:
+    said when the queue is empty, which is then not "every item dealt with"."""
+    return (
+        visible_triage_items(membership)
+        .filter(state=TriageState.FILTERED, published_at__gte=oldest_shown())
+        .count()
+    )
+
+
 # What "Dismissed" lists: the latest decisions, as far back as the queue shows items.
 DISMISSED_SHOWN = 100
 

@@ -39,6 +39,7 @@ from ..selectors import (
     DISMISSED_SHOWN,
     WAITING_COUNT_LIMIT,
     Cursor,
+    hidden_waiting_count,
     queue_page,
     recently_dismissed,
     shortcuts_on,
@@ -88,7 +89,14 @@ def _queue_context(request, data) -> dict:
     queue_url = reverse("scanning:queue", args=[request.organization.slug])
     here = params.copy()
     here.update(place)
+    # Only for the empty queue: why it is empty, if rules hide what would be there.
+    hidden = (
+        hidden_waiting_count(request.membership)
+        if not page.items and cursor is None and not form.filters
+        else 0
+    )
     return {
+        "hidden": hidden,
         "form": form,
         "filters": form.filters,
         "params": params,
@@ -111,6 +119,10 @@ def queue(request):
     results_only = bool(request.htmx) and not request.htmx.history_restore_request
     if results_only:
         context["oob"] = True
+        if request.htmx.trigger == "queue-filters":
+            # Filtering changes the list without a page load: said in the status region too,
+            # so that a screen reader hears what the filters found (WCAG 4.1.3).
+            context.update({"status_oob": True, "text": _filtered_text(context)})
         response = render(request, f"{QUEUE_TEMPLATE}#results", context)
         push_url(response, context["here"])
     else:
@@ -118,6 +130,24 @@ def queue(request):
         response = render(request, QUEUE_TEMPLATE, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _filtered_text(context: dict) -> str:
+    """What the filters found, in a sentence: how many items, or that none match."""
+    items, page = context["items"], context["page"]
+    if not context["filters"]:
+        return _("The whole queue is shown.")
+    if not items:
+        return _("No items in the queue match these filters.")
+    if page.older is None:
+        return ngettext(
+            "%(count)d item matches the filters.", "%(count)d items match the filters.", len(items)
+        ) % {"count": len(items)}
+    return ngettext(
+        "The first matching item is shown; there are more.",
+        "The first %(count)d matching items are shown; there are more.",
+        len(items),
+    ) % {"count": len(items)}
 
 
 def _queue_place(request) -> str:

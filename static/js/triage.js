@@ -75,7 +75,7 @@
         break;
       case "p":
         var promote = item && item.querySelector("[data-promote]");
-        if (promote) window.location.assign(promote.href);
+        if (promote) { rememberPlace(item); window.location.assign(promote.href); }
         break;
       case "d":
         var dismiss = item && item.querySelector("[data-dismiss]");
@@ -179,11 +179,55 @@
     window.htmx.ajax("GET", window.location.href, { target: "#queue-results", swap: "innerHTML" });
   }
 
+  // Promote leaves the page for the signal form: the reader's place is kept for the way back
+  // (Cancel, or the signal saved), so the next j goes on from there, not from the top.
+  var PLACE_KEY = "spaning.triage.place";
+  function rememberPlace(item) {
+    try {
+      var next = neighbour(item);
+      window.sessionStorage.setItem(PLACE_KEY, JSON.stringify({
+        item: item.getAttribute("data-item"),
+        next: next ? next.getAttribute("data-item") : null,
+        at: Date.now()
+      }));
+    } catch (error) { /* storage refused (private mode): the list starts at the top */ }
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-promote]");
+    if (link) rememberPlace(link.closest(".queue-item"));
+  });
+
+  // Back from the signal form: the item itself if it is still there (cancelled), else the
+  // one after it (promoted, it has left the queue).
+  function returnToPlace() {
+    var place = null;
+    try {
+      place = JSON.parse(window.sessionStorage.getItem(PLACE_KEY) || "null");
+      window.sessionStorage.removeItem(PLACE_KEY);
+    } catch (error) { return false; }
+    if (!place || Date.now() - place.at > 30 * 60 * 1000) return false;
+    var find = function (pk) {
+      return pk ? document.querySelector('.queue-item[data-item="' + pk + '"]') : null;
+    };
+    var target = find(place.item) || find(place.next);
+    if (!target) return false;
+    focusItem(target);
+    target.scrollIntoView({ block: "center" });
+    return true;
+  }
+
+  // Back from the signal form by the browser's Back, the page kept as it was: nothing to
+  // restore, but the kept place must not apply to a later visit.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) returnToPlace();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     queue = document.getElementById("queue");
     if (!queue) return;
     var first = items()[0];
     if (first) first.setAttribute("tabindex", "0");
+    returnToPlace();
     if (queue.getAttribute("data-shortcuts") !== "on") return;
     document.querySelectorAll("[data-shortcuts-open], [data-shortcuts-hint]").forEach(function (element) {
       element.hidden = false;

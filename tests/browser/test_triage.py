@@ -128,6 +128,9 @@ def test_a_scanner_triages_ten_items_by_keyboard(page, members, ten, login_as, a
     # p on the current item opens the promote form, filled in; only the motivation is typed.
     page.keyboard.press("j")
     target = focused_item(page)
+    after_target = page.locator(f'.queue-item[data-item="{target}"]').evaluate(
+        "item => item.closest('li').nextElementSibling.querySelector('.queue-item').dataset.item"
+    )
     with page.expect_navigation():
         page.keyboard.press("p")
     assert f"/scanning/items/{target}/promote/?next=" in page.url
@@ -152,6 +155,8 @@ def test_a_scanner_triages_ten_items_by_keyboard(page, members, ten, login_as, a
     assert page.url.endswith(QUEUE)
     page.locator(f'.messages a[href="/kungsbacka/signals/{signal.pk}/"]').wait_for()
     assert page.locator(".queue-item").count() == 4
+    # The triage goes on from the item after the promoted one, not from the top.
+    wait_for_focus(page, after_target)
     assert_accessible(page)
 
     # The items dismissed on the way can all be put back, not only the last.
@@ -161,6 +166,21 @@ def test_a_scanner_triages_ten_items_by_keyboard(page, members, ten, login_as, a
     with page.expect_navigation():
         page.locator(".dismissed-item button").last.click()
     assert page.locator(".dismissed-item").count() == 4
+
+
+def test_back_from_the_promote_form_the_reader_is_where_they_were(page, members, ten, login_as):
+    login_as(page, members["scanner"].username)
+    page.goto(QUEUE)
+    for _ in range(3):
+        press(page, "j")
+    assert focused_item(page) == str(ten[2].pk)
+    with page.expect_navigation():
+        page.keyboard.press("p")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tillbaka till inkorgen").first.click()
+    wait_for_focus(page, ten[2].pk)
+    press(page, "j")
+    assert focused_item(page) == str(ten[3].pk)
 
 
 def test_with_shortcuts_off_the_keys_do_nothing(page, members, ten, login_as, assert_accessible):

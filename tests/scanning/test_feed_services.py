@@ -176,6 +176,29 @@ def test_a_host_that_does_not_exist_is_refused_in_words(kommun):
     assert message == "No server called finns-inte.invalid could be found. Check the address."
 
 
+def test_an_address_without_its_scheme_is_read_as_https(kommun):
+    # As copied from an address bar that hides it: fetched, not refused as no address.
+    with pytest.raises(ValidationError) as refused:
+        services.subscription_add(organization=kommun, url=" finns-inte.invalid/rss.xml")
+    (message,) = errors_on(refused.value)
+    assert message == "No server called finns-inte.invalid could be found. Check the address."
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("www.kungsbacka.se/nyheter/rss", "https://www.kungsbacka.se/nyheter/rss"),
+        ("//skr.se/rss.xml", "https://skr.se/rss.xml"),
+        ("http://skr.se/rss.xml", "http://skr.se/rss.xml"),
+        ("HTTPS://skr.se/", "HTTPS://skr.se/"),
+        ("javascript:alert(1)", "javascript:alert(1)"),
+        ("", ""),
+    ],
+)
+def test_with_scheme_adds_https_only_where_there_is_none(written, read):
+    assert services.with_scheme(written) == read
+
+
 @pytest.mark.parametrize("url", ["", "ftp://example.se/rss", "example", "javascript:alert(1)"])
 def test_an_address_that_is_not_a_web_address_is_refused(kommun, url):
     with pytest.raises(ValidationError) as refused:

@@ -194,6 +194,16 @@ def test_empty_queue_says_so_in_words(client_for, kommun, members, feeds):
     assert "The queue is empty: every item has been dealt with." in html
 
 
+def test_a_queue_emptied_by_keyword_rules_says_so_and_leads_to_them(client_for, kommun, members):
+    for title in ("Sport i helgen", "Sport: derby"):
+        hidden = item(kommun, title)
+        TriageItem.objects.filter(pk=hidden.pk).update(state=TriageState.FILTERED)
+    html = client_for(members[Role.SCANNER]).get(QUEUE).content.decode()
+    assert "The queue is empty, but 2 items are hidden by your keyword rules." in html
+    assert f'href="/{kommun.slug}/scanning/feeds/rules/"' in html
+    assert "every item has been dealt with" not in html
+
+
 def test_empty_queue_without_feeds_says_there_are_none(client_for, kommun, members):
     html = client_for(members[Role.SCANNER]).get(QUEUE).content.decode()
     assert "follows no feeds yet" in html
@@ -328,6 +338,22 @@ def test_an_htmx_filter_offers_to_clear_it_and_an_unfiltered_list_does_not(
     )
     unfiltered = client.get(QUEUE, headers=HTMX).content.decode()
     assert '<span id="queue-clear" hx-swap-oob="innerHTML"></span>' in unfiltered
+
+
+def test_filtering_says_in_the_status_region_what_it_found(client_for, members, mixed):
+    client = client_for(members[Role.SCANNER])
+    by_form = {**HTMX, "HX-Trigger": "queue-filters"}
+    found = client.get(QUEUE, {"level": Level.NEAR}, headers=by_form).content.decode()
+    assert '<div id="queue-status" hx-swap-oob="innerHTML">' in found
+    assert "<p>1 item matches the filters.</p>" in found
+    nothing = client.get(QUEUE, {"q": "valfisk"}, headers=by_form).content.decode()
+    assert "<p>No items in the queue match these filters.</p>" in nothing
+    cleared = client.get(QUEUE, headers=by_form).content.decode()
+    assert "<p>The whole queue is shown.</p>" in cleared
+    # A page link, or the list refilled after a dismissal, leaves the status region alone
+    # (it may hold the dismissal's Undo).
+    refilled = client.get(QUEUE, {"level": Level.NEAR}, headers=HTMX).content.decode()
+    assert 'id="queue-status"' not in refilled
 
 
 def test_a_list_swapped_in_by_htmx_sends_its_decisions_back_to_itself(client_for, members, mixed):
