@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -216,7 +216,15 @@ def _status(request, context: dict, *, template_part: str = "status", status: in
 @organization_required("triage")
 @require_POST
 def dismiss(request, pk: int):
-    item = _get_item(request, pk)
+    try:
+        item = _get_item(request, pk)
+    except Http404:
+        if not request.htmx:
+            raise
+        # Gone before this request (its feed removed in another tab, say): still a 404, but
+        # one that says so in the status region and takes the row away (static/js/triage.js
+        # swaps it), rather than an error htmx drops while the row stays and d does nothing.
+        return _status(request, {"text": str(ITEM_GONE)}, status=404)
     try:
         item_dismiss(item=item, user=request.user)
     except ItemAlreadyDecided as decided:

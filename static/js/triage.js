@@ -115,6 +115,17 @@
     }
   });
 
+  // A row's Dismiss answered 404 (the item was gone before it was asked): that answer says
+  // so in the status region and takes the row away, as for an item gone meanwhile.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // The form that asked (the event's own elt is the row it would swap).
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.xhr.status === 404 && form && form.matches && form.matches("[data-dismiss-form]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // After a page link: the new page's first item, its list at the top of the view, and the
   // status region saying which page it is.
   function showTurnedPage() {

@@ -183,6 +183,20 @@ def test_back_from_the_promote_form_the_reader_is_where_they_were(page, members,
     assert focused_item(page) == str(ten[3].pk)
 
 
+def test_dismissing_an_item_whose_feed_was_removed_meanwhile_says_it_is_gone(
+    page, members, ten, login_as
+):
+    login_as(page, members["scanner"].username)
+    page.goto(QUEUE)
+    press(page, "j")
+    TriageItem.objects.filter(pk=ten[0].pk).delete()  # its feed removed in another tab
+    with page.expect_response(lambda r: "/dismiss/" in r.url):
+        press(page, "d")
+    page.locator(f'.queue-item[data-item="{ten[0].pk}"]').wait_for(state="detached")
+    assert "finns inte längre i inkorgen" in page.locator("#queue-status").inner_text()
+    wait_for_focus(page, ten[1].pk)
+
+
 def test_with_shortcuts_off_the_keys_do_nothing(page, members, ten, login_as, assert_accessible):
     ShortcutPreference.objects.create(user=members["scanner"], keyboard_shortcuts=False)
     login_as(page, members["scanner"].username)

@@ -564,6 +564,18 @@ def test_dismiss_a_selection(client_for, kommun, members, other_kommun):
     assert foreign.state == keep.state == TriageState.NEW
 
 
+def test_dismissing_an_item_gone_before_the_request_says_so_to_htmx(client_for, kommun, members):
+    gone = item(kommun, "Borttagen med sitt flöde")
+    url = dismiss_url(gone)
+    gone.delete()
+    client = client_for(members[Role.SCANNER])
+    response = client.post(url, headers=HTMX)
+    # Still a 404 (as for any item not ours), its body the status region's words.
+    assert response.status_code == 404
+    assert "This item is no longer in the queue." in response.content.decode()
+    assert client.post(url).status_code == 404
+
+
 def test_an_id_past_64_bits_is_404(client_for, members):
     client = client_for(members[Role.SCANNER])
     huge = "9" * 25
