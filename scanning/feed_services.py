@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,10 @@ PHRASE_MISSING = _("Write a word or phrase.")
 PHRASE_TOO_LONG = _("Keep the phrase to at most %(limit)d characters.")
 PHRASE_LIMIT = 200
 RULE_EXISTS = _("This rule exists already.")
+RULE_CONTRADICTS = _(
+    "Together with the rule “%(rule)s” this one would hide every item it applies to. "
+    "Remove that rule first."
+)
 FEED_NOT_OURS = _("Choose one of your organisation's feeds.")
 ADDRESS_TOO_LONG = _("The address is longer than %(limit)d characters, more than Spaning keeps.")
 # What a page announcing many feeds offers to choose from: the first ones, which a site
@@ -587,6 +591,24 @@ def _check_rule(organization: Organization, kind: str, subscription: Subscriptio
         raise ValidationError({"subscription": [FEED_NOT_OURS]})
 
 
+def rule_refuse_if_contradicting(
+    *, organization: Organization, kind: str, phrase: str, subscription: Subscription | None
+) -> None:
+    """``ValidationError`` on ``phrase`` if a rule of the other kind with the same phrase
+    applies to the same items (the organisation's, or this feed's): "only items that mention
+    skol*" and "hide items that mention skol*" together hide every item, which nobody means."""
+    other = RuleKind.EXCLUDE if kind == RuleKind.INCLUDE else RuleKind.INCLUDE
+    overlapping = KeywordRule.objects.filter(organization=organization, kind=other)
+    if subscription is not None:
+        overlapping = overlapping.filter(Q(subscription=None) | Q(subscription=subscription))
+    for existing in overlapping.order_by("pk"):
+        if existing.phrase.casefold() == phrase.casefold():
+            described = f"{existing.get_kind_display()} {existing.phrase}"
+            raise ValidationError(
+                {"phrase": [ValidationError(RULE_CONTRADICTS, params={"rule": described})]}
+            )
+
+
 def rule_create(
     *,
     organization: Organization,
@@ -603,6 +625,9 @@ def rule_create(
     ).values_list("phrase", flat=True)
     if any(existing.casefold() == phrase.casefold() for existing in same):
         raise ValidationError({"phrase": [RULE_EXISTS]})
+    rule_refuse_if_contradicting(
+        organization=organization, kind=kind, phrase=phrase, subscription=subscription
+    )
     with transaction.atomic():
         rule = KeywordRule.objects.create(
             organization=organization, kind=kind, phrase=phrase, subscription=subscription

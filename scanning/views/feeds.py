@@ -297,6 +297,12 @@ def rules(request):
         try:
             if "try" in request.POST:
                 phrase = services.rule_phrase(data["phrase"])
+                services.rule_refuse_if_contradicting(
+                    organization=request.organization,
+                    kind=data["kind"],
+                    phrase=phrase,
+                    subscription=data["subscription"],
+                )
                 tryout = rule_tryout(
                     request.membership,
                     kind=data["kind"],

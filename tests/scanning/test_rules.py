@@ -212,6 +212,32 @@ def test_saving_and_removing_a_rule_say_what_it_did_to_the_queue(
     )
 
 
+def test_a_rule_contradicting_another_is_refused_in_words(client_for, kommun, members, queue):
+    services.rule_create(organization=kommun, kind=RuleKind.EXCLUDE, phrase="skol*")
+    client = client_for(members["scanner"])
+    for asked in ({}, {"try": "1"}):
+        response = client.post(
+            rules_url(kommun),
+            {"kind": "include", "phrase": "Skol*", "subscription": queue["news"].pk, **asked},
+        )
+        assert response.status_code == 200
+        assert (
+            "Together with the rule “Hide items that mention skol*” this one would hide every "
+            "item it applies to. Remove that rule first."
+        ) in response.content.decode()
+    assert KeywordRule.objects.filter(organization=kommun).count() == 1
+
+
+def test_the_same_phrase_kept_in_one_feed_and_hidden_in_another_is_no_contradiction(kommun, queue):
+    services.rule_create(
+        organization=kommun, kind=RuleKind.EXCLUDE, phrase="sport", subscription=queue["news"]
+    )
+    services.rule_create(
+        organization=kommun, kind=RuleKind.INCLUDE, phrase="sport", subscription=queue["sport"]
+    )
+    assert KeywordRule.objects.filter(organization=kommun).count() == 2
+
+
 def test_a_feeds_rule_applies_to_that_feed_only(kommun, queue):
     services.rule_create(
         organization=kommun, kind=RuleKind.INCLUDE, phrase="derby", subscription=queue["sport"]
