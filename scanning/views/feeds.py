@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -31,6 +32,19 @@ def _to_feeds(request):
     return redirect("scanning:feeds", request.organization.slug)
 
 
+# A message tagged so is said on its feed's card (``feeds``), where the action was taken.
+CARD_TAG = "feed-card-"
+
+
+def _back_to_card(request, subscription, level, text):
+    """Back to the feeds page at the feed's card, which says ``text``: pausing the fifth
+    feed of twenty does not send a keyboard user to the top of the page, nor leave the
+    answer there out of sight."""
+    messages.add_message(request, level, text, extra_tags=f"{CARD_TAG}{subscription.pk}")
+    url = reverse("scanning:feeds", args=[request.organization.slug])
+    return redirect(f"{url}#feed-{subscription.pk}")
+
+
 def _subscription(request, pk):
     return get_visible_or_404(
         visible_subscriptions(request.membership).select_related("feed"), pk=pk
@@ -40,7 +54,18 @@ def _subscription(request, pk):
 @organization_required(MANAGE)
 def feeds(request):
     subscriptions = subscriptions_with_health(request.membership)
-    return render(request, "scanning/feeds.html", {"subscriptions": subscriptions})
+    said, rest = {}, []
+    for message in messages.get_messages(request):
+        tag = next((t for t in message.extra_tags.split() if t.startswith(CARD_TAG)), None)
+        if tag is None:
+            rest.append(message)
+        else:
+            said[tag.removeprefix(CARD_TAG)] = message
+    for subscription in subscriptions:
+        subscription.said = said.pop(str(subscription.pk), None)
+    # A card's message for a feed no longer listed is said at the top, as any other.
+    context = {"subscriptions": subscriptions, "messages": [*rest, *said.values()]}
+    return render(request, "scanning/feeds.html", context)
 
 
 @organization_required(MANAGE)
@@ -124,12 +149,13 @@ def feed_edit(request, pk):
 def feed_pause(request, pk):
     subscription = _subscription(request, pk)
     services.subscription_set_paused(subscription=subscription, paused=True)
-    messages.success(
+    return _back_to_card(
         request,
+        subscription,
+        messages.SUCCESS,
         _("“%(name)s” is paused: its new items stay out of the queue until you resume it.")
         % {"name": subscription.name},
     )
-    return _to_feeds(request)
 
 
 @organization_required(MANAGE)
@@ -137,12 +163,13 @@ def feed_pause(request, pk):
 def feed_resume(request, pk):
     subscription = _subscription(request, pk)
     services.subscription_set_paused(subscription=subscription, paused=False)
-    messages.success(
+    return _back_to_card(
         request,
+        subscription,
+        messages.SUCCESS,
         _("“%(name)s” is followed again: its new items reach the queue.")
         % {"name": subscription.name},
     )
-    return _to_feeds(request)
 
 
 @organization_required(MANAGE)
@@ -175,18 +202,20 @@ def feed_fetch_now(request, pk):
             )
         else:
             message = _("“%(name)s” is already being fetched.")
-        messages.info(request, message % names)
-    elif started:
-        messages.success(
-            request, _("Fetching “%(name)s” now; new items appear in the queue.") % names
-        )
-    else:
-        messages.info(
+        return _back_to_card(request, subscription, messages.INFO, message % names)
+    if started:
+        return _back_to_card(
             request,
-            _("“%(name)s” is already being fetched; new items appear in the queue shortly.")
-            % names,
+            subscription,
+            messages.SUCCESS,
+            _("Fetching “%(name)s” now; new items appear in the queue.") % names,
         )
-    return _to_feeds(request)
+    return _back_to_card(
+        request,
+        subscription,
+        messages.INFO,
+        _("“%(name)s” is already being fetched; new items appear in the queue shortly.") % names,
+    )
 
 
 @organization_required(MANAGE)
@@ -196,8 +225,12 @@ def feed_resume_polling(request, pk):
     if subscription.feed.state != FeedState.ACTIVE:
         services.feed_resume_polling(feed=subscription.feed)
         services.feed_fetch_now(feed=subscription.feed)
-    messages.success(request, _("“%(name)s” is polled again.") % {"name": subscription.name})
-    return _to_feeds(request)
+    return _back_to_card(
+        request,
+        subscription,
+        messages.SUCCESS,
+        _("“%(name)s” is polled again.") % {"name": subscription.name},
+    )
 
 
 # --- OPML ------------------------------------------------------------------------------------

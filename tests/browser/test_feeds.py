@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from scanning.models import Subscription
 
+from ..factories import SubscriptionFactory
 from ..scanning.feed_bodies import RSS_TYPE, page_announcing, rss
 
 
@@ -45,6 +46,23 @@ def test_a_scanner_adds_a_feed_by_its_page_and_sees_its_health(
     expect(feed).to_contain_text(sv("Polled"))
     expect(feed).to_contain_text(sv("Entries per week"))
     assert Subscription.objects.get(organization=kommun).feed.url == page_server.url("/nyheter.rss")
+    assert_accessible(page)
+
+
+def test_pausing_a_feed_far_down_the_page_keeps_the_reader_at_its_card(
+    page, kommun, members, login_as, assert_accessible
+):
+    for n in range(8):
+        SubscriptionFactory(organization=kommun, name=f"Flöde {n}")
+    last = SubscriptionFactory(organization=kommun, name="Ö-flödet")
+    login_as(page, members["scanner"].username)
+    page.goto("/kungsbacka/scanning/feeds/")
+    card = page.locator(f"#feed-{last.pk}")
+    with page.expect_navigation():
+        card.get_by_role("button", name=f"{sv('Pause')} «Ö-flödet»").click()
+    expect(page.locator(f"#feed-{last.pk}")).to_be_focused()
+    expect(page.locator(f"#feed-{last.pk} [role=status]")).to_contain_text("Ö-flödet")
+    expect(page.locator(f"#feed-{last.pk} [role=status]")).to_be_in_viewport()
     assert_accessible(page)
 
 

@@ -384,6 +384,27 @@ def test_pause_and_resume(client_for, kommun, members):
     assert not subscription.paused
 
 
+def test_pausing_returns_to_the_feeds_card_which_says_so(client_for, kommun, members):
+    for n in range(5):
+        SubscriptionFactory(organization=kommun, name=f"Flöde {n}")
+    fifth = SubscriptionFactory(organization=kommun, name="Ö-flödet")
+    client = client_for(members["scanner"])
+    response = client.post(reverse("scanning:feed_pause", args=[kommun.slug, fifth.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"{feeds_url(kommun)}#feed-{fifth.pk}"
+    page = client.get(feeds_url(kommun)).content.decode()
+    card = page[page.index(f'id="feed-{fifth.pk}"') :]
+    assert card.startswith(f'id="feed-{fifth.pk}" tabindex="-1">')
+    assert (
+        '<p class="message message--success" role="status">“Ö-flödet” is paused: its new items '
+        "stay out of the queue until you resume it.</p>"
+    ) in card[: card.index("</li>")]
+    # Said on the card only, not a second time at the top of the page.
+    assert 'class="messages"' not in page
+    # Once.
+    assert "is paused:" not in client.get(feeds_url(kommun)).content.decode()
+
+
 def test_removing_asks_first_and_then_empties_the_queue_of_it(client_for, kommun, members):
     item = TriageItemFactory(organization=kommun)
     subscription = item.subscription
