@@ -89,9 +89,9 @@ def test_a_long_feed_name_wraps_on_the_scanning_pages(page, kommun, login_as, me
         page.goto(f"/kungsbacka/scanning/{path}")
         assert name in page.locator("main").inner_text()
         assert _overflow(page) <= 0, f"{path} is {_overflow(page)}px wider than the screen"
-    # A message that quotes the name: pausing the feed.
+    # A message that quotes the name: pausing the feed, said on its card.
     page.goto("/kungsbacka/scanning/feeds/")
     page.locator("main form[action$='/pause/'] button[type=submit]").first.click()
     page.wait_for_load_state()
-    assert name in page.locator(".messages").inner_text()
+    assert name in page.locator(f"#feed-{subscription.pk} [role=status]").inner_text()
     assert _overflow(page) <= 0, f"the message is {_overflow(page)}px wider than the screen"
