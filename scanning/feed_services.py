@@ -406,25 +406,20 @@ def _hand_over(subscription: Subscription, waiting: set[int]) -> set[int]:
     )
     book = rulebook_for(organization_id)
     adapt = datetime_adapter()
-    # Each item's new leader and whether it stays in the queue, by item id.
-    leaders: dict[int, list] = {}
+    # Each item's new leader (entry, subscription, date), and the items any of them keeps.
+    leaders: dict[int, tuple] = {}
+    keeps: set[int] = set()
     for item_id, entry_id, feed_id, published_at, title, summary in links:
         if item_id not in waiting:
             continue
         successor = successors[feed_id]
+        # The earliest of the other feeds' entries leads the item; the rest stay with it.
+        leaders.setdefault(item_id, (entry_id, successor, adapt(published_at)))
         # As at ingest, the story stays in the queue if the rules of any feed that told it
         # keep it.
-        keep = book.kept(successor, item_text(title, summary))
-        leader = leaders.get(item_id)
-        if leader is None:
-            # The earliest of the other feeds' entries leads the item; the rest stay with it.
-            leaders[item_id] = [item_id, entry_id, successor, adapt(published_at), keep]
-        elif keep:
-            leader[4] = True
-    rows = [
-        (item_id, entry_id, successor, published_at, _state(keep))
-        for item_id, entry_id, successor, published_at, keep in leaders.values()
-    ]
+        if item_id not in keeps and book.kept(successor, item_text(title, summary)):
+            keeps.add(item_id)
+    rows = [(item_id, *leader, _state(item_id in keeps)) for item_id, leader in leaders.items()]
     update_rows(
         TriageItem,
         ("entry_id", "subscription_id", "published_at", "state"),

@@ -223,8 +223,6 @@ def poll_leased(
             recording = time.perf_counter()
             _record_unchanged([each for each, _s, _a in unchanged], now)
             held.clear()
-            if stored:
-                _backfill_missed(stored)
         if unchanged:
             # Recording them was one statement: each of them took its share.
             share = (time.perf_counter() - recording) / len(unchanged)
@@ -232,6 +230,9 @@ def poll_leased(
                 outcomes[each.feed.pk] = PollOutcome(
                     each.status, fetch_seconds=seconds, answer_seconds=answer_seconds + share
                 )
+        # After the unchanged feeds' share is taken: this is the changed feeds' work.
+        if stored:
+            _backfill_missed(stored)
     except BaseException:
         release_leases(held)
         raise

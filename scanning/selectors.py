@@ -109,21 +109,16 @@ def oldest_shown() -> datetime:
     return timezone.now() - timedelta(days=settings.SCANNING_QUEUE_MAX_AGE_DAYS)
 
 
-def waiting_items(membership) -> QuerySet[TriageItem]:
-    """The organisation's items still to be decided and not yet too old, in no order."""
-    return visible_triage_items(membership).filter(
-        state=TriageState.NEW, published_at__gte=oldest_shown()
-    )
+def waiting_items(membership, state: str = TriageState.NEW) -> QuerySet[TriageItem]:
+    """The organisation's items still to be decided and not yet too old, in no order: in
+    the queue, or (``state`` FILTERED) those the keyword rules keep out of it."""
+    return visible_triage_items(membership).filter(state=state, published_at__gte=oldest_shown())
 
 
 def hidden_waiting_count(membership) -> int:
     """How many items the keyword rules keep out of the queue that it would otherwise show:
     said when the queue is empty, which is then not "every item dealt with"."""
-    return (
-        visible_triage_items(membership)
-        .filter(state=TriageState.FILTERED, published_at__gte=oldest_shown())
-        .count()
-    )
+    return waiting_items(membership, TriageState.FILTERED).count()
 
 
 # What "Dismissed" lists: the latest decisions, as far back as the queue shows items.

@@ -56,7 +56,8 @@ def feeds(request):
     subscriptions = subscriptions_with_health(request.membership)
     said, rest = {}, []
     for message in messages.get_messages(request):
-        tag = next((t for t in message.extra_tags.split() if t.startswith(CARD_TAG)), None)
+        tags = (message.extra_tags or "").split()
+        tag = next((t for t in tags if t.startswith(CARD_TAG)), None)
         if tag is None:
             rest.append(message)
         else:
@@ -296,7 +297,7 @@ def _queue_change_text(queue) -> str:
     """What applying the rules again did to the items waiting in the queue, in words: a
     rule's effect is seen at once, not found out later as a queue that looks short."""
     if not queue.hidden and not queue.restored:
-        return str(_("No item waiting in the queue changed."))
+        return _("No item waiting in the queue changed.")
     said = []
     if queue.hidden:
         said.append(

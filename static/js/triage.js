@@ -215,16 +215,15 @@
     try {
       place = JSON.parse(window.sessionStorage.getItem(PLACE_KEY) || "null");
       window.sessionStorage.removeItem(PLACE_KEY);
-    } catch (error) { return false; }
-    if (!place || Date.now() - place.at > 30 * 60 * 1000) return false;
+    } catch (error) { return; }
+    if (!place || Date.now() - place.at > 30 * 60 * 1000) return;
     var find = function (pk) {
       return pk ? document.querySelector('.queue-item[data-item="' + pk + '"]') : null;
     };
     var target = find(place.item) || find(place.next);
-    if (!target) return false;
+    if (!target) return;
     focusItem(target);
     target.scrollIntoView({ block: "center" });
-    return true;
   }
 
   // Back from the signal form by the browser's Back, the page kept as it was: nothing to
